@@ -1,0 +1,1 @@
+"""Encrypted storage of the journal: keys, records, revisions, trash, drafts, backups."""

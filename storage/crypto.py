@@ -1,0 +1,182 @@
+"""Cryptographic primitives of the journal format (see FORMAT.md).
+
+Small pure functions: key derivation (Argon2id for passphrases, HKDF for the recovery
+key and subkeys), AES-256-GCM sealing with a fresh random nonce, the recovery-key text
+form and the keyed set hash. Nothing here touches the disk.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from storage.errors import KdfBelowFloor, KdfUnavailable, MalformedRecoveryKey
+
+KEY_LEN = 32
+NONCE_LEN = 12
+SALT_LEN = 16
+SET_HASH_MODULUS = 2**256
+
+try:  # imported lazily so a build without Argon2id fails closed, not at import
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+except ImportError:  # pragma: no cover - depends on the installed wheel
+    Argon2id = None  # type: ignore[assignment,misc]
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id parameters stored beside a passphrase slot."""
+
+    salt: bytes
+    memory_kib: int = 131072
+    iterations: int = 3
+    lanes: int = 4
+
+    def to_json(self) -> str:
+        """Canonical JSON: the same parameters always give the same bytes (used in AAD)."""
+        data = asdict(self)
+        data["salt"] = base64.b64encode(self.salt).decode("ascii")
+        data["algorithm"] = "argon2id"
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> KdfParams:
+        data = json.loads(text)
+        if data.get("algorithm") != "argon2id":
+            raise KdfBelowFloor(f"unknown algorithm {data.get('algorithm')!r}")
+        return cls(
+            salt=base64.b64decode(data["salt"]),
+            memory_kib=int(data["memory_kib"]),
+            iterations=int(data["iterations"]),
+            lanes=int(data["lanes"]),
+        )
+
+
+@dataclass(frozen=True)
+class KdfFloor:
+    """The weakest Argon2id settings this app will ever accept."""
+
+    memory_kib: int = 65536
+    iterations: int = 3
+
+    def check(self, params: KdfParams) -> None:
+        """Raise KdfBelowFloor when `params` are weaker than the floor (downgrade guard)."""
+        if params.memory_kib < self.memory_kib:
+            raise KdfBelowFloor(
+                f"memory {params.memory_kib} KiB, the minimum is {self.memory_kib} KiB"
+            )
+        if params.iterations < self.iterations:
+            raise KdfBelowFloor(
+                f"{params.iterations} passes, the minimum is {self.iterations}"
+            )
+        if len(params.salt) < SALT_LEN or params.lanes < 1:
+            raise KdfBelowFloor("salt or lanes out of range")
+
+
+FLOOR = KdfFloor()
+
+
+def new_kdf_params(memory_kib: int = 131072, iterations: int = 3, lanes: int = 4) -> KdfParams:
+    """Fresh parameters with a random salt; refuses anything below the floor."""
+    params = KdfParams(os.urandom(SALT_LEN), memory_kib, iterations, lanes)
+    FLOOR.check(params)
+    return params
+
+
+def normalise_passphrase(passphrase: str) -> bytes:
+    """NFC-normalise so the same passphrase typed on another keyboard gives the same key."""
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def derive_passphrase_key(passphrase: str, params: KdfParams, floor: KdfFloor = FLOOR) -> bytes:
+    """Argon2id key-encryption key for a passphrase slot; fails closed without Argon2id."""
+    floor.check(params)
+    if Argon2id is None:
+        raise KdfUnavailable()
+    try:
+        kdf = Argon2id(
+            salt=params.salt,
+            length=KEY_LEN,
+            iterations=params.iterations,
+            lanes=params.lanes,
+            memory_cost=params.memory_kib,
+        )
+        return kdf.derive(normalise_passphrase(passphrase))
+    except UnsupportedAlgorithm as exc:
+        raise KdfUnavailable() from exc
+
+
+def hkdf(key: bytes, info: bytes, salt: bytes | None = None) -> bytes:
+    """HKDF-SHA256 to 32 bytes."""
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=salt, info=info).derive(key)
+
+
+def seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    """AES-256-GCM with a fresh random 96-bit nonce; returns nonce || ciphertext || tag."""
+    nonce = os.urandom(NONCE_LEN)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def open_sealed(cipher: AESGCM, blob: bytes, aad: bytes) -> bytes:
+    """Inverse of `seal` with a prepared AESGCM object; raises InvalidTag on any change."""
+    if len(blob) < NONCE_LEN + 16:
+        raise InvalidTag()
+    return cipher.decrypt(blob[:NONCE_LEN], blob[NONCE_LEN:], aad)
+
+
+def new_key() -> bytes:
+    """32 random bytes from the operating system."""
+    return os.urandom(KEY_LEN)
+
+
+# Recovery key: 32 random bytes shown as 13 groups of 4 Base32 characters.
+_RECOVERY_GROUP = 4
+
+
+def format_recovery_key(raw: bytes) -> str:
+    """Grouped Base32, e.g. `ABCD-EFGH-...`, easy to copy by hand."""
+    text = base64.b32encode(raw).decode("ascii").rstrip("=")
+    groups = [text[i : i + _RECOVERY_GROUP] for i in range(0, len(text), _RECOVERY_GROUP)]
+    return "-".join(groups)
+
+
+def parse_recovery_key(text: str) -> bytes:
+    """Accepts any case, spaces or dashes; raises MalformedRecoveryKey with the reason."""
+    compact = re.sub(r"[\s\-]", "", text).upper()
+    if not compact:
+        raise MalformedRecoveryKey("it is empty")
+    bad = sorted(set(re.sub(r"[A-Z2-7]", "", compact)))
+    if bad:
+        raise MalformedRecoveryKey(
+            "it contains characters a recovery key never has: " + " ".join(bad)
+        )
+    if len(compact) != 52:
+        raise MalformedRecoveryKey(f"it has {len(compact)} characters, a recovery key has 52")
+    return base64.b32decode(compact + "=" * 4)
+
+
+def set_hash_element(key: bytes, record_id: str, revision: int, kind: str, fmt: int, blob: bytes) -> int:
+    """One row's contribution to the keyed set hash.
+
+    The GCM nonce and tag stand for the blob: the tag already authenticates every byte
+    of the ciphertext, and hashing 28 bytes keeps opening a large journal cheap.
+    """
+    digest_of_blob = blob[:NONCE_LEN] + blob[-16:]
+    message = f"{record_id}|{revision}|{kind}|{fmt}|".encode() + digest_of_blob
+    return int.from_bytes(hmac.digest(key, message, hashlib.sha256), "big")
+
+
+def combine(total: int, element: int, sign: int = 1) -> int:
+    """Add (sign=1) or remove (sign=-1) an element from a set hash, mod 2^256."""
+    return (total + sign * element) % SET_HASH_MODULUS

@@ -1,0 +1,540 @@
+"""The Journal: the one door from the screens to the data.
+
+An unlocked Journal holds the data key and the decrypted records of one browser
+session (it lives in `st.session_state`, never in a cache). Reads come from memory;
+every write is one SQLite transaction that adds an encrypted row and updates the keyed
+set hash in constant time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from storage import crypto, vault
+from storage.errors import (
+    BackupError,
+    DamagedJournal,
+    InvalidRecord,
+    RecordNotFound,
+    WeakPassphrase,
+)
+from storage.records import (
+    Client,
+    Draft,
+    Feedback,
+    Reflection,
+    Settings,
+    from_plain,
+    now,
+    to_plain,
+)
+
+T = TypeVar("T")
+MIN_PASSPHRASE_CHARS = 12
+MIN_PASSPHRASE_WORDS = 4
+PASSPHRASE_RULE = (
+    f"Use at least {MIN_PASSPHRASE_CHARS} characters, or {MIN_PASSPHRASE_WORDS} or more "
+    "words separated by spaces. A short sentence only you would think of works well."
+)
+# Kinds whose earlier revisions are not worth keeping: a draft is replaced in place.
+UNVERSIONED_KINDS = frozenset({Draft.KIND})
+
+
+def passphrase_problem(passphrase: str, confirmation: str | None = None) -> str | None:
+    """Why a new passphrase is not acceptable, in plain words; None when it is fine."""
+    if confirmation is not None and passphrase != confirmation:
+        return "The two passphrases do not match."
+    words = [w for w in passphrase.split() if w]
+    if len(passphrase) < MIN_PASSPHRASE_CHARS and len(words) < MIN_PASSPHRASE_WORDS:
+        return f"That passphrase is too short. {PASSPHRASE_RULE}"
+    if len(set(passphrase)) < 4:
+        return f"That passphrase repeats too few characters. {PASSPHRASE_RULE}"
+    return None
+
+
+@dataclass
+class Entry:
+    """A record as stored: the record, its revision and when it was saved or trashed."""
+
+    record: Any
+    revision: int
+    saved_at: datetime
+    deleted_at: datetime | None = None
+
+
+@dataclass
+class QuarantinedRow:
+    """A row that failed to decrypt: kept untouched, reported, never overwritten."""
+
+    id: str
+    revision: int
+    kind: str
+    reason: str
+
+
+@dataclass
+class OpenReport:
+    """What the checks at open found."""
+
+    set_hash_ok: bool = True
+    quarantined: list[QuarantinedRow] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return self.set_hash_ok and not self.quarantined
+
+    def problems(self) -> list[str]:
+        """Plain sentences for the screen."""
+        lines = []
+        if not self.set_hash_ok:
+            lines.append(
+                "Rows of this journal were deleted, added or rolled back outside the app "
+                "(the integrity hash does not match). Your entries are shown as found; "
+                "compare with a backup."
+            )
+        if self.quarantined:
+            lines.append(
+                f"{len(self.quarantined)} stored row(s) could not be decrypted and are "
+                "quarantined: kept as they are, not shown, never overwritten."
+            )
+        return lines
+
+
+@dataclass
+class SearchHit:
+    """One record whose text contains the query."""
+
+    record: Any
+    text: str
+    spans: list[tuple[int, int]]
+
+
+def _envelope(record: Any, deleted_at: datetime | None) -> bytes:
+    data = {"v": 1, "data": to_plain(record), "saved_at": now().isoformat()}
+    data["deleted_at"] = deleted_at.isoformat() if deleted_at else None
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def record_aad(kind: str, record_id: str, revision: int, fmt: int = vault.FORMAT_VERSION) -> bytes:
+    """AAD binds a blob to its row: moved, re-kinded or re-numbered, it fails to open."""
+    return f"{kind}|{record_id}|{revision}|{fmt}".encode()
+
+
+class Journal:
+    """An unlocked journal. Create with `create`, `unlock` or `unlock_with_recovery_key`."""
+
+    def __init__(self, path: Path, db: Any, dek: bytes) -> None:
+        self.path = path
+        self.name = path.stem
+        self._db = db
+        self._record_key = crypto.hkdf(dek, vault.RECORD_KEY_INFO)
+        self._cipher = AESGCM(self._record_key)
+        self._set_key = crypto.hkdf(dek, vault.SET_HASH_KEY_INFO)
+        self._dek = dek
+        self._lock = threading.RLock()
+        self._entries: dict[str, Entry] = {}
+        self._search_text: dict[str, str] = {}
+        self.report = OpenReport()
+        self.needs_new_passphrase = False
+
+    # ---- opening and closing ----------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, path: Path, passphrase: str, params: crypto.KdfParams | None = None
+    ) -> tuple[Journal, str]:
+        """A new journal at `path` (never over an existing file); returns it and the
+        recovery key text, to be shown once."""
+        problem = passphrase_problem(passphrase)
+        if problem:
+            raise WeakPassphrase(problem)
+        params = params or crypto.new_kdf_params()
+        dek = crypto.new_key()
+        recovery = crypto.new_key()
+        slots = [vault.passphrase_slot(dek, passphrase, params), vault.recovery_slot(dek, recovery)]
+        vault.create_file(path, dek, slots)
+        journal = cls._open_unlocked(path, dek)
+        return journal, crypto.format_recovery_key(recovery)
+
+    @classmethod
+    def unlock(cls, path: Path, passphrase: str) -> Journal:
+        """Open with the passphrase. Wrong passphrase or a bad file raise; nothing is written."""
+        slot = cls._read_slot(path, vault.PASSPHRASE_SLOT)
+        dek = vault.unwrap_with_passphrase(slot, passphrase)
+        return cls._open_unlocked(path, dek)
+
+    @classmethod
+    def unlock_with_recovery_key(cls, path: Path, recovery_text: str) -> Journal:
+        """Open with the recovery key; the caller must then ask for a new passphrase."""
+        raw = crypto.parse_recovery_key(recovery_text)
+        slot = cls._read_slot(path, vault.RECOVERY_SLOT)
+        dek = vault.unwrap_with_recovery_key(slot, raw)
+        journal = cls._open_unlocked(path, dek)
+        journal.needs_new_passphrase = True
+        return journal
+
+    @staticmethod
+    def _read_slot(path: Path, slot_id: str) -> vault.Slot:
+        vault.check_file(path)
+        conn = vault.open_readonly(path)
+        try:
+            import sqlite_utils
+
+            db = sqlite_utils.Database(conn, execute_plugins=False)
+            vault.read_meta(db, path.stem)
+            return vault.read_slot(db, slot_id, path.stem)
+        except sqlite3.DatabaseError as exc:
+            raise DamagedJournal(path.stem, "SQLite cannot read it") from exc
+        finally:
+            conn.close()
+
+    @classmethod
+    def _open_unlocked(cls, path: Path, dek: bytes) -> Journal:
+        vault.check_file(path)
+        try:
+            db = vault.connect(path)
+        except sqlite3.DatabaseError as exc:
+            raise DamagedJournal(path.stem, "SQLite cannot open it") from exc
+        try:
+            vault.integrity_check(db, path.stem)
+            meta = vault.read_meta(db, path.stem)
+            journal = cls(path, db, dek)
+            journal._load(meta)
+        except BaseException:
+            db.conn.close()
+            raise
+        return journal
+
+    def _load(self, meta: dict[str, bytes]) -> None:
+        """Decrypt the newest revision of every record and check the set hash."""
+        cipher, set_key = self._cipher, self._set_key
+        element = crypto.set_hash_element
+        total = 0
+        latest: dict[str, tuple[int, str, int, bytes]] = {}
+        try:
+            rows = self._db.execute("SELECT id, revision, kind, format, blob FROM records")
+            for record_id, revision, kind, fmt, blob in rows:
+                total += element(set_key, record_id, revision, kind, fmt, blob)
+                known = latest.get(record_id)
+                if known is None or revision > known[0]:
+                    latest[record_id] = (revision, kind, fmt, blob)
+        except sqlite3.DatabaseError as exc:
+            raise DamagedJournal(self.name, "its records are unreadable") from exc
+        stored = int.from_bytes(meta.get("set_hash", b""), "big")
+        self.report.set_hash_ok = total % crypto.SET_HASH_MODULUS == stored
+        for record_id, (revision, kind, fmt, blob) in latest.items():
+            try:
+                plain = crypto.open_sealed(cipher, blob, record_aad(kind, record_id, revision, fmt))
+                self._entries[record_id] = self._entry_from(kind, record_id, revision, plain)
+            except InvalidTag:
+                self._quarantine(record_id, revision, kind, "does not decrypt (changed or moved)")
+            except (ValueError, KeyError, TypeError) as exc:
+                self._quarantine(record_id, revision, kind, f"unreadable content ({type(exc).__name__})")
+
+    def _quarantine(self, record_id: str, revision: int, kind: str, reason: str) -> None:
+        self.report.quarantined.append(QuarantinedRow(record_id, revision, kind, reason))
+
+    @staticmethod
+    def _entry_from(kind: str, record_id: str, revision: int, plain: bytes) -> Entry:
+        envelope = json.loads(plain)
+        deleted = envelope.get("deleted_at")
+        return Entry(
+            record=from_plain(kind, record_id, envelope["data"]),
+            revision=revision,
+            saved_at=datetime.fromisoformat(envelope["saved_at"]),
+            deleted_at=datetime.fromisoformat(deleted) if deleted else None,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self._db is not None
+
+    def lock(self) -> None:
+        """Close the file and drop the key and every decrypted record from this object."""
+        with self._lock:
+            if self._db is not None:
+                self._db.conn.close()
+            self._db = None
+            self._entries.clear()
+            self._search_text.clear()
+            self._dek = self._record_key = self._set_key = b""
+            self._cipher = None
+
+    # ---- reading ----------------------------------------------------------------------
+
+    def all(self, cls: type[T], include_trash: bool = False) -> list[T]:
+        """Current records of one type, in the order they were first loaded or saved."""
+        return [
+            e.record
+            for e in self._entries.values()
+            if type(e.record) is cls and (include_trash or e.deleted_at is None)
+        ]
+
+    def get(self, record_id: str) -> Any:
+        """The current revision of a record (trashed ones included)."""
+        return self.entry(record_id).record
+
+    def entry(self, record_id: str) -> Entry:
+        try:
+            return self._entries[record_id]
+        except KeyError:
+            raise RecordNotFound(record_id) from None
+
+    def history(self, record_id: str) -> list[Entry]:
+        """Every kept revision of a record, oldest first."""
+        self.entry(record_id)
+        rows = self._db.execute(
+            "SELECT revision, kind, format, blob FROM records WHERE id = ? ORDER BY revision",
+            [record_id],
+        ).fetchall()
+        entries = []
+        for revision, kind, fmt, blob in rows:
+            aad = record_aad(kind, record_id, revision, fmt)
+            entries.append(self._entry_from(kind, record_id, revision, crypto.open_sealed(self._cipher, blob, aad)))
+        return entries
+
+    def trash(self) -> list[Entry]:
+        """Trashed records, most recently deleted first."""
+        trashed = [e for e in self._entries.values() if e.deleted_at is not None]
+        return sorted(trashed, key=lambda e: e.deleted_at, reverse=True)
+
+    @property
+    def settings(self) -> Settings:
+        found = self.all(Settings)
+        return found[0] if found else Settings()
+
+    def draft(self, key: str) -> Draft | None:
+        """The autosaved draft of a screen, if any."""
+        return next((d for d in self.all(Draft) if d.key == key), None)
+
+    def client_by_code(self, code: str) -> Client | None:
+        wanted = code.strip().casefold()
+        return next((c for c in self.all(Client) if c.code.casefold() == wanted), None)
+
+    def search(self, query: str, include_trash: bool = False) -> list[SearchHit]:
+        """Records whose text contains `query` (case-insensitive), with match spans."""
+        needle = query.strip().lower()
+        if not needle:
+            return []
+        if not self._search_text:
+            for record_id, entry in self._entries.items():
+                self._index(record_id, entry)
+        pattern = re.compile(re.escape(query.strip()), re.IGNORECASE)
+        hits = []
+        for record_id, lowered in self._search_text.items():
+            if needle in lowered:
+                entry = self._entries[record_id]
+                if entry.deleted_at is not None and not include_trash:
+                    continue
+                text = searchable_text(entry.record)
+                spans = [m.span() for m in pattern.finditer(text)]
+                hits.append(SearchHit(entry.record, text, spans or [(0, 0)]))
+        return hits
+
+    def _index(self, record_id: str, entry: Entry) -> None:
+        text = searchable_text(entry.record)
+        if text:
+            self._search_text[record_id] = text.lower()
+        else:
+            self._search_text.pop(record_id, None)
+
+    # ---- writing ----------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One IMMEDIATE transaction: rows and the set hash change together or not at all."""
+        with self._lock:
+            if self._db is None:
+                raise InvalidRecord("journal", "the journal is locked")
+            conn = self._db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                with self._db.atomic():
+                    yield
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    def _adjust_set_hash(self, delta: int) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'set_hash'").fetchone()
+        current = int.from_bytes(row[0], "big")
+        new = crypto.combine(current, delta).to_bytes(32, "big")
+        self._db.execute("UPDATE meta SET value = ? WHERE name = 'set_hash'", [new])
+
+    def _write(self, record: Any, deleted_at: datetime | None) -> Entry:
+        kind, record_id = record.KIND, record.id
+        replace = kind in UNVERSIONED_KINDS
+        with self._writing():
+            rows = self._db.execute(
+                "SELECT revision, kind, format, blob FROM records WHERE id = ?", [record_id]
+            ).fetchall()
+            if any(row[1] != kind for row in rows):
+                raise InvalidRecord(kind, "that id belongs to another kind of record")
+            revision = max((row[0] for row in rows), default=0) + 1
+            plain = _envelope(record, deleted_at)
+            blob = crypto.seal(self._record_key, plain, record_aad(kind, record_id, revision))
+            fmt = vault.FORMAT_VERSION
+            delta = crypto.set_hash_element(self._set_key, record_id, revision, kind, fmt, blob)
+            if replace:
+                for old_revision, old_kind, old_fmt, old_blob in rows:
+                    delta -= crypto.set_hash_element(
+                        self._set_key, record_id, old_revision, old_kind, old_fmt, old_blob
+                    )
+                self._db.execute("DELETE FROM records WHERE id = ?", [record_id])
+            self._db.execute(
+                "INSERT INTO records (id, revision, kind, format, blob) VALUES (?, ?, ?, ?, ?)",
+                [record_id, revision, kind, fmt, blob],
+            )
+            self._adjust_set_hash(delta)
+        entry = self._entry_from(kind, record_id, revision, plain)
+        self._entries[record_id] = entry
+        if self._search_text:
+            self._index(record_id, entry)
+        return entry
+
+    def save(self, record: Any) -> Entry:
+        """Add a record, or keep the old revision and store this one as the next."""
+        return self._write(record, deleted_at=None)
+
+    def add_many(self, records: list[Any]) -> None:
+        """Add new records in one transaction (imports, the demo generator).
+
+        Every record must be new to the journal; one failure writes nothing.
+        """
+        rows, entries, delta = [], {}, 0
+        fmt = vault.FORMAT_VERSION
+        for record in records:
+            if record.id in self._entries or record.id in entries:
+                raise InvalidRecord(record.KIND, "add_many takes only new records")
+            plain = _envelope(record, None)
+            blob = crypto.seal(self._record_key, plain, record_aad(record.KIND, record.id, 1))
+            delta += crypto.set_hash_element(self._set_key, record.id, 1, record.KIND, fmt, blob)
+            rows.append((record.id, 1, record.KIND, fmt, blob))
+            entries[record.id] = self._entry_from(record.KIND, record.id, 1, plain)
+        with self._writing():
+            self._db.conn.executemany(
+                "INSERT INTO records (id, revision, kind, format, blob) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._adjust_set_hash(delta)
+        self._entries.update(entries)
+        self._search_text.clear()
+
+    def delete(self, record_id: str) -> Entry:
+        """Move a record to the trash (a new revision marked deleted; undoable)."""
+        entry = self.entry(record_id)
+        return self._write(entry.record, deleted_at=now())
+
+    def restore(self, record_id: str) -> Entry:
+        """Take a record out of the trash."""
+        entry = self.entry(record_id)
+        return self._write(entry.record, deleted_at=None)
+
+    def restore_revision(self, record_id: str, revision: int) -> Entry:
+        """Make an earlier revision current again (as a new revision; nothing is lost)."""
+        old = next((e for e in self.history(record_id) if e.revision == revision), None)
+        if old is None:
+            raise RecordNotFound(f"{record_id} revision {revision}")
+        return self._write(old.record, deleted_at=None)
+
+    def purge(self, record_id: str) -> None:
+        """Erase every revision of a record for good (secure_delete overwrites the pages)."""
+        self.entry(record_id)
+        with self._writing():
+            rows = self._db.execute(
+                "SELECT revision, kind, format, blob FROM records WHERE id = ?", [record_id]
+            ).fetchall()
+            delta = -sum(
+                crypto.set_hash_element(self._set_key, record_id, *row) for row in rows
+            )
+            self._db.execute("DELETE FROM records WHERE id = ?", [record_id])
+            self._adjust_set_hash(delta)
+        self._entries.pop(record_id, None)
+        self._search_text.pop(record_id, None)
+
+    def save_draft(self, key: str, fields: dict[str, Any]) -> Draft:
+        """Autosave a screen's unsaved fields (replaces the previous draft of that screen)."""
+        draft = self.draft(key) or Draft(key=key)
+        draft.fields = dict(fields)
+        draft.saved_at = now()
+        self.save(draft)
+        return draft
+
+    def discard_draft(self, key: str) -> None:
+        draft = self.draft(key)
+        if draft is not None:
+            self.purge(draft.id)
+
+    def save_settings(self, settings: Settings) -> None:
+        current = self.all(Settings)
+        if current:
+            settings.id = current[0].id
+        self.save(settings)
+
+    # ---- keys -------------------------------------------------------------------------
+
+    def change_passphrase(self, new_passphrase: str, params: crypto.KdfParams | None = None) -> None:
+        """Rewrap the passphrase slot only; every record blob stays byte-identical."""
+        problem = passphrase_problem(new_passphrase)
+        if problem:
+            raise WeakPassphrase(problem)
+        slot = vault.passphrase_slot(self._dek, new_passphrase, params or crypto.new_kdf_params())
+        self.write_slot(slot)
+        self.needs_new_passphrase = False
+
+    def write_slot(self, slot: vault.Slot) -> None:
+        """Replace one key slot in one transaction (old or new works, never neither)."""
+        with self._writing():
+            vault.write_slot(self._db, slot)
+
+    def new_recovery_key(self) -> str:
+        """Replace the recovery slot; the old recovery key stops working. Returns the text."""
+        raw = crypto.new_key()
+        self.write_slot(vault.recovery_slot(self._dek, raw))
+        return crypto.format_recovery_key(raw)
+
+    # ---- backups ----------------------------------------------------------------------
+
+    def backup(self, folder: Path) -> Path:
+        """An encrypted copy made with SQLite's backup API; never overwrites a file."""
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = now().strftime("%Y%m%d-%H%M%S-%f")
+        target = folder / f"{self.name}-backup-{stamp}.journal"
+        if target.exists():
+            raise BackupError(f"{target.name} already exists")
+        try:
+            with self._lock:
+                out = sqlite3.connect(str(target))
+                try:
+                    self._db.conn.backup(out)
+                    out.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    out.close()
+        except (sqlite3.Error, OSError) as exc:
+            target.unlink(missing_ok=True)
+            raise BackupError(str(exc.__class__.__name__)) from exc
+        return target
+
+
+def searchable_text(record: Any) -> str:
+    """The words of a record that search looks at."""
+    if isinstance(record, Reflection):
+        return record.text()
+    if isinstance(record, Feedback):
+        return record.comment
+    if isinstance(record, Client):
+        return "\n".join(p for p in (record.code, record.alias, record.goals) if p)
+    return ""

@@ -1,0 +1,227 @@
+"""The journal file: SQLite layout, checks before opening, and the key slots.
+
+A journal is one SQLite file (FORMAT.md). This module knows its tables and pragmas,
+refuses anything that is not a healthy journal before writing a byte, never creates
+over an existing file, and wraps/unwraps the data key (DEK) in key slots.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from storage import crypto
+from storage.errors import (
+    DamagedJournal,
+    JournalExists,
+    JournalNotFound,
+    KdfBelowFloor,
+    NewerFormat,
+    NotAJournal,
+    WrongPassphrase,
+    WrongRecoveryKey,
+)
+
+FORMAT_VERSION = 1
+APPLICATION_ID = 0x524A4E4C  # "RJNL" in the SQLite header: marks the file as a journal
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PASSPHRASE_SLOT = "passphrase"
+RECOVERY_SLOT = "recovery"
+RECOVERY_INFO = b"reflective-journal recovery slot v1"
+RECORD_KEY_INFO = b"reflective-journal records v1"
+SET_HASH_KEY_INFO = b"reflective-journal set hash v1"
+
+SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE slots (id TEXT PRIMARY KEY, kind TEXT NOT NULL, params TEXT NOT NULL,
+                    blob BLOB NOT NULL);
+CREATE TABLE records (id TEXT NOT NULL, revision INTEGER NOT NULL, kind TEXT NOT NULL,
+                      format INTEGER NOT NULL, blob BLOB NOT NULL,
+                      PRIMARY KEY (id, revision)) WITHOUT ROWID;
+"""
+
+
+def connect(path: Path) -> sqlite_utils.Database:
+    """One connection for one session, usable from Streamlit's script threads.
+
+    Writes are serialised by the Journal's lock and BEGIN IMMEDIATE.
+    """
+    conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    # WAL must be switched on outside a transaction, so before anything else
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA secure_delete=ON")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    return db
+
+
+def check_file(path: Path) -> None:
+    """Refuse, without writing anything, a path that is not a healthy journal of ours.
+
+    Order: exists, non-empty, SQLite header, our application id, page-aligned size.
+    """
+    name = path.stem
+    if not path.exists():
+        raise JournalNotFound(name)
+    size = path.stat().st_size
+    if size == 0:
+        raise DamagedJournal(name, "the file is empty (0 bytes)")
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise NotAJournal(name, "it is not an SQLite database")
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise NotAJournal(name, "it is an SQLite database made by another program")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or size % page_size:
+        raise DamagedJournal(name, "the file is truncated")
+
+
+def read_meta(db: sqlite_utils.Database, name: str) -> dict[str, bytes]:
+    """The meta table, after checking the format version is one this code reads."""
+    try:
+        meta = {row[0]: row[1] for row in db.execute("SELECT name, value FROM meta")}
+    except sqlite3.DatabaseError as exc:
+        raise DamagedJournal(name, "its tables are unreadable") from exc
+    found = int(meta.get("format_version", b"0"))
+    if found > FORMAT_VERSION:
+        raise NewerFormat(name, found, FORMAT_VERSION)
+    if found < 1:
+        raise DamagedJournal(name, "the format version is missing")
+    return meta
+
+
+def integrity_check(db: sqlite_utils.Database, name: str) -> None:
+    """SQLite's own check of every page; a damaged file is refused, never repaired."""
+    try:
+        result = [row[0] for row in db.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        raise DamagedJournal(name, "SQLite reports the file is malformed") from exc
+    if result != ["ok"]:
+        raise DamagedJournal(name, "SQLite's integrity check failed")
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection for checks: a bad file gets no -wal or -shm written beside it."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+
+# ---- key slots ------------------------------------------------------------------------
+
+
+@dataclass
+class Slot:
+    """A wrapped copy of the DEK, openable with a passphrase or the recovery key."""
+
+    id: str
+    kind: str
+    params: str
+    blob: bytes
+
+    def aad(self) -> bytes:
+        return f"slot|{self.id}|{FORMAT_VERSION}|{self.params}".encode()
+
+
+def passphrase_slot(dek: bytes, passphrase: str, params: crypto.KdfParams) -> Slot:
+    """Wrap the DEK under an Argon2id key from the passphrase."""
+    slot = Slot(PASSPHRASE_SLOT, "argon2id", params.to_json(), b"")
+    kek = crypto.derive_passphrase_key(passphrase, params)
+    slot.blob = crypto.seal(kek, dek, slot.aad())
+    return slot
+
+
+def recovery_slot(dek: bytes, recovery_key: bytes) -> Slot:
+    """Wrap the DEK under an HKDF key from the 32-byte recovery key."""
+    salt = os.urandom(crypto.SALT_LEN)
+    params = json.dumps({"algorithm": "hkdf-sha256", "salt": salt.hex()}, sort_keys=True)
+    slot = Slot(RECOVERY_SLOT, "hkdf-sha256", params, b"")
+    kek = crypto.hkdf(recovery_key, RECOVERY_INFO, salt)
+    slot.blob = crypto.seal(kek, dek, slot.aad())
+    return slot
+
+
+def read_slot(db: sqlite_utils.Database, slot_id: str, name: str) -> Slot:
+    row = db.execute("SELECT id, kind, params, blob FROM slots WHERE id = ?", [slot_id]).fetchone()
+    if row is None:
+        raise DamagedJournal(name, f"its {slot_id} key slot is missing")
+    return Slot(*row)
+
+
+def unwrap_with_passphrase(slot: Slot, passphrase: str) -> bytes:
+    """The DEK, or WrongPassphrase; parameters below the floor are refused before deriving."""
+    try:
+        params = crypto.KdfParams.from_json(slot.params)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise KdfBelowFloor("the stored key settings are unreadable") from exc
+    kek = crypto.derive_passphrase_key(passphrase, params)
+    try:
+        return crypto.open_sealed(AESGCM(kek), slot.blob, slot.aad())
+    except InvalidTag as exc:
+        raise WrongPassphrase() from exc
+
+
+def unwrap_with_recovery_key(slot: Slot, recovery_key: bytes) -> bytes:
+    """The DEK, or WrongRecoveryKey."""
+    salt = bytes.fromhex(json.loads(slot.params)["salt"])
+    kek = crypto.hkdf(recovery_key, RECOVERY_INFO, salt)
+    try:
+        return crypto.open_sealed(AESGCM(kek), slot.blob, slot.aad())
+    except InvalidTag as exc:
+        raise WrongRecoveryKey() from exc
+
+
+def write_slot(db: sqlite_utils.Database, slot: Slot) -> None:
+    """Insert or replace one slot row (callers hold a write transaction)."""
+    db.execute(
+        "INSERT OR REPLACE INTO slots (id, kind, params, blob) VALUES (?, ?, ?, ?)",
+        [slot.id, slot.kind, slot.params, slot.blob],
+    )
+
+
+# ---- creating a journal ---------------------------------------------------------------
+
+
+def create_file(path: Path, dek: bytes, slots: list[Slot]) -> None:
+    """Build a new journal beside `path` and link it into place only if `path` is free.
+
+    os.link fails when the target exists, so two creators can never clobber a journal.
+    """
+    if path.exists():
+        raise JournalExists(path.stem)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.creating-{secrets.token_hex(4)}")
+    conn = sqlite3.connect(str(tmp))
+    try:
+        conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.executescript(SCHEMA)
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        with db.atomic():
+            for name, value in {
+                "magic": b"reflective-practice-journal",
+                "format_version": str(FORMAT_VERSION).encode(),
+                "journal_id": secrets.token_hex(16).encode(),
+                "set_hash": bytes(32),
+            }.items():
+                db.execute("INSERT INTO meta (name, value) VALUES (?, ?)", [name, value])
+            for slot in slots:
+                write_slot(db, slot)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.close()
+        os.link(tmp, path)
+    except FileExistsError as exc:
+        raise JournalExists(path.stem) from exc
+    finally:
+        conn.close()
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
