@@ -77,9 +77,7 @@ class KdfFloor:
                 f"memory {params.memory_kib} KiB, the minimum is {self.memory_kib} KiB"
             )
         if params.iterations < self.iterations:
-            raise KdfBelowFloor(
-                f"{params.iterations} passes, the minimum is {self.iterations}"
-            )
+            raise KdfBelowFloor(f"{params.iterations} passes, the minimum is {self.iterations}")
         if len(params.salt) < SALT_LEN or params.lanes < 1:
             raise KdfBelowFloor("salt or lanes out of range")
 
@@ -166,7 +164,9 @@ def parse_recovery_key(text: str) -> bytes:
     return base64.b32decode(compact + "=" * 4)
 
 
-def set_hash_element(key: bytes, record_id: str, revision: int, kind: str, fmt: int, blob: bytes) -> int:
+def set_hash_element(
+    key: bytes, record_id: str, revision: int, kind: str, fmt: int, blob: bytes
+) -> int:
     """One row's contribution to the keyed set hash.
 
     The GCM nonce and tag stand for the blob: the tag already authenticates every byte

@@ -241,7 +241,9 @@ class Journal:
             except InvalidTag:
                 self._quarantine(record_id, revision, kind, "does not decrypt (changed or moved)")
             except (ValueError, KeyError, TypeError) as exc:
-                self._quarantine(record_id, revision, kind, f"unreadable content ({type(exc).__name__})")
+                self._quarantine(
+                    record_id, revision, kind, f"unreadable content ({type(exc).__name__})"
+                )
 
     def _quarantine(self, record_id: str, revision: int, kind: str, reason: str) -> None:
         self.report.quarantined.append(QuarantinedRow(record_id, revision, kind, reason))
@@ -302,7 +304,11 @@ class Journal:
         entries = []
         for revision, kind, fmt, blob in rows:
             aad = record_aad(kind, record_id, revision, fmt)
-            entries.append(self._entry_from(kind, record_id, revision, crypto.open_sealed(self._cipher, blob, aad)))
+            entries.append(
+                self._entry_from(
+                    kind, record_id, revision, crypto.open_sealed(self._cipher, blob, aad)
+                )
+            )
         return entries
 
     def trash(self) -> list[Entry]:
@@ -457,9 +463,7 @@ class Journal:
             rows = self._db.execute(
                 "SELECT revision, kind, format, blob FROM records WHERE id = ?", [record_id]
             ).fetchall()
-            delta = -sum(
-                crypto.set_hash_element(self._set_key, record_id, *row) for row in rows
-            )
+            delta = -sum(crypto.set_hash_element(self._set_key, record_id, *row) for row in rows)
             self._db.execute("DELETE FROM records WHERE id = ?", [record_id])
             self._adjust_set_hash(delta)
         self._entries.pop(record_id, None)
@@ -486,7 +490,9 @@ class Journal:
 
     # ---- keys -------------------------------------------------------------------------
 
-    def change_passphrase(self, new_passphrase: str, params: crypto.KdfParams | None = None) -> None:
+    def change_passphrase(
+        self, new_passphrase: str, params: crypto.KdfParams | None = None
+    ) -> None:
         """Rewrap the passphrase slot only; every record blob stays byte-identical."""
         problem = passphrase_problem(new_passphrase)
         if problem:

@@ -40,4 +40,6 @@ def list_journals(folder: Path | None = None) -> list[str]:
     root = folder or data_dir()
     if not root.is_dir():
         return []
-    return sorted(p.stem for p in root.glob(f"*{SUFFIX}") if p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p.stem for p in root.glob(f"*{SUFFIX}") if p.is_file() and not p.name.startswith(".")
+    )

@@ -12,7 +12,7 @@ import secrets
 import types
 import typing
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 # Betan, Heim, Zittel Conklin & Westen (2005): the eight countertransference dimensions.
@@ -46,7 +46,7 @@ def new_id() -> str:
 
 def now() -> datetime:
     """Timezone-aware UTC now: the one clock every record uses."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -198,7 +198,9 @@ def _encode(value: Any) -> Any:
 def to_plain(record: Any) -> dict[str, Any]:
     """The dict that is serialised and encrypted (the id travels in the row, not here)."""
     return {
-        f.name: _encode(getattr(record, f.name)) for f in dataclasses.fields(record) if f.name != "id"
+        f.name: _encode(getattr(record, f.name))
+        for f in dataclasses.fields(record)
+        if f.name != "id"
     }
 
 

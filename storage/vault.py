@@ -33,7 +33,7 @@ from storage.errors import (
 FORMAT_VERSION = 1
 APPLICATION_ID = 0x524A4E4C  # "RJNL" in the SQLite header: marks the file as a journal
 SQLITE_MAGIC = b"SQLite format 3\x00"
-PASSPHRASE_SLOT = "passphrase"
+PASSPHRASE_SLOT = "passphrase"  # noqa: S105 - a slot id, not a secret
 RECOVERY_SLOT = "recovery"
 RECOVERY_INFO = b"reflective-journal recovery slot v1"
 RECORD_KEY_INFO = b"reflective-journal records v1"

@@ -1,0 +1,59 @@
+# Two commands for a newcomer: `make run` and `make test`. Both set everything up.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
+PORT ?= 8501
+
+.PHONY: run test lint format bench demo chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt constraints.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+## run: set up .venv and start the journal on http://127.0.0.1:$(PORT)
+run: $(VENV)/.runtime
+	$(BIN)/streamlit run journal_app.py --server.port $(PORT)
+
+## test: set up, then lint and every test (browser tests included)
+test: $(VENV)/.dev chromium lint
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: time create/unlock/open/save/search at 1k, 10k and 50k sessions
+bench: $(VENV)/.runtime
+	$(BIN)/python -m tests.bench
+
+## demo: a synthetic journal "demo" (passphrase printed) in the data folder
+demo: $(VENV)/.runtime
+	$(BIN)/python -m storage.demo --sessions 400
+
+# Browser tests use Debian's Chromium; Playwright's own browser download cannot work offline.
+chromium:
+	@if [ -x "$(CHROMIUM_PATH)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "Browser tests need Chromium at $(CHROMIUM_PATH)."; \
+	  echo "Install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH."; \
+	  exit 1; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
