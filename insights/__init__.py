@@ -1,0 +1,1 @@
+"""Read-only views computed from decrypted records: pure functions, no streamlit."""

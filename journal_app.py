@@ -1,0 +1,66 @@
+"""Reflective Practice Journal: the entry point. A router and a lock, nothing more.
+
+While locked only the unlock page exists; once unlocked the journal's pages are
+registered. Every run checks the idle lock before anything is drawn.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import ui
+from storage import idle
+
+
+def _page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
+    # Screens sit in pages/screens/, out of sight of Streamlit's legacy scan of pages/*.py,
+    # which would otherwise run a screen directly and skip this lock gate.
+    return st.Page(
+        f"pages/screens/{file}.py", title=title, icon=icon, url_path=file, default=default
+    )
+
+
+def _pages() -> list[st.Page]:
+    journal = ui.journal()
+    if journal is None:
+        return [_page("unlock", "Unlock", ":material/lock:", default=True)]
+    if journal.needs_new_passphrase:
+        return [_page("new_passphrase", "New passphrase", ":material/key:", default=True)]
+    if st.session_state.get(ui.RECOVERY_KEY):
+        return [_page("recovery_key", "Recovery key", ":material/key:", default=True)]
+    return [
+        _page("home", "Home", ":material/home:", default=True),
+    ]
+
+
+@st.fragment(run_every=idle.WATCHDOG_SECONDS)
+def _idle_watchdog() -> None:
+    """Locks a screen left open: fragment reruns are not user activity."""
+    if ui.lock_if_idle():
+        st.rerun(scope="app")
+
+
+def _sidebar() -> None:
+    journal = ui.journal()
+    if journal is None:
+        return
+    with st.sidebar:
+        st.markdown(f"**{journal.name}**")
+        if st.button("Lock", icon=":material/lock:", use_container_width=True):
+            ui.lock()
+            st.rerun()
+        st.caption(f"Locks itself after {ui.idle_minutes(journal)} idle minutes.")
+        _idle_watchdog()
+
+
+def run() -> None:
+    """Draw one run of the app."""
+    st.set_page_config(page_title="Reflective Practice Journal", page_icon=":material/edit_note:")
+    if not ui.lock_if_idle() and ui.journal() is not None:
+        ui.touch()
+    page = st.navigation(_pages(), position="top")
+    _sidebar()
+    page.run()
+
+
+run()

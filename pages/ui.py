@@ -1,0 +1,79 @@
+"""Helpers every screen shares: this session's journal, locking, activity.
+
+The unlocked Journal (key and decrypted records) lives only in `st.session_state`,
+one per browser session; nothing here uses `st.cache_*`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from storage import idle
+from storage.journal import Journal
+
+JOURNAL = "journal"
+LAST_JOURNAL = "last_journal"
+NOTICE = "notice"
+LAST_ACTIVITY = "last_activity"
+RECOVERY_KEY = "recovery_key_to_show"
+DEMO_PASSPHRASE = "demo_passphrase_to_show"
+# Survive a lock: which journal was open, and why it was locked. Nothing decrypted.
+KEEP_ON_LOCK = frozenset({LAST_JOURNAL, NOTICE})
+
+
+def journal() -> Journal | None:
+    """The unlocked journal of this browser session, or None when locked."""
+    found = st.session_state.get(JOURNAL)
+    return found if found is not None and found.is_open else None
+
+
+def require_journal() -> Journal:
+    """The unlocked journal; a page reached while locked renders nothing more."""
+    found = journal()
+    if found is None:
+        st.info("The journal is locked.")
+        st.stop()
+    return found
+
+
+def start_session(opened: Journal) -> None:
+    """Keep a freshly unlocked journal in this session and count it as activity."""
+    st.session_state[JOURNAL] = opened
+    st.session_state[LAST_JOURNAL] = opened.name
+    st.session_state.pop(NOTICE, None)
+    touch()
+
+
+def touch() -> None:
+    """Record user activity now (for the idle lock)."""
+    st.session_state[LAST_ACTIVITY] = time.time()
+
+
+def lock(notice: str = "Locked.") -> None:
+    """Close the journal and wipe every key and decrypted value from the session."""
+    opened = st.session_state.get(JOURNAL)
+    if opened is not None:
+        opened.lock()
+    for key in list(st.session_state.keys()):
+        if key not in KEEP_ON_LOCK:
+            del st.session_state[key]
+    st.session_state[NOTICE] = notice
+
+
+def idle_minutes(opened: Journal) -> int:
+    return opened.settings.idle_minutes
+
+
+def lock_if_idle() -> bool:
+    """Lock when the session has been idle too long; True if it locked."""
+    opened = journal()
+    if opened is None:
+        return False
+    minutes = idle_minutes(opened)
+    last = st.session_state.get(LAST_ACTIVITY, time.time())
+    if idle.is_idle(last, time.time(), minutes):
+        lock(f"Locked after {minutes} idle minutes. Everything saved is safe.")
+        return True
+    return False

@@ -1,0 +1,133 @@
+"""Browser tests: a real `streamlit run` of the app, driven by Playwright in Chromium.
+
+Chromium is Debian's (`/usr/bin/chromium`, or `$CHROMIUM_PATH`); Playwright's own browser
+download is never used. A missing browser fails the run: browser tests never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(path).exists():
+        pytest.fail(
+            f"Chromium not found at {path}: run `make test` (installs Debian's chromium "
+            "as root) or set CHROMIUM_PATH. Browser tests never skip.",
+            pytrace=False,
+        )
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running `streamlit run journal_app.py` on its own port and data folder."""
+
+    url: str
+    port: int
+    data_dir: Path
+    process: subprocess.Popen
+
+
+def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Server:
+    """Start the app as `make run` does, on a free port, and wait until it is healthy."""
+    port = free_port()
+    env = {**os.environ, "JOURNAL_DATA_DIR": str(data_dir), **(extra_env or {})}
+    log = (data_dir.parent / f"streamlit-{port}.log").open("wb")
+    process = subprocess.Popen(  # noqa: S603 - fixed argv
+        [sys.executable, "-m", "streamlit", "run", "journal_app.py", "--server.port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early; see {log.name}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:  # noqa: S310
+                if response.read() == b"ok":
+                    return Server(url, port, data_dir, process)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("streamlit did not become healthy within 30 s")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """The app on a fresh, empty data folder."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    running = start_server(data_dir)
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.set_default_timeout(20_000)
+    yield opened
+    context.close()
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    page.wait_for_timeout(150)
+    expect(page.locator(APP_IDLE)).to_be_attached(timeout=30_000)
+
+
+def open_app(page: Page, server: Server, path: str = "") -> None:
+    page.goto(f"{server.url}/{path}")
+    wait_idle(page)
