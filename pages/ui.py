@@ -18,7 +18,7 @@ LAST_JOURNAL = "last_journal"
 NOTICE = "notice"
 LAST_ACTIVITY = "last_activity"
 RECOVERY_KEY = "recovery_key_to_show"
-DEMO_PASSPHRASE = "demo_passphrase_to_show"
+DEMO_PASSPHRASE = "demo_passphrase_to_show"  # noqa: S105 - a session_state key
 # Survive a lock: which journal was open, and why it was locked. Nothing decrypted.
 KEEP_ON_LOCK = frozenset({LAST_JOURNAL, NOTICE})
 

@@ -49,7 +49,7 @@ def errors(at: AppTest) -> list[str]:
 
 
 def unlocked(at: AppTest) -> bool:
-    journal = at.session_state["journal"] if "journal" in at.session_state else None
+    journal = at.session_state.get("journal")
     return journal is not None and journal.is_open
 
 

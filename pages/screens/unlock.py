@@ -61,7 +61,8 @@ def _unlock_form() -> None:
             _open(Journal.unlock, paths.journal_path(name, folder), passphrase)
     if st.toggle("Use recovery key", key="use_recovery_key"):
         st.caption(
-            "Lost your passphrase? The recovery key opens the journal once; then you set a new passphrase."
+            "Lost your passphrase? The recovery key opens the journal; "
+            "then you set a new passphrase."
         )
         with st.form("recovery_form"):
             key_text = st.text_input("Recovery key", type="password", key="recovery_key_input")
