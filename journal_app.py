@@ -49,7 +49,8 @@ def _sidebar() -> None:
         if st.button("Lock", icon=":material/lock:", use_container_width=True):
             ui.lock()
             st.rerun()
-        st.caption(f"Locks itself after {ui.idle_minutes(journal)} idle minutes.")
+        minutes = ui.idle_minutes(journal)
+        st.caption(f"Locks itself after {minutes} idle minute{'' if minutes == 1 else 's'}.")
         _idle_watchdog()
 
 

@@ -74,6 +74,7 @@ def lock_if_idle() -> bool:
     minutes = idle_minutes(opened)
     last = st.session_state.get(LAST_ACTIVITY, time.time())
     if idle.is_idle(last, time.time(), minutes):
-        lock(f"Locked after {minutes} idle minutes. Everything saved is safe.")
+        unit = "minute" if minutes == 1 else "minutes"
+        lock(f"Locked after {minutes} idle {unit}. Everything saved is safe.")
         return True
     return False

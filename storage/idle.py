@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 DEFAULT_IDLE_MINUTES = 10
-WATCHDOG_SECONDS = 20
+WATCHDOG_SECONDS = 10
 
 
 def is_idle(last_activity: float, now: float, idle_minutes: int) -> bool:

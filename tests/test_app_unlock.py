@@ -229,3 +229,37 @@ def test_demo_button_creates_a_separate_demo_journal_with_its_passphrase_shown(
 )
 def test_idle_rule(idle_for: int, minutes: int, expected: bool) -> None:
     assert idle.is_idle(1000.0, 1000.0 + idle_for, minutes) is expected
+
+
+def _edit(path: Path, sql: str, *args: object) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(sql, args)
+    conn.close()
+
+
+def test_a_journal_from_a_newer_version_is_refused_on_screen(existing: tuple[Path, str]) -> None:
+    path, _ = existing
+    _edit(path, "UPDATE meta SET value = ? WHERE name = 'format_version'", b"2")
+    before = path.read_bytes()
+    at = app()
+    at.text_input(key="unlock_passphrase").input(PASSPHRASE)
+    at = click(at, "Unlock")
+    assert "newer version of this app" in errors(at)[0]
+    assert not unlocked(at)
+    assert path.read_bytes() == before
+
+
+def test_key_settings_below_the_floor_are_refused_on_screen(existing: tuple[Path, str]) -> None:
+    path, _ = existing
+    weak = crypto.KdfParams(salt=b"s" * 16, memory_kib=1024, iterations=1, lanes=1).to_json()
+    _edit(path, "UPDATE slots SET params = ? WHERE id = 'passphrase'", weak)
+    before = path.read_bytes()
+    at = app()
+    at.text_input(key="unlock_passphrase").input(PASSPHRASE)
+    at = click(at, "Unlock")
+    assert "weaker than this app allows" in errors(at)[0]
+    assert not unlocked(at)
+    assert path.read_bytes() == before

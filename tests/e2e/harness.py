@@ -131,3 +131,36 @@ def wait_idle(page: Page) -> None:
 def open_app(page: Page, server: Server, path: str = "") -> None:
     page.goto(f"{server.url}/{path}")
     wait_idle(page)
+
+
+def form_with(page: Page, button: str):
+    """The form whose submit button is labelled `button`."""
+    return page.locator("[data-testid='stForm']").filter(
+        has=page.get_by_role("button", name=button, exact=True)
+    )
+
+
+def create_journal(page: Page, passphrase: str) -> str:
+    """Fill the create form, tick the recovery-key box, continue; returns the recovery key."""
+    form = form_with(page, "Create journal")
+    form.get_by_label("Passphrase", exact=True).fill(passphrase)
+    form.get_by_label("Confirm passphrase").fill(passphrase)
+    form.get_by_role("button", name="Create journal").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Recovery key")).to_be_visible()
+    recovery_key = page.locator("code").first.inner_text()
+    continue_button = page.get_by_role("button", name="Continue")
+    expect(continue_button).to_be_disabled()
+    page.get_by_text("I have stored my recovery key").click()
+    wait_idle(page)
+    continue_button.click()
+    wait_idle(page)
+    return recovery_key
+
+
+def unlock(page: Page, passphrase: str) -> None:
+    """Type the passphrase into the unlock form and submit it."""
+    form = form_with(page, "Unlock")
+    form.get_by_label("Passphrase").fill(passphrase)
+    form.get_by_role("button", name="Unlock", exact=True).click()
+    wait_idle(page)

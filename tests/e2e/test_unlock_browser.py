@@ -7,48 +7,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.harness import Server, open_app, wait_idle
+from tests.e2e.harness import Server, create_journal, open_app, unlock, wait_idle
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "quiet harbour seven lanterns"
-
-
-def _form(page: Page, button: str):
-    """The form whose submit button is labelled `button`."""
-    return page.locator("[data-testid='stForm']").filter(
-        has=page.get_by_role("button", name=button, exact=True)
-    )
-
-
-def _create_journal(page: Page) -> str:
-    form = _form(page, "Create journal")
-    form.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
-    form.get_by_label("Confirm passphrase").fill(PASSPHRASE)
-    form.get_by_role("button", name="Create journal").click()
-    wait_idle(page)
-    expect(page.get_by_role("heading", name="Recovery key")).to_be_visible()
-    recovery_key = page.locator("code").first.inner_text()
-    continue_button = page.get_by_role("button", name="Continue")
-    expect(continue_button).to_be_disabled()
-    page.get_by_text("I have stored my recovery key").click()
-    wait_idle(page)
-    continue_button.click()
-    wait_idle(page)
-    return recovery_key
-
-
-def _unlock(page: Page, passphrase: str) -> None:
-    form = _form(page, "Unlock")
-    form.get_by_label("Passphrase").fill(passphrase)
-    form.get_by_role("button", name="Unlock", exact=True).click()
-    wait_idle(page)
 
 
 def test_create_lock_wrong_passphrase_then_unlock(page: Page, server: Server) -> None:
     open_app(page, server)
     expect(page.get_by_role("heading", name="Create journal")).to_be_visible()
 
-    recovery_key = _create_journal(page)
+    recovery_key = create_journal(page, PASSPHRASE)
     assert len(recovery_key.replace("-", "")) == 52
     expect(page.get_by_role("heading", name="journal")).to_be_visible()
     assert (server.data_dir / "journal.journal").exists()
@@ -58,11 +27,11 @@ def test_create_lock_wrong_passphrase_then_unlock(page: Page, server: Server) ->
     expect(page.get_by_role("button", name="Unlock", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Lock", exact=True)).to_have_count(0)
 
-    _unlock(page, "not the passphrase at all")
+    unlock(page, "not the passphrase at all")
     expect(page.get_by_text("Wrong passphrase")).to_be_visible()
     expect(page.get_by_role("button", name="Lock", exact=True)).to_have_count(0)
 
-    _unlock(page, PASSPHRASE)
+    unlock(page, PASSPHRASE)
     expect(page.get_by_role("button", name="Lock", exact=True)).to_be_visible()
     expect(page.get_by_text("Wrong passphrase")).to_have_count(0)
 
