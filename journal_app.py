@@ -56,9 +56,14 @@ def _sidebar() -> None:
 
 def run() -> None:
     """Draw one run of the app."""
-    st.set_page_config(page_title="Reflective Practice Journal", page_icon=":material/edit_note:")
-    if not ui.lock_if_idle() and ui.journal() is not None:
+    locked = ui.lock_if_idle() or ui.journal() is None
+    if not locked:
         ui.touch()
+    st.set_page_config(
+        page_title="Reflective Practice Journal",
+        page_icon=":material/edit_note:",
+        initial_sidebar_state="collapsed" if locked else "expanded",
+    )
     page = st.navigation(_pages(), position="top")
     _sidebar()
     page.run()
