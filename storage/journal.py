@@ -246,6 +246,8 @@ class Journal:
                 )
 
     def _quarantine(self, record_id: str, revision: int, kind: str, reason: str) -> None:
+        if any(q.id == record_id and q.revision == revision for q in self.report.quarantined):
+            return  # history() may meet the same row again
         self.report.quarantined.append(QuarantinedRow(record_id, revision, kind, reason))
 
     @staticmethod
@@ -304,11 +306,15 @@ class Journal:
         entries = []
         for revision, kind, fmt, blob in rows:
             aad = record_aad(kind, record_id, revision, fmt)
-            entries.append(
-                self._entry_from(
-                    kind, record_id, revision, crypto.open_sealed(self._cipher, blob, aad)
+            try:  # an earlier revision is only decrypted here: quarantine it, like at open
+                plain = crypto.open_sealed(self._cipher, blob, aad)
+                entries.append(self._entry_from(kind, record_id, revision, plain))
+            except InvalidTag:
+                self._quarantine(record_id, revision, kind, "does not decrypt (changed or moved)")
+            except (ValueError, KeyError, TypeError) as exc:
+                self._quarantine(
+                    record_id, revision, kind, f"unreadable content ({type(exc).__name__})"
                 )
-            )
         return entries
 
     def trash(self) -> list[Entry]:

@@ -112,8 +112,17 @@ def integrity_check(db: sqlite_utils.Database, name: str) -> None:
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
-    """A read-only connection for checks: a bad file gets no -wal or -shm written beside it."""
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    """A read-only connection for checks: a bad file gets no -wal or -shm written beside it.
+
+    `mode=ro` alone on a WAL journal creates -wal and -shm and, being read-only, cannot
+    remove them on close. When neither exists (no connection is open and no crash left a
+    WAL), the main file is the whole journal: `immutable=1` reads it creating nothing.
+    Otherwise the existing WAL must be read, so plain `mode=ro`.
+    """
+    uri = path.absolute().as_uri()  # percent-encodes '?', '#', '%' in folder names
+    if not Path(f"{path}-wal").exists() and not Path(f"{path}-shm").exists():
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    return sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
 
 
 # ---- key slots ------------------------------------------------------------------------
@@ -161,9 +170,12 @@ def unwrap_with_passphrase(slot: Slot, passphrase: str) -> bytes:
     """The DEK, or WrongPassphrase; parameters below the floor are refused before deriving."""
     try:
         params = crypto.KdfParams.from_json(slot.params)
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # JSON but not an object
         raise KdfBelowFloor("the stored key settings are unreadable") from exc
-    kek = crypto.derive_passphrase_key(passphrase, params)
+    try:
+        kek = crypto.derive_passphrase_key(passphrase, params)
+    except ValueError as exc:  # Argon2id refuses the combination, e.g. lanes > memory / 8
+        raise KdfBelowFloor("the stored key settings are out of range") from exc
     try:
         return crypto.open_sealed(AESGCM(kek), slot.blob, slot.aad())
     except InvalidTag as exc:
@@ -171,8 +183,11 @@ def unwrap_with_passphrase(slot: Slot, passphrase: str) -> bytes:
 
 
 def unwrap_with_recovery_key(slot: Slot, recovery_key: bytes) -> bytes:
-    """The DEK, or WrongRecoveryKey."""
-    salt = bytes.fromhex(json.loads(slot.params)["salt"])
+    """The DEK, or WrongRecoveryKey; unreadable slot settings raise KdfBelowFloor."""
+    try:
+        salt = bytes.fromhex(json.loads(slot.params)["salt"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise KdfBelowFloor("the stored recovery key settings are unreadable") from exc
     kek = crypto.hkdf(recovery_key, RECOVERY_INFO, salt)
     try:
         return crypto.open_sealed(AESGCM(kek), slot.blob, slot.aad())

@@ -1,0 +1,263 @@
+"""Cryptographic primitives: known answers, sealing, nonces, the KDF floor, recovery keys.
+
+Known answers were computed once with the implementation and are pinned here: a change
+to any of them means existing journals would no longer open.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storage import crypto, vault
+from storage.errors import KdfBelowFloor, MalformedRecoveryKey
+from tests.conftest import FLOOR_ITERATIONS, FLOOR_MEMORY_KIB, Argon2idTripwire
+
+KAT_SALT = bytes(range(16))
+KAT_PARAMS = crypto.KdfParams(salt=KAT_SALT, memory_kib=65536, iterations=3, lanes=4)
+KAT_DEK = bytes(range(32))
+
+
+# ---- known answers ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "expected"),
+    [
+        (
+            "correct horse battery staple",
+            "853b272a44db1421c02962669a55eb0994f3cab385ed1c4c79253eee19bab49e",
+        ),
+        (
+            "caf\u00e9 au lait, s\u2019il vous pla\u00eet",
+            "ad61f930dc9f6345d5b3443a206c01a508880d0ecd144460c55cc00f0814d93c",
+        ),
+    ],
+)
+def test_a_fixed_passphrase_salt_and_parameters_give_a_fixed_argon2id_key(
+    passphrase: str, expected: str
+) -> None:
+    assert crypto.derive_passphrase_key(passphrase, KAT_PARAMS).hex() == expected
+
+
+def test_a_decomposed_passphrase_gives_the_same_key_as_the_composed_one() -> None:
+    decomposed = unicodedata.normalize("NFD", "caf\u00e9 au lait, s\u2019il vous pla\u00eet")
+    assert decomposed != "caf\u00e9 au lait, s\u2019il vous pla\u00eet"
+    key = crypto.derive_passphrase_key(decomposed, KAT_PARAMS)
+    assert key.hex() == "ad61f930dc9f6345d5b3443a206c01a508880d0ecd144460c55cc00f0814d93c"
+
+
+@pytest.mark.parametrize(
+    ("info", "salt", "expected"),
+    [
+        (
+            vault.RECORD_KEY_INFO,
+            None,
+            "235665ba87e4a3bd207ec2e08773a9ece1d3181c78c29d98082b95d3558dbbfd",
+        ),
+        (
+            vault.SET_HASH_KEY_INFO,
+            None,
+            "c14f6a93e05ed1b6810bbd7b4ce55db44eb0cc99ae78c51c6a325e68140cfb16",
+        ),
+        (
+            vault.RECOVERY_INFO,
+            bytes(16),
+            "ccb1f0e3964912e913d8a83d7c49b94bd4fb67d512892331b08a15893b22cda3",
+        ),
+    ],
+    ids=["record-key", "set-hash-key", "recovery-kek"],
+)
+def test_hkdf_subkeys_of_a_fixed_key_are_fixed(
+    info: bytes, salt: bytes | None, expected: str
+) -> None:
+    assert crypto.hkdf(KAT_DEK, info, salt).hex() == expected
+
+
+def test_the_set_hash_element_of_a_fixed_row_is_fixed() -> None:
+    element = crypto.set_hash_element(bytes(32), "ab" * 16, 2, "reflection", 1, bytes(range(60)))
+    assert element == 0x8C336B5A83D4C7DDFC5BF4EBAFA8ED5CB7622B1A9F5FC72A3B8D71A14B047D98
+
+
+def test_kdf_parameters_serialise_to_fixed_canonical_json() -> None:
+    assert KAT_PARAMS.to_json() == (
+        '{"algorithm":"argon2id","iterations":3,"lanes":4,"memory_kib":65536,'
+        '"salt":"AAECAwQFBgcICQoLDA0ODw=="}'
+    )
+    assert crypto.KdfParams.from_json(KAT_PARAMS.to_json()) == KAT_PARAMS
+
+
+def test_a_fixed_recovery_key_has_a_fixed_grouped_base32_text() -> None:
+    text = crypto.format_recovery_key(bytes(range(32)))
+    assert text == "AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT-CQKR-MFYY-DENB-WHA5-DYPQ"
+
+
+# ---- recovery key text ---------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.binary(min_size=32, max_size=32))
+def test_a_recovery_key_survives_formatting_and_parsing(raw: bytes) -> None:
+    text = crypto.format_recovery_key(raw)
+    groups = text.split("-")
+    assert len(groups) == 13 and all(len(g) == 4 for g in groups)
+    assert crypto.parse_recovery_key(text) == raw
+
+
+@pytest.mark.parametrize(
+    "retype",
+    [
+        str.lower,
+        lambda t: t.replace("-", " "),
+        lambda t: t.replace("-", ""),
+        lambda t: f"  {t}\n",
+        lambda t: t.replace("-", " - ").swapcase(),
+    ],
+    ids=["lower-case", "spaces", "no-separators", "surrounding-whitespace", "mixed"],
+)
+def test_a_recovery_key_typed_by_hand_in_another_form_still_parses(retype) -> None:
+    raw = bytes(range(100, 132))
+    assert crypto.parse_recovery_key(retype(crypto.format_recovery_key(raw))) == raw
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty"),
+        ("  - -  ", "empty"),
+        ("AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT-CQKR-MFYY-DENB-WHA5-DYP0", "characters"),
+        ("AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT-CQKR-MFYY-DENB-WHA5-DYP1", "characters"),
+        ("AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT-CQKR-MFYY-DENB-WHA5-DYP\u00c9", "characters"),
+        ("AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT-CQKR-MFYY-DENB-WHA5", "48 characters"),
+        ("AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT-CQKR-MFYY-DENB-WHA5-DYPQ-A", "53 characters"),
+    ],
+    ids=["empty", "only-separators", "zero", "one", "accent", "too-short", "too-long"],
+)
+def test_a_malformed_recovery_key_is_refused_with_the_reason(text: str, reason: str) -> None:
+    with pytest.raises(MalformedRecoveryKey, match=reason):
+        crypto.parse_recovery_key(text)
+
+
+# ---- sealing -------------------------------------------------------------------------------
+
+
+def test_a_sealed_blob_is_nonce_then_ciphertext_then_tag() -> None:
+    key, plaintext, aad = crypto.new_key(), b"a reflection", b"reflection|id|1|1"
+    blob = crypto.seal(key, plaintext, aad)
+    assert len(blob) == crypto.NONCE_LEN + len(plaintext) + 16
+    nonce, rest = blob[: crypto.NONCE_LEN], blob[crypto.NONCE_LEN :]
+    assert AESGCM(key).decrypt(nonce, rest, aad) == plaintext
+    assert crypto.open_sealed(AESGCM(key), blob, aad) == plaintext
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_flipping_any_bit_of_a_sealed_blob_makes_it_fail_to_open(data: st.DataObject) -> None:
+    key = bytes(32)
+    blob = crypto.seal(key, b"an answer to a prompt", b"aad")
+    index = data.draw(st.integers(0, len(blob) - 1), label="byte")
+    mask = 1 << data.draw(st.integers(0, 7), label="bit")
+    changed = bytearray(blob)
+    changed[index] ^= mask
+    with pytest.raises(InvalidTag):
+        crypto.open_sealed(AESGCM(key), bytes(changed), b"aad")
+
+
+@pytest.mark.parametrize(
+    ("key", "aad"),
+    [(bytes(32), b"other aad"), (b"\x01" * 32, b"aad")],
+    ids=["other-aad", "other-key"],
+)
+def test_a_sealed_blob_opens_only_with_its_own_key_and_aad(key: bytes, aad: bytes) -> None:
+    blob = crypto.seal(bytes(32), b"text", b"aad")
+    with pytest.raises(InvalidTag):
+        crypto.open_sealed(AESGCM(key), blob, aad)
+
+
+@pytest.mark.parametrize("length", [0, 1, 12, 27])
+def test_a_blob_too_short_to_hold_nonce_and_tag_fails_to_open(length: int) -> None:
+    with pytest.raises(InvalidTag):
+        crypto.open_sealed(AESGCM(bytes(32)), bytes(length), b"")
+
+
+def _repeated_nonces(key: bytes, count: int) -> int:
+    nonces = {crypto.seal(key, b"x", b"aad")[: crypto.NONCE_LEN] for _ in range(count)}
+    return count - len(nonces)
+
+
+def test_no_key_and_nonce_pair_repeats_over_100k_encryptions() -> None:
+    assert _repeated_nonces(crypto.new_key(), 100_000) == 0
+
+
+def test_the_nonce_check_would_catch_a_stuck_random_source(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(crypto.os, "urandom", lambda n: bytes(n))
+    assert _repeated_nonces(bytes(32), 100) == 99
+
+
+# ---- the KDF floor -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "weaker",
+    [
+        {"memory_kib": FLOOR_MEMORY_KIB - 1},
+        {"memory_kib": 32768},
+        {"memory_kib": 8},
+        {"iterations": FLOOR_ITERATIONS - 1},
+        {"iterations": 1},
+        {"iterations": 0},
+        {"lanes": 0},
+        {"salt": bytes(15)},
+        {"salt": b""},
+    ],
+    ids=lambda d: "-".join(f"{k}={v!r}"[:20] for k, v in d.items()),
+)
+def test_kdf_parameters_below_the_floor_are_refused_before_deriving(
+    weaker: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(crypto, "Argon2id", Argon2idTripwire)
+    fields = {"salt": KAT_SALT, "memory_kib": 65536, "iterations": 3, "lanes": 4} | weaker
+    with pytest.raises(KdfBelowFloor):
+        crypto.derive_passphrase_key("correct horse battery staple", crypto.KdfParams(**fields))
+
+
+@pytest.mark.parametrize(
+    "weaker",
+    [{"memory_kib": 65535}, {"iterations": 2}, {"lanes": 0}],
+    ids=["memory", "iterations", "lanes"],
+)
+def test_new_kdf_parameters_below_the_floor_cannot_be_made(weaker: dict) -> None:
+    with pytest.raises(KdfBelowFloor):
+        crypto.new_kdf_params(**weaker)
+
+
+def test_new_kdf_parameters_default_to_128_mib_three_passes_four_lanes_and_a_fresh_salt() -> None:
+    first, second = crypto.new_kdf_params(), crypto.new_kdf_params()
+    assert (first.memory_kib, first.iterations, first.lanes) == (131072, 3, 4)
+    assert len(first.salt) == crypto.SALT_LEN and first.salt != second.salt
+
+
+def test_parameters_exactly_at_the_floor_are_accepted() -> None:
+    crypto.FLOOR.check(KAT_PARAMS)
+    assert crypto.FLOOR.memory_kib == FLOOR_MEMORY_KIB
+    assert crypto.FLOOR.iterations == FLOOR_ITERATIONS
+
+
+@pytest.mark.parametrize(
+    "json_text",
+    [
+        KAT_PARAMS.to_json().replace("argon2id", "argon2i"),
+        KAT_PARAMS.to_json().replace("argon2id", "scrypt"),
+    ],
+    ids=["argon2i", "scrypt"],
+)
+def test_stored_parameters_of_another_algorithm_are_refused(json_text: str) -> None:
+    with pytest.raises(KdfBelowFloor):
+        crypto.KdfParams.from_json(json_text)

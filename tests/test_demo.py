@@ -1,0 +1,315 @@
+"""The demo generator: a journal that reopens, has the promised shape, and is repeatable."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from storage import crypto, demo
+from storage.errors import JournalExists, KdfBelowFloor
+from storage.journal import Journal, passphrase_problem
+from storage.records import (
+    DOMAINS,
+    REACTIONS,
+    RECORD_TYPES,
+    Client,
+    Estimate,
+    Feedback,
+    Reflection,
+    Session,
+    to_plain,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSPHRASE = "copper kettle under moss"
+SESSIONS = 200
+TODAY = date(2026, 6, 15)
+
+
+def floor_params() -> crypto.KdfParams:
+    """The weakest Argon2id the app accepts: quick enough for tests, never lower."""
+    return crypto.KdfParams(salt=os.urandom(16), memory_kib=65536, iterations=3, lanes=4)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A 200-session demo written, locked, and its path and recovery key."""
+    path = tmp_path_factory.mktemp("demo") / "demo.journal"
+    journal, recovery = demo.build_demo(path, PASSPHRASE, SESSIONS, seed=7, params=floor_params())
+    journal.lock()
+    return path, recovery
+
+
+@pytest.fixture(scope="module")
+def journal(built: tuple[Path, str]):
+    """The demo reopened from disk with its passphrase (not the object that wrote it)."""
+    opened = Journal.unlock(built[0], PASSPHRASE)
+    yield opened
+    opened.lock()
+
+
+@pytest.fixture(scope="module")
+def large() -> dict[type, list]:
+    """A bigger caseload straight from the generator (no crypto) for distribution checks."""
+    found: dict[type, list] = defaultdict(list)
+    for record in demo.generate(2000, seed=1, today=TODAY):
+        found[type(record)].append(record)
+    return found
+
+
+def by_session(records: list) -> dict[str, object]:
+    return {r.session_id: r for r in records}
+
+
+def patient_totals(sessions: list[Session], feedback: dict[str, Feedback]) -> dict[str, list]:
+    """Per client, the patient totals in date order (sessions without feedback skipped)."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for s in sorted(sessions, key=lambda s: (s.client_id, s.date)):
+        if s.id in feedback:
+            out[s.client_id].append(feedback[s.id].total)
+    return out
+
+
+def v_shapes(totals: list[int]) -> tuple[int, int]:
+    """(drops that return, drops that stay low for 2+ sessions): drop = >= 5 below the
+    mean of the previous 3 totals; return = a later total back within 1 of that mean."""
+    repaired = unrepaired = 0
+    for j in range(3, len(totals)):
+        before = statistics.mean(totals[j - 3 : j])
+        if before - totals[j] < 5:
+            continue
+        after = totals[j + 1 :]
+        if any(t >= before - 1 for t in after):
+            repaired += 1
+        if len(after) >= 2 and all(t <= before - 4 for t in after[:2]):
+            unrepaired += 1
+    return repaired, unrepaired
+
+
+# ---- the written journal --------------------------------------------------------------
+
+
+def test_reopens_with_passphrase_and_recovery_key_and_is_clean(built, journal) -> None:
+    assert journal.report.clean
+    again = Journal.unlock_with_recovery_key(built[0], built[1])
+    try:
+        assert len(again.all(Session)) == SESSIONS
+    finally:
+        again.lock()
+
+
+def test_has_the_promised_caseload(journal) -> None:
+    clients = journal.all(Client)
+    sessions = journal.all(Session)
+    assert 10 <= len(clients) <= 40
+    assert len(sessions) == SESSIONS
+    assert {s.client_id for s in sessions} <= {c.id for c in clients}
+    assert all(re.fullmatch(r"C-\d{3}", c.code) for c in clients)
+    assert len({c.code for c in clients}) == len(clients)
+    assert {c.status for c in clients} == {"active", "ended"}
+    assert all(c.instrument == "sac4" for c in clients)
+
+
+def test_every_held_session_has_an_estimate_and_most_have_feedback(journal) -> None:
+    sessions = journal.all(Session)
+    held = {s.id for s in sessions if not s.late_cancellation}
+    cancelled = len(sessions) - len(held)
+    estimates = by_session(journal.all(Estimate))
+    feedback = by_session(journal.all(Feedback))
+    assert 1 <= cancelled <= len(sessions) * 0.1
+    assert set(estimates) == held
+    assert set(feedback) <= held
+    assert 0.8 * len(held) <= len(feedback) < len(held)  # most, not all
+
+
+def test_scores_stay_on_the_scale_and_patients_rate_higher(journal) -> None:
+    estimates = journal.all(Estimate)
+    feedback = journal.all(Feedback)
+    for record in estimates + feedback:
+        assert record.instrument == "sac4"
+        assert set(record.items) == {"bond", "goals", "tasks", "voice"}
+        assert all(isinstance(v, int) and 0 <= v <= 10 for v in record.items.values())
+    for e in estimates:
+        assert e.presence is not None and 0 <= e.presence <= 10
+        assert set(e.withdrawal_markers) <= set(demo.WITHDRAWAL_MARKERS)
+        assert set(e.confrontation_markers) <= set(demo.CONFRONTATION_MARKERS)
+    assert statistics.mean(f.total for f in feedback) > statistics.mean(e.total for e in estimates)
+    assert statistics.median(f.total for f in feedback) >= 33  # bunched near the top
+    assert any(e.withdrawal_markers or e.confrontation_markers for e in estimates)
+    assert any(f.comment for f in feedback)
+
+
+def test_estimate_is_recorded_before_feedback_with_a_few_exceptions(large) -> None:
+    estimates = by_session(large[Estimate])
+    pairs = [(estimates[f.session_id], f) for f in large[Feedback]]
+    first = sum(e.recorded_at < f.recorded_at for e, f in pairs)
+    assert 0.95 * len(pairs) <= first < len(pairs)
+
+
+def test_reflections_are_150_to_400_words_with_prompts_reactions_and_tags(journal) -> None:
+    reflections = journal.all(Reflection)
+    assert len(reflections) == len(journal.all(Estimate))
+    for r in reflections:
+        assert 150 <= len(r.text().split()) <= 400, r.id
+        assert 3 <= len(r.answers) <= 4
+        for a in r.answers:
+            domain = re.fullmatch(r"demo-([a-z]+)-\d+", a.prompt_id)
+            assert domain and domain.group(1) in DOMAINS
+            assert a.prompt_text.endswith("?") and a.answer
+        assert set(r.focus_domains) <= set(DOMAINS)
+        assert set(r.reactions) <= set(REACTIONS)
+        assert all(v in (0, 1, 2, 3) for v in r.reactions.values())
+        assert r.next_step and "{" not in r.text()
+    tags = {t for r in reflections for t in r.tags}
+    assert {"rupture", "touch-consent"} <= tags
+    assert any(r.flagged_for_supervision for r in reflections)
+    assert not all(r.flagged_for_supervision for r in reflections)
+    assert {d for r in reflections for d in r.focus_domains} == set(DOMAINS)
+
+
+def test_reflections_cover_hands_on_work(journal) -> None:
+    text = " ".join(r.text() for r in journal.all(Reflection))
+    assert "consent" in text
+    assert re.search(r"pain estimate|out of 10", text)
+
+
+def test_has_v_shaped_drops_that_return(journal) -> None:
+    feedback = by_session(journal.all(Feedback))
+    totals = patient_totals(journal.all(Session), feedback)
+    assert sum(v_shapes(t)[0] for t in totals.values()) >= 1
+
+
+def test_a_bigger_caseload_has_repairs_and_a_few_unrepaired_ruptures(large) -> None:
+    totals = patient_totals(large[Session], by_session(large[Feedback]))
+    repaired = sum(v_shapes(t)[0] for t in totals.values())
+    unrepaired = sum(v_shapes(t)[1] for t in totals.values())
+    assert repaired > unrepaired >= 1
+
+
+def test_dates_are_realistic(journal) -> None:
+    today = datetime.now(UTC).date()
+    sessions = journal.all(Session)
+    dates = [s.date for s in sessions]
+    assert max(dates) < today
+    assert (today - max(dates)).days <= 14
+    assert (max(dates) - min(dates)).days >= 365  # spread over years, not weeks
+    assert all(d.weekday() < 5 for d in dates)
+    for client in journal.all(Client):
+        own = sorted((s for s in sessions if s.client_id == client.id), key=lambda s: s.date)
+        assert [s.number for s in own] == list(range(1, len(own) + 1))
+        assert len({s.date for s in own}) == len(own)
+        if own:
+            assert client.started_on <= own[0].date
+    horizon = datetime.combine(today, datetime.min.time(), tzinfo=UTC) + timedelta(days=1)
+    stamps = [e.recorded_at for e in journal.all(Estimate)] + [
+        r.written_at for r in journal.all(Reflection)
+    ]
+    assert max(stamps) < horizon
+
+
+# ---- repeatability, refusal, command line -------------------------------------------------
+
+
+def content(journal: Journal) -> list[tuple[str, str, dict]]:
+    """Every record's kind, id and encrypted content, in a stable order."""
+    records = [r for cls in RECORD_TYPES.values() for r in journal.all(cls, include_trash=True)]
+    return sorted((r.KIND, r.id, to_plain(r)) for r in records)
+
+
+def test_same_seed_gives_the_same_journal_and_another_seed_does_not(tmp_path: Path) -> None:
+    built = []
+    for name, seed in (("a", 3), ("b", 3), ("c", 4)):
+        path = tmp_path / f"{name}.journal"
+        journal, _ = demo.build_demo(
+            path, PASSPHRASE, 60, seed=seed, params=floor_params(), today=TODAY
+        )
+        built.append(content(journal))
+        journal.lock()
+    assert built[0] == built[1]
+    assert built[0] != built[2]
+    assert {kind for kind, _, _ in built[0]} >= {"client", "session", "reflection"}
+
+
+def test_refuses_an_existing_journal_and_leaves_it_untouched(built) -> None:
+    path = built[0]
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(JournalExists):
+        demo.build_demo(path, "another four word phrase", 60, params=floor_params())
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    Journal.unlock(path, PASSPHRASE).lock()
+
+
+def test_key_settings_below_the_floor_are_refused_before_writing(tmp_path: Path) -> None:
+    weak = crypto.KdfParams(salt=os.urandom(16), memory_kib=32768, iterations=3, lanes=4)
+    with pytest.raises(KdfBelowFloor):
+        demo.build_demo(tmp_path / "weak.journal", PASSPHRASE, 60, params=weak)
+    assert list(tmp_path.iterdir()) == []
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "storage.demo", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_cli_writes_a_demo_and_prints_a_passphrase_that_opens_it(tmp_path: Path) -> None:
+    done = run_cli("--data-dir", str(tmp_path), "--sessions", "60", "--seed", "2")
+    assert done.returncode == 0, done.stderr
+    found = re.search(r"^Passphrase: (.+)$", done.stdout, re.MULTILINE)
+    assert found
+    passphrase = found.group(1)
+    assert len(passphrase.split()) == 4
+    journal = Journal.unlock(tmp_path / "demo.journal", passphrase)
+    try:
+        assert len(journal.all(Session)) == 60
+    finally:
+        journal.lock()
+    again = run_cli("--data-dir", str(tmp_path), "--sessions", "60", "--passphrase", PASSPHRASE)
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    assert PASSPHRASE not in again.stdout
+
+
+def test_cli_honours_name_and_passphrase(tmp_path: Path) -> None:
+    done = run_cli(
+        "--data-dir", str(tmp_path), "--name", "practice demo", "--sessions", "12",
+        "--passphrase", PASSPHRASE,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    Journal.unlock(tmp_path / "practice demo.journal", PASSPHRASE).lock()
+
+
+# ---- helpers the app uses -------------------------------------------------------------------
+
+
+def test_memorable_passphrase_is_four_words_the_journal_accepts() -> None:
+    phrases = {demo.memorable_passphrase() for _ in range(20)}
+    assert len(phrases) == 20
+    for phrase in phrases:
+        assert len(phrase.split()) == 4
+        assert passphrase_problem(phrase) is None
+
+
+def test_free_demo_name_never_picks_an_existing_journal(tmp_path: Path) -> None:
+    assert demo.free_demo_name(tmp_path) == "demo"
+    (tmp_path / "demo.journal").write_bytes(b"")
+    (tmp_path / "demo-2.journal").write_bytes(b"")
+    assert demo.free_demo_name(tmp_path) == "demo-3"
+
+
+def test_client_count_stays_between_10_and_40() -> None:
+    assert [demo.client_count(n) for n in (1, 60, 400, 1000, 50_000)] == [10, 10, 16, 40, 40]
