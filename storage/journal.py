@@ -8,7 +8,9 @@ set hash in constant time.
 
 from __future__ import annotations
 
+import gc
 import json
+import json.scanner
 import re
 import sqlite3
 import threading
@@ -31,6 +33,7 @@ from storage.errors import (
     WeakPassphrase,
 )
 from storage.records import (
+    RECORD_TYPES,
     Client,
     Draft,
     Feedback,
@@ -64,7 +67,7 @@ def passphrase_problem(passphrase: str, confirmation: str | None = None) -> str 
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """A record as stored: the record, its revision and when it was saved or trashed."""
 
@@ -117,8 +120,36 @@ class SearchHit:
     """One record whose text contains the query."""
 
     record: Any
-    text: str
-    spans: list[tuple[int, int]]
+    query: str
+
+    @property
+    def text(self) -> str:
+        return searchable_text(self.record)
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Where the query occurs in `text` (case-insensitive); computed when shown."""
+        pattern = re.compile(re.escape(self.query), re.IGNORECASE)
+        return [m.span() for m in pattern.finditer(self.text)]
+
+
+_SCAN_JSON = json.scanner.make_scanner(json.JSONDecoder())
+
+
+def _parse_json(plain: bytes) -> dict[str, Any]:
+    """json.loads for our own UTF-8 JSON objects, calling the C scanner directly.
+
+    Opening a journal parses every record: json.loads' encoding detection and wrappers
+    cost a third as much again as the parse itself.
+    """
+    text = plain.decode("utf-8")
+    try:
+        value, end = _SCAN_JSON(text, 0)
+    except StopIteration as exc:
+        raise ValueError("not JSON") from exc
+    if end != len(text) or not isinstance(value, dict):
+        raise ValueError("not a single JSON object")
+    return value
 
 
 def _envelope(record: Any, deleted_at: datetime | None) -> bytes:
@@ -145,6 +176,7 @@ class Journal:
         self._dek = dek
         self._lock = threading.RLock()
         self._entries: dict[str, Entry] = {}
+        self._by_kind: dict[str, dict[str, Entry]] = {kind: {} for kind in RECORD_TYPES}
         self._search_text: dict[str, str] = {}
         self.report = OpenReport()
         self.needs_new_passphrase = False
@@ -219,31 +251,72 @@ class Journal:
 
     def _load(self, meta: dict[str, bytes]) -> None:
         """Decrypt the newest revision of every record and check the set hash."""
-        cipher, set_key = self._cipher, self._set_key
-        element = crypto.set_hash_element
-        total = 0
-        latest: dict[str, tuple[int, str, int, bytes]] = {}
+        collecting = gc.isenabled()
+        gc.disable()  # json.loads of every record would trigger many full collections
         try:
-            rows = self._db.execute("SELECT id, revision, kind, format, blob FROM records")
-            for record_id, revision, kind, fmt, blob in rows:
-                total += element(set_key, record_id, revision, kind, fmt, blob)
-                known = latest.get(record_id)
-                if known is None or revision > known[0]:
-                    latest[record_id] = (revision, kind, fmt, blob)
+            total = self._load_rows()
         except sqlite3.DatabaseError as exc:
             raise DamagedJournal(self.name, "its records are unreadable") from exc
+        finally:
+            if collecting:
+                gc.enable()
         stored = int.from_bytes(meta.get("set_hash", b""), "big")
-        self.report.set_hash_ok = total % crypto.SET_HASH_MODULUS == stored
-        for record_id, (revision, kind, fmt, blob) in latest.items():
-            try:
-                plain = crypto.open_sealed(cipher, blob, record_aad(kind, record_id, revision, fmt))
-                self._entries[record_id] = self._entry_from(kind, record_id, revision, plain)
-            except InvalidTag:
-                self._quarantine(record_id, revision, kind, "does not decrypt (changed or moved)")
-            except (ValueError, KeyError, TypeError) as exc:
-                self._quarantine(
-                    record_id, revision, kind, f"unreadable content ({type(exc).__name__})"
-                )
+        self.report.set_hash_ok = total == stored
+
+    def _load_rows(self) -> int:
+        """One pass over the rows in storage order; returns their set hash.
+
+        A row newer than what was seen for its id replaces it, so memory holds only the
+        current records (edited records cost an extra decrypt of the earlier revision).
+        """
+        tags = []
+        seen: dict[str, int] = {}
+        failed: dict[str, QuarantinedRow] = {}
+        for record_id, revision, kind, fmt, blob in self._db.execute(
+            "SELECT id, revision, kind, format, blob FROM records"
+        ):
+            tags.append(crypto.blob_tag(blob))
+            previous = seen.get(record_id)
+            if previous is not None and revision <= previous:
+                continue
+            seen[record_id] = revision
+            problem = self._admit(record_id, revision, kind, fmt, blob)
+            if problem is None:
+                failed.pop(record_id, None)
+            else:
+                failed[record_id] = problem
+                self._forget(record_id)
+        self.report.quarantined.extend(failed.values())
+        return crypto.set_hash_total(self._set_key, b"".join(tags))
+
+    def _admit(
+        self, record_id: str, revision: int, kind: str, fmt: int, blob: bytes
+    ) -> QuarantinedRow | None:
+        """Decrypt one row into memory; returns why it must be quarantined, if it must."""
+        try:
+            plain = crypto.open_sealed(
+                self._cipher, blob, record_aad(kind, record_id, revision, fmt)
+            )
+            self._remember(self._entry_from(kind, record_id, revision, plain))
+        except InvalidTag:
+            return QuarantinedRow(record_id, revision, kind, "does not decrypt (changed or moved)")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            reason = f"unreadable content ({type(exc).__name__})"
+            return QuarantinedRow(record_id, revision, kind, reason)
+        return None
+
+    def _remember(self, entry: Entry) -> None:
+        record = entry.record
+        self._entries[record.id] = entry
+        self._by_kind[record.KIND][record.id] = entry
+        if self._search_text:
+            self._index(record.id, entry)
+
+    def _forget(self, record_id: str) -> None:
+        entry = self._entries.pop(record_id, None)
+        if entry is not None:
+            self._by_kind[entry.record.KIND].pop(record_id, None)
+        self._search_text.pop(record_id, None)
 
     def _quarantine(self, record_id: str, revision: int, kind: str, reason: str) -> None:
         if any(q.id == record_id and q.revision == revision for q in self.report.quarantined):
@@ -252,7 +325,7 @@ class Journal:
 
     @staticmethod
     def _entry_from(kind: str, record_id: str, revision: int, plain: bytes) -> Entry:
-        envelope = json.loads(plain)
+        envelope = _parse_json(plain)
         deleted = envelope.get("deleted_at")
         return Entry(
             record=from_plain(kind, record_id, envelope["data"]),
@@ -272,6 +345,8 @@ class Journal:
                 self._db.conn.close()
             self._db = None
             self._entries.clear()
+            for entries in self._by_kind.values():
+                entries.clear()
             self._search_text.clear()
             self._dek = self._record_key = self._set_key = b""
             self._cipher = None
@@ -279,12 +354,9 @@ class Journal:
     # ---- reading ----------------------------------------------------------------------
 
     def all(self, cls: type[T], include_trash: bool = False) -> list[T]:
-        """Current records of one type, in the order they were first loaded or saved."""
-        return [
-            e.record
-            for e in self._entries.values()
-            if type(e.record) is cls and (include_trash or e.deleted_at is None)
-        ]
+        """Current records of one type, in no particular order (sort by their dates)."""
+        entries = self._by_kind[cls.KIND].values()
+        return [e.record for e in entries if include_trash or e.deleted_at is None]
 
     def get(self, record_id: str) -> Any:
         """The current revision of a record (trashed ones included)."""
@@ -336,23 +408,19 @@ class Journal:
         return next((c for c in self.all(Client) if c.code.casefold() == wanted), None)
 
     def search(self, query: str, include_trash: bool = False) -> list[SearchHit]:
-        """Records whose text contains `query` (case-insensitive), with match spans."""
+        """Records whose text contains `query` (case-insensitive)."""
         needle = query.strip().lower()
         if not needle:
             return []
         if not self._search_text:
             for record_id, entry in self._entries.items():
                 self._index(record_id, entry)
-        pattern = re.compile(re.escape(query.strip()), re.IGNORECASE)
         hits = []
         for record_id, lowered in self._search_text.items():
             if needle in lowered:
                 entry = self._entries[record_id]
-                if entry.deleted_at is not None and not include_trash:
-                    continue
-                text = searchable_text(entry.record)
-                spans = [m.span() for m in pattern.finditer(text)]
-                hits.append(SearchHit(entry.record, text, spans or [(0, 0)]))
+                if entry.deleted_at is None or include_trash:
+                    hits.append(SearchHit(entry.record, query.strip()))
         return hits
 
     def _index(self, record_id: str, entry: Entry) -> None:
@@ -399,12 +467,10 @@ class Journal:
             plain = _envelope(record, deleted_at)
             blob = crypto.seal(self._record_key, plain, record_aad(kind, record_id, revision))
             fmt = vault.FORMAT_VERSION
-            delta = crypto.set_hash_element(self._set_key, record_id, revision, kind, fmt, blob)
+            delta = crypto.set_hash_element(self._set_key, crypto.blob_tag(blob))
             if replace:
-                for old_revision, old_kind, old_fmt, old_blob in rows:
-                    delta -= crypto.set_hash_element(
-                        self._set_key, record_id, old_revision, old_kind, old_fmt, old_blob
-                    )
+                for row in rows:
+                    delta -= crypto.set_hash_element(self._set_key, crypto.blob_tag(row[3]))
                 self._db.execute("DELETE FROM records WHERE id = ?", [record_id])
             self._db.execute(
                 "INSERT INTO records (id, revision, kind, format, blob) VALUES (?, ?, ?, ?, ?)",
@@ -412,9 +478,7 @@ class Journal:
             )
             self._adjust_set_hash(delta)
         entry = self._entry_from(kind, record_id, revision, plain)
-        self._entries[record_id] = entry
-        if self._search_text:
-            self._index(record_id, entry)
+        self._remember(entry)
         return entry
 
     def save(self, record: Any) -> Entry:
@@ -433,17 +497,20 @@ class Journal:
                 raise InvalidRecord(record.KIND, "add_many takes only new records")
             plain = _envelope(record, None)
             blob = crypto.seal(self._record_key, plain, record_aad(record.KIND, record.id, 1))
-            delta += crypto.set_hash_element(self._set_key, record.id, 1, record.KIND, fmt, blob)
+            delta += crypto.set_hash_element(self._set_key, crypto.blob_tag(blob))
             rows.append((record.id, 1, record.KIND, fmt, blob))
             entries[record.id] = self._entry_from(record.KIND, record.id, 1, plain)
-        with self._writing():
-            self._db.conn.executemany(
-                "INSERT INTO records (id, revision, kind, format, blob) VALUES (?, ?, ?, ?, ?)",
-                rows,
-            )
-            self._adjust_set_hash(delta)
-        self._entries.update(entries)
-        self._search_text.clear()
+        try:
+            with self._writing():
+                self._db.conn.executemany(
+                    "INSERT INTO records (id, revision, kind, format, blob) VALUES (?, ?, ?, ?, ?)",
+                    rows,
+                )
+                self._adjust_set_hash(delta)
+        except sqlite3.IntegrityError as exc:  # an id held by a quarantined row
+            raise InvalidRecord("import", "an id is already used in this journal") from exc
+        for entry in entries.values():
+            self._remember(entry)
 
     def delete(self, record_id: str) -> Entry:
         """Move a record to the trash (a new revision marked deleted; undoable)."""
@@ -469,11 +536,12 @@ class Journal:
             rows = self._db.execute(
                 "SELECT revision, kind, format, blob FROM records WHERE id = ?", [record_id]
             ).fetchall()
-            delta = -sum(crypto.set_hash_element(self._set_key, record_id, *row) for row in rows)
+            delta = -sum(
+                crypto.set_hash_element(self._set_key, crypto.blob_tag(r[3])) for r in rows
+            )
             self._db.execute("DELETE FROM records WHERE id = ?", [record_id])
             self._adjust_set_hash(delta)
-        self._entries.pop(record_id, None)
-        self._search_text.pop(record_id, None)
+        self._forget(record_id)
 
     def save_draft(self, key: str, fields: dict[str, Any]) -> Draft:
         """Autosave a screen's unsaved fields (replaces the previous draft of that screen)."""

@@ -204,13 +204,12 @@ def to_plain(record: Any) -> dict[str, Any]:
     }
 
 
-def _decoder(hint: Any):
-    """A function turning JSON for `hint` back into Python; built once per field."""
+def _converter(hint: Any) -> Any:
+    """How JSON for `hint` becomes Python, or None where the JSON value is already right."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        decode = _decoder(inner[0])
-        return lambda v: None if v is None else decode(v)
+        return _converter(inner[0])  # None itself is left as it is by the caller
     if hint is datetime:
         return datetime.fromisoformat
     if hint is date:
@@ -218,29 +217,55 @@ def _decoder(hint: Any):
     if origin is list:
         (item,) = typing.get_args(hint)
         if dataclasses.is_dataclass(item):
-            decode_item = _decoder(item)
-            return lambda v: [decode_item(x) for x in v]
-        return list
+            decode_item = _codec(item).decode
+            return lambda values: [decode_item(v) for v in values]
     if dataclasses.is_dataclass(hint):
-        fields = _field_decoders(hint)
-        return lambda v: hint(**{k: d(v[k]) for k, d in fields.items() if k in v})
-    return lambda v: v
+        return _codec(hint).decode
+    return None
 
 
-_DECODERS: dict[type, dict[str, Any]] = {}
+class _Codec:
+    """Turns the JSON of one dataclass back into an instance; built once per class."""
 
-
-def _field_decoders(cls: type) -> dict[str, Any]:
-    if cls not in _DECODERS:
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
         hints = typing.get_type_hints(cls)
-        _DECODERS[cls] = {f.name: _decoder(hints[f.name]) for f in dataclasses.fields(cls)}
-    return _DECODERS[cls]
+        self.fields = frozenset(f.name for f in dataclasses.fields(cls))
+        self.converters = tuple(
+            (name, convert)
+            for name in sorted(self.fields)
+            if (convert := _converter(hints[name])) is not None
+        )
+
+    def decode(self, data: dict[str, Any], record_id: str | None = None) -> Any:
+        """Build the instance from `data` (a fresh dict from json.loads, changed in place)."""
+        for name, convert in self.converters:
+            value = data.get(name)
+            if value is not None:
+                data[name] = convert(value)
+        if record_id is not None:
+            data["id"] = record_id
+        if data.keys() == self.fields:
+            # every field present: skip __init__, which costs more than the JSON parse
+            record = object.__new__(self.cls)
+            record.__dict__ = data
+            return record
+        return self.cls(**{k: v for k, v in data.items() if k in self.fields})
+
+
+_CODECS: dict[type, _Codec] = {}
+
+
+def _codec(cls: type) -> _Codec:
+    if cls not in _CODECS:
+        _CODECS[cls] = _Codec(cls)
+    return _CODECS[cls]
 
 
 def from_plain(kind: str, record_id: str, data: dict[str, Any]) -> Any:
-    """Rebuild a typed record; unknown keys (from a newer minor version) are ignored."""
-    cls = RECORD_TYPES[kind]
-    decoders = _field_decoders(cls)
-    values = {k: decoders[k](v) for k, v in data.items() if k in decoders}
-    values["id"] = record_id
-    return cls(**values)
+    """Rebuild a typed record from its decrypted JSON.
+
+    Missing fields (an older version) take their defaults; unknown keys (a newer minor
+    version) are ignored. `data` is consumed.
+    """
+    return _codec(RECORD_TYPES[kind]).decode(data, record_id)

@@ -45,7 +45,7 @@ CREATE TABLE slots (id TEXT PRIMARY KEY, kind TEXT NOT NULL, params TEXT NOT NUL
                     blob BLOB NOT NULL);
 CREATE TABLE records (id TEXT NOT NULL, revision INTEGER NOT NULL, kind TEXT NOT NULL,
                       format INTEGER NOT NULL, blob BLOB NOT NULL,
-                      PRIMARY KEY (id, revision)) WITHOUT ROWID;
+                      UNIQUE (id, revision));
 """
 
 

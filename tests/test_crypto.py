@@ -79,9 +79,22 @@ def test_hkdf_subkeys_of_a_fixed_key_are_fixed(
     assert crypto.hkdf(KAT_DEK, info, salt).hex() == expected
 
 
-def test_the_set_hash_element_of_a_fixed_row_is_fixed() -> None:
-    element = crypto.set_hash_element(bytes(32), "ab" * 16, 2, "reflection", 1, bytes(range(60)))
-    assert element == 0x8C336B5A83D4C7DDFC5BF4EBAFA8ED5CB7622B1A9F5FC72A3B8D71A14B047D98
+def test_the_set_hash_element_of_a_fixed_tag_is_aes_of_the_tag_read_little_endian() -> None:
+    element = crypto.set_hash_element(bytes(32), bytes(range(16)))
+    assert element == int.from_bytes(bytes.fromhex("b65d30030c88b44c975a343f93fb3c09"), "little")
+
+
+def test_the_set_hash_element_uses_the_tag_at_the_end_of_a_blob() -> None:
+    blob = bytes(range(60))
+    assert crypto.blob_tag(blob) == bytes(range(44, 60))
+    assert crypto.blob_tag(b"short") == bytes(16)
+
+
+@given(st.lists(st.binary(min_size=16, max_size=16), max_size=50))
+def test_the_batched_set_hash_equals_the_sum_of_its_elements(tags: list[bytes]) -> None:
+    key = bytes(range(32))
+    expected = sum(crypto.set_hash_element(key, t) for t in tags) % crypto.SET_HASH_MODULUS
+    assert crypto.set_hash_total(key, b"".join(tags)) == expected
 
 
 def test_kdf_parameters_serialise_to_fixed_canonical_json() -> None:

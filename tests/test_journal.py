@@ -45,9 +45,9 @@ from tests.conftest import (
 # ---- the golden journal (tests/golden/make_golden.py made it once; never regenerate) ------
 
 GOLDEN = Path(__file__).parent / "golden" / "golden-v1.journal"
-GOLDEN_SHA256 = "b828cbd36a00110eb288fec70c224a0503bf90c2276cf19516876a439aa311d4"
+GOLDEN_SHA256 = "2db000b91e7cb52c57417c87d3f53ddf7ca229ca0176e11a5f4fc71135d889ae"
 GOLDEN_PASSPHRASE = "golden journal \u00e9t\u00e9 passphrase \u2713"
-GOLDEN_RECOVERY_KEY = "VGYZ-5JEF-7SSS-KO63-SFXD-2RJF-AV46-DXDL-3X5Q-AVMA-RNSO-PM74-B67Q"
+GOLDEN_RECOVERY_KEY = "EDYE-D5H5-WECW-KVGJ-BAYB-CGAV-P3PE-FST7-IHAL-6NCA-MBMN-KKV6-BZOQ"
 AWKWARD = (
     "Felt \U0001f62c then \U0001f469\U0001f3fd\u200d\u2695\ufe0f calm \U0001f1f3\U0001f1f4;"
     " NUL[\x00] CRLF[\r\n] CR[\r] TAB[\t];"
