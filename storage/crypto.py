@@ -64,6 +64,11 @@ class KdfParams:
         )
 
 
+MAX_MEMORY_KIB = 4 * 1024 * 1024  # 4 GiB
+MAX_ITERATIONS = 64
+MAX_LANES = 64
+
+
 @dataclass(frozen=True)
 class KdfFloor:
     """The weakest Argon2id settings this app will ever accept."""
@@ -81,6 +86,11 @@ class KdfFloor:
             raise KdfBelowFloor(f"{params.iterations} passes, the minimum is {self.iterations}")
         if len(params.salt) < SALT_LEN or params.lanes < 1:
             raise KdfBelowFloor("salt or lanes out of range")
+        # a ceiling too: an edited slot asking for 1 TiB would otherwise hang the unlock
+        if params.memory_kib > MAX_MEMORY_KIB or params.iterations > MAX_ITERATIONS:
+            raise KdfBelowFloor("memory or passes far beyond what this app ever writes")
+        if params.lanes > MAX_LANES:
+            raise KdfBelowFloor("lanes out of range")
 
 
 FLOOR = KdfFloor()

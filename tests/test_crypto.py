@@ -274,3 +274,17 @@ def test_parameters_exactly_at_the_floor_are_accepted() -> None:
 def test_stored_parameters_of_another_algorithm_are_refused(json_text: str) -> None:
     with pytest.raises(KdfBelowFloor):
         crypto.KdfParams.from_json(json_text)
+
+
+@pytest.mark.parametrize(
+    ("memory_kib", "iterations", "lanes"),
+    [(2**30, 3, 4), (65536, 10_000, 4), (65536, 3, 10_000)],
+    ids=["1-tib-memory", "ten-thousand-passes", "ten-thousand-lanes"],
+)
+def test_absurd_kdf_settings_in_an_edited_slot_are_refused_before_deriving(
+    memory_kib: int, iterations: int, lanes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(crypto, "Argon2id", Argon2idTripwire)
+    params = crypto.KdfParams(b"s" * 16, memory_kib, iterations, lanes)
+    with pytest.raises(KdfBelowFloor):
+        crypto.derive_passphrase_key("any passphrase at all", params)
