@@ -7,15 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.apptest import app, click
 from tests.conftest import find_canary, sweep_for_canary
-
-APP = str(Path(__file__).resolve().parents[1] / "journal_app.py")
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    return next(b for b in at.button if b.label == label).click().run()
 
 
 def test_passphrase_and_recovery_key_never_touch_disk_or_logs(
@@ -24,7 +18,7 @@ def test_passphrase_and_recovery_key_never_touch_disk_or_logs(
     caplog.set_level(logging.DEBUG)
     started = time.time()
     passphrase = canary
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = app()
     at.text_input(key="create_passphrase").input(passphrase)
     at.text_input(key="create_confirm").input(passphrase)
     at = click(at, "Create journal")
@@ -46,7 +40,7 @@ def test_passphrase_and_recovery_key_never_touch_disk_or_logs(
 
 def test_demo_passphrase_is_shown_but_never_written(data_folder: Path) -> None:
     started = time.time()
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = app(timeout=60)
     at = click(at, "Try with demo data")
     shown = at.code[0].value
     assert len(shown.split()) >= 4

@@ -7,22 +7,18 @@ import time
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from storage import crypto, idle
 from storage.journal import Journal
+from tests.apptest import app, click, errors, unlocked
 
-APP = str(Path(__file__).resolve().parents[1] / "journal_app.py")
 PASSPHRASE = "amber window slow river"
 FLOOR = dict(memory_kib=65536, iterations=3, lanes=4)
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    monkeypatch.setenv("JOURNAL_DATA_DIR", str(folder))
-    return folder
+def data_dir(data_folder: Path) -> Path:
+    return data_folder
 
 
 @pytest.fixture
@@ -33,24 +29,6 @@ def existing(data_dir: Path) -> tuple[Path, str]:
     journal, recovery_key = Journal.create(path, PASSPHRASE, params)
     journal.lock()
     return path, recovery_key
-
-
-def app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=30).run()
-
-
-def click(at: AppTest, label: str) -> AppTest:
-    button = next(b for b in at.button if b.label == label)
-    return button.click().run()
-
-
-def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
-
-
-def unlocked(at: AppTest) -> bool:
-    journal = at.session_state.get("journal")
-    return journal is not None and journal.is_open
 
 
 def test_first_run_offers_create_journal_and_demo(data_dir: Path) -> None:
