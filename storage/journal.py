@@ -455,35 +455,54 @@ class Journal:
         self._db.execute("UPDATE meta SET value = ? WHERE name = 'set_hash'", [new])
 
     def _write(self, record: Any, deleted_at: datetime | None) -> Entry:
-        kind, record_id = record.KIND, record.id
-        replace = kind in UNVERSIONED_KINDS
+        return self._write_all([(record, deleted_at)])[0]
+
+    def _write_all(self, changes: list[tuple[Any, datetime | None]]) -> list[Entry]:
+        """Store each record as its next revision, all in one transaction."""
+        written = []
         with self._writing():
-            rows = self._db.execute(
-                "SELECT revision, kind, format, blob FROM records WHERE id = ?", [record_id]
-            ).fetchall()
-            if any(row[1] != kind for row in rows):
-                raise InvalidRecord(kind, "that id belongs to another kind of record")
-            revision = max((row[0] for row in rows), default=0) + 1
-            plain = _envelope(record, deleted_at)
-            blob = crypto.seal(self._record_key, plain, record_aad(kind, record_id, revision))
-            fmt = vault.FORMAT_VERSION
-            delta = crypto.set_hash_element(self._set_key, crypto.blob_tag(blob))
-            if replace:
-                for row in rows:
-                    delta -= crypto.set_hash_element(self._set_key, crypto.blob_tag(row[3]))
-                self._db.execute("DELETE FROM records WHERE id = ?", [record_id])
-            self._db.execute(
-                "INSERT INTO records (id, revision, kind, format, blob) VALUES (?, ?, ?, ?, ?)",
-                [record_id, revision, kind, fmt, blob],
-            )
+            delta = 0
+            for record, deleted_at in changes:
+                row, plain, change = self._next_revision(record, deleted_at)
+                delta += change
+                written.append((row, plain))
             self._adjust_set_hash(delta)
-        entry = self._entry_from(kind, record_id, revision, plain)
-        self._remember(entry)
-        return entry
+        entries = [self._entry_from(kind, rid, rev, plain) for (rid, rev, kind), plain in written]
+        for entry in entries:
+            self._remember(entry)
+        return entries
+
+    def _next_revision(
+        self, record: Any, deleted_at: datetime | None
+    ) -> tuple[tuple[str, int, str], bytes, int]:
+        """Insert one row (inside a write transaction); returns it and its set-hash change."""
+        kind, record_id = record.KIND, record.id
+        rows = self._db.execute(
+            "SELECT revision, kind, format, blob FROM records WHERE id = ?", [record_id]
+        ).fetchall()
+        if any(row[1] != kind for row in rows):
+            raise InvalidRecord(kind, "that id belongs to another kind of record")
+        revision = max((row[0] for row in rows), default=0) + 1
+        plain = _envelope(record, deleted_at)
+        blob = crypto.seal(self._record_key, plain, record_aad(kind, record_id, revision))
+        delta = crypto.set_hash_element(self._set_key, crypto.blob_tag(blob))
+        if kind in UNVERSIONED_KINDS:
+            for row in rows:
+                delta -= crypto.set_hash_element(self._set_key, crypto.blob_tag(row[3]))
+            self._db.execute("DELETE FROM records WHERE id = ?", [record_id])
+        self._db.execute(
+            "INSERT INTO records (id, revision, kind, format, blob) VALUES (?, ?, ?, ?, ?)",
+            [record_id, revision, kind, vault.FORMAT_VERSION, blob],
+        )
+        return (record_id, revision, kind), plain, delta
 
     def save(self, record: Any) -> Entry:
         """Add a record, or keep the old revision and store this one as the next."""
         return self._write(record, deleted_at=None)
+
+    def save_all(self, records: list[Any]) -> list[Entry]:
+        """Save several records together: all of them are stored, or none."""
+        return self._write_all([(record, None) for record in records])
 
     def add_many(self, records: list[Any]) -> None:
         """Add new records in one transaction (imports, the demo generator).

@@ -1,0 +1,112 @@
+"""The caseload: clients, their sessions, and what was recorded about each session.
+
+Read helpers and the few writes of the after-session flow, so screens never reshape
+records themselves. Everything takes an unlocked Journal.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from storage.errors import InvalidRecord
+from storage.journal import Journal
+from storage.records import Client, Estimate, Feedback, Reflection, Session
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,23}$")
+# Two or more capitalised words of letters: "Jane Smith", "Mary-Ann O'Neil"
+_FULL_NAME = re.compile(r"\b[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+\b")
+WITHDRAWAL_MARKERS = (
+    "went quiet or flat",
+    "vague or abstract answers",
+    "over-compliant, agreed too readily",
+    "changed the topic",
+    "talked about others instead of self",
+    "came late or wanted to leave early",
+)
+CONFRONTATION_MARKERS = (
+    "complained about the work or me",
+    "criticised the approach or plan",
+    "questioned my competence",
+    "pushed back on a task or exercise",
+    "tried to control the session",
+    "expressed anger or frustration at me",
+)
+
+
+def looks_like_full_name(text: str) -> bool:
+    """True when a code or alias looks like a real person's name (warn: use a code)."""
+    return bool(_FULL_NAME.search(text or ""))
+
+
+def clients_by_code(journal: Journal) -> list[Client]:
+    """Active clients first, then ended ones, each alphabetical by code."""
+    return sorted(journal.all(Client), key=lambda c: (c.status != "active", c.code.casefold()))
+
+
+def add_client(journal: Journal, code: str, alias: str = "", instrument: str = "sac4") -> Client:
+    """A new client with a unique pseudonymous code; raises InvalidRecord with the reason."""
+    code = code.strip()
+    if not CODE_PATTERN.match(code):
+        raise InvalidRecord(
+            "Client code", "use 1-24 letters, digits, spaces, '-', '_' or '.', e.g. C-014"
+        )
+    if journal.client_by_code(code) is not None:
+        raise InvalidRecord("Client code", f"'{code}' is already used by another client")
+    client = Client(code=code, alias=alias.strip(), started_on=date.today(), instrument=instrument)
+    journal.save(client)
+    return client
+
+
+def sessions_of(journal: Journal, client_id: str) -> list[Session]:
+    """A client's sessions, oldest first."""
+    found = [s for s in journal.all(Session) if s.client_id == client_id]
+    return sorted(found, key=lambda s: (s.date, s.number))
+
+
+def next_session_number(journal: Journal, client_id: str) -> int:
+    """One more than the highest session number so far (1 for a new client)."""
+    return max((s.number for s in sessions_of(journal, client_id)), default=0) + 1
+
+
+def estimate_for(journal: Journal, session_id: str) -> Estimate | None:
+    return next((e for e in journal.all(Estimate) if e.session_id == session_id), None)
+
+
+def feedback_for(journal: Journal, session_id: str) -> Feedback | None:
+    return next((f for f in journal.all(Feedback) if f.session_id == session_id), None)
+
+
+def reflections_of(journal: Journal, client_id: str) -> list[Reflection]:
+    """A client's reflections, newest first."""
+    found = [r for r in journal.all(Reflection) if r.client_id == client_id]
+    return sorted(found, key=lambda r: r.written_at, reverse=True)
+
+
+def last_next_step(journal: Journal, client_id: str) -> str:
+    """The next step written in the client's most recent reflection that has one."""
+    return next((r.next_step for r in reflections_of(journal, client_id) if r.next_step), "")
+
+
+def record_estimate(journal: Journal, session: Session, estimate: Estimate) -> None:
+    """Save the session and the practitioner's read together (one transaction).
+
+    Refuses a second session with the same number for the client, so a reload
+    cannot write the same session twice.
+    """
+    clash = next(
+        (
+            s
+            for s in sessions_of(journal, session.client_id)
+            if s.number == session.number and s.id != session.id
+        ),
+        None,
+    )
+    if clash is not None:
+        raise InvalidRecord(
+            "Session number", f"session {session.number} of this client is already recorded"
+        )
+    if session.number < 1:
+        raise InvalidRecord("Session number", "must be 1 or more")
+    estimate.session_id = session.id
+    journal.save_all([session, estimate])

@@ -1,0 +1,87 @@
+"""Drafts of the Reflect screen: what is typed is autosaved (encrypted) as the user goes.
+
+The screen keeps its fields under `rf_` keys of a state mapping (Streamlit's session
+state, but any dict works here). These functions turn that state into a JSON-ready draft
+and back, and save it only when something changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from datetime import date
+from typing import Any
+
+from storage.journal import Journal
+
+REFLECT = "reflect"
+PREFIX = "rf_"
+ACTIVE = "rf_active"
+SAVED_NOTICE = "reflect_saved_notice"
+_LAST_SAVED = "rf_last_saved_draft"
+_DEFAULTS = "rf_defaults"
+_DATE_KEYS = frozenset({"rf_date"})
+# Buttons cannot be given a value through session state; bookkeeping keys are not fields.
+_NOT_FIELDS = ("rf_swap_", ACTIVE, _LAST_SAVED, _DEFAULTS)
+
+
+def fresh_state(seed: int, today: date | None = None) -> dict[str, Any]:
+    """The starting state of a new reflection (the prompt seed keeps prompts stable)."""
+    state = {
+        ACTIVE: True,
+        "rf_free": False,
+        "rf_date": today or date.today(),
+        "rf_modality": "in person",
+        "rf_presence": 5,
+        "rf_withdrawal": [],
+        "rf_confrontation": [],
+        "rf_framework": "free",
+        "rf_focus": [],
+        "rf_free_text": "",
+        "rf_next_step": "",
+        "rf_tags": [],
+        "rf_flag": False,
+        "rf_seed": seed,
+    }
+    state[_DEFAULTS] = fields(state)
+    return state
+
+
+def fields(state: MutableMapping[str, Any]) -> dict[str, Any]:
+    """The screen's fields as JSON-ready values."""
+    found = {}
+    for key, value in state.items():
+        if not key.startswith(PREFIX) or key.startswith(_NOT_FIELDS):
+            continue
+        found[key] = value.isoformat() if isinstance(value, date) else value
+    return found
+
+
+def widget_state(saved: dict[str, Any]) -> dict[str, Any]:
+    """Back from a saved draft to state values (dates parsed again)."""
+    restored = {}
+    for key, value in saved.items():
+        if key in _DATE_KEYS and isinstance(value, str):
+            value = date.fromisoformat(value)
+        restored[key] = value
+    restored[_LAST_SAVED] = saved
+    restored[_DEFAULTS] = {}
+    return restored
+
+
+def autosave(journal: Journal, state: MutableMapping[str, Any]) -> bool:
+    """Save the draft if anything changed since the last save and from a fresh form.
+
+    Returns True when a draft was written.
+    """
+    current = fields(state)
+    if current == state.get(_LAST_SAVED) or current == state.get(_DEFAULTS):
+        return False
+    journal.save_draft(REFLECT, current)
+    state[_LAST_SAVED] = current
+    return True
+
+
+def clear(state: MutableMapping[str, Any]) -> None:
+    """Forget the screen's fields (after saving the reflection)."""
+    for key in [k for k in state if k.startswith(PREFIX)]:
+        del state[key]
