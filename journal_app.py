@@ -30,6 +30,8 @@ def _pages() -> list[st.Page]:
         return [_page("recovery_key", "Recovery key", ":material/key:", default=True)]
     return [
         _page("home", "Home", ":material/home:", default=True),
+        _page("reflect", "Reflect", ":material/edit_note:"),
+        _page("settings", "Settings", ":material/settings:"),
     ]
 
 
@@ -65,8 +67,9 @@ def run() -> None:
         initial_sidebar_state="collapsed" if locked else "expanded",
     )
     page = st.navigation(_pages(), position="top")
-    _sidebar()
+    # the page first: it autosaves its draft before a Lock pressed in this run wipes state
     page.run()
+    _sidebar()
 
 
 run()

@@ -78,3 +78,33 @@ def lock_if_idle() -> bool:
         lock(f"Locked after {minutes} idle {unit}. Everything saved is safe.")
         return True
     return False
+
+
+# Text areas send their value only on blur or Ctrl+Enter. This commits a text area after
+# a pause in typing, so drafts autosave and typing counts as activity for the idle lock.
+_COMMIT_WHILE_TYPING = """
+<script>
+(() => {
+  if (window.__journalCommitWhileTyping) return;
+  window.__journalCommitWhileTyping = true;
+  const timers = new WeakMap();
+  document.addEventListener("input", (event) => {
+    const area = event.target;
+    if (!(area instanceof HTMLTextAreaElement)) return;
+    clearTimeout(timers.get(area));
+    timers.set(area, setTimeout(() => {
+      if (!area.isConnected || area.closest("[data-testid='stForm']")) return;
+      area.dispatchEvent(new KeyboardEvent("keydown",
+        {key: "Enter", code: "Enter", keyCode: 13, ctrlKey: true, bubbles: true}));
+    }, PAUSE_MS));
+  }, true);
+})();
+</script>
+"""
+TYPING_PAUSE_MS = 1500
+
+
+def commit_text_while_typing() -> None:
+    """Install (once per browser tab) the commit-on-pause script for text areas."""
+    script = _COMMIT_WHILE_TYPING.replace("PAUSE_MS", str(TYPING_PAUSE_MS))
+    st.html(script, unsafe_allow_javascript=True)

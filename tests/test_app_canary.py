@@ -48,3 +48,31 @@ def test_demo_passphrase_is_shown_but_never_written(data_folder: Path) -> None:
     at = click(at, "Continue")
     assert "demo_passphrase_to_show" not in at.session_state
     assert not find_canary([data_folder], shown, modified_since=started)
+
+
+def test_words_written_through_reflect_and_settings_never_reach_disk_in_plaintext(
+    journal_path: Path, canary: str
+) -> None:
+    from tests.conftest import PASSPHRASE
+
+    started = time.time()
+    at = app()
+    at.text_input(key="unlock_passphrase").input(PASSPHRASE)
+    at = click(at, "Unlock")
+    at = at.switch_page("pages/screens/reflect.py").run()
+    at = at.selectbox(key="rf_client").set_value("__new__").run()
+    at.text_input(key="rf_new_code").input("C-300")
+    at.text_input(key="rf_new_alias").input(f"alias {canary}")
+    at = click(at, "Add client")
+    at = click(at, "Save my read")
+    areas = [t for t in at.text_area if (t.key or "").startswith("rf_answer_")]
+    areas[0].input(f"answer {canary}")
+    at = at.run()  # autosaves the draft (encrypted)
+    at.text_area(key="rf_next_step").input(f"next {canary}")
+    at = click(at, "Save reflection")
+    at = at.switch_page("pages/screens/settings.py").run()
+    at.text_area(key="new_text").input(f"What does {canary} mean to me?")
+    at = click(at, "Add prompt")
+    assert at.session_state["journal"].settings.custom_prompts
+    at = click(at, "Lock")
+    sweep_for_canary(canary, [journal_path.parent], started)

@@ -1,0 +1,139 @@
+"""Settings: profession, idle lock, and your own prompts (stored encrypted in the journal)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from pages import ui
+from prompts.library import (
+    PHASES,
+    LibraryError,
+    builtin_library,
+    custom_prompt,
+    new_custom_prompt_id,
+)
+from storage.records import DOMAINS, PROFESSIONS
+
+PROFESSION_GROUPS = {
+    "all": "everyone",
+    "psychological": "talking therapies",
+    "physical": "hands-on",
+}
+
+journal = ui.require_journal()
+settings = journal.settings
+builtin = builtin_library()
+
+NOTICE = "settings_notice"
+st.title("Settings")
+if NOTICE in st.session_state:
+    st.success(st.session_state.pop(NOTICE))
+
+
+def _saved(message: str) -> None:
+    st.session_state[NOTICE] = message
+    st.rerun()
+
+
+st.subheader("You and this journal")
+with st.form("settings_form"):
+    profession = st.selectbox(
+        "Profession",
+        PROFESSIONS,
+        index=PROFESSIONS.index(settings.profession),
+        key="settings_profession",
+    )
+    idle_minutes = st.number_input(
+        "Lock after this many idle minutes",
+        min_value=1,
+        max_value=240,
+        value=settings.idle_minutes,
+        step=1,
+    )
+    if st.form_submit_button("Save settings", type="primary"):
+        journal.save_settings(
+            dataclasses.replace(settings, profession=profession, idle_minutes=int(idle_minutes))
+        )
+        _saved("Settings saved.")
+
+
+def _prompt_fields(prefix: str, current: dict | None = None) -> dict:
+    """Widgets for one prompt; returns the values as a custom-prompt dict."""
+    current = current or {}
+    text = st.text_area("Prompt", value=current.get("text", ""), key=f"{prefix}_text")
+    left, middle, right = st.columns(3)
+    domain = left.selectbox(
+        "Domain",
+        DOMAINS,
+        index=DOMAINS.index(current.get("domain", DOMAINS[0])),
+        key=f"{prefix}_domain",
+    )
+    phase = middle.selectbox(
+        "Phase",
+        PHASES,
+        index=PHASES.index(current.get("phase", PHASES[0])),
+        key=f"{prefix}_phase",
+        format_func=lambda p: p.replace("_", " "),
+    )
+    group = right.selectbox(
+        "For",
+        list(PROFESSION_GROUPS),
+        index=list(PROFESSION_GROUPS).index((current.get("professions") or ["all"])[0]),
+        format_func=PROFESSION_GROUPS.get,
+        key=f"{prefix}_group",
+    )
+    return {
+        "id": current.get("id", ""),
+        "domain": domain,
+        "text": text.strip(),
+        "phase": phase,
+        "professions": [group],
+        "proctor": current.get("proctor", ["formative"]),
+        "follow_ups": current.get("follow_ups", []),
+    }
+
+
+def _save_prompts(prompts: list[dict], message: str) -> None:
+    """Validate every custom prompt, then store them; nothing is saved on an error."""
+    try:
+        for data in prompts:
+            custom_prompt(data)
+    except LibraryError as error:
+        st.error(str(error))
+        return
+    journal.save_settings(dataclasses.replace(settings, custom_prompts=prompts))
+    _saved(message)
+
+
+st.subheader("Your own prompts")
+st.caption("Added to the prompts Reflect chooses from. Stored encrypted in this journal.")
+custom = list(settings.custom_prompts)
+for position, data in enumerate(custom):
+    title = f"{data['domain']}: {data['text'][:80]}"
+    with st.expander(title), st.form(f"edit_prompt_{data['id']}"):
+        edited = _prompt_fields(f"edit_{data['id']}", data)
+        save, delete = st.columns(2)
+        if save.form_submit_button("Save changes"):
+            _save_prompts(custom[:position] + [edited] + custom[position + 1 :], "Saved.")
+        if delete.form_submit_button("Delete prompt"):
+            _save_prompts(custom[:position] + custom[position + 1 :], "Prompt deleted.")
+
+with st.form("add_prompt_form", clear_on_submit=True):
+    new = _prompt_fields("new")
+    if st.form_submit_button("Add prompt"):
+        existing = set(builtin.prompts) | {p["id"] for p in custom}
+        new["id"] = new_custom_prompt_id(new["text"], existing)
+        _save_prompts([*custom, new], "Prompt added.")
+
+st.subheader("Built-in prompts to hide")
+hidden = st.multiselect(
+    "Hidden prompts",
+    sorted(builtin.prompts),
+    default=[p for p in settings.hidden_prompts if p in builtin.prompts],
+    format_func=lambda pid: f"{builtin.prompts[pid].domain}: {builtin.prompts[pid].text}",
+)
+if st.button("Save hidden prompts"):
+    journal.save_settings(dataclasses.replace(settings, hidden_prompts=list(hidden)))
+    _saved(f"{len(hidden)} built-in prompt(s) hidden.")

@@ -1,0 +1,106 @@
+"""In Chromium: reflect on a session end to end; a draft typed without leaving the field
+survives a closed tab and a lock, and is offered back."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from storage import crypto
+from storage.journal import Journal
+from storage.records import Reflection
+from tests.e2e.harness import Server, open_app, unlock, wait_idle
+
+pytestmark = pytest.mark.browser
+PASSPHRASE = "reflect test lamp river"
+
+
+@pytest.fixture
+def practice(server: Server) -> Server:
+    params = crypto.KdfParams(salt=os.urandom(16), memory_kib=65536, iterations=3, lanes=4)
+    journal, _ = Journal.create(server.data_dir / "practice.journal", PASSPHRASE, params)
+    journal.lock()
+    return server
+
+
+def go_to(page: Page, title: str) -> None:
+    page.get_by_role("link", name=title, exact=True).click()
+    wait_idle(page)
+
+
+def test_reflect_on_a_new_clients_session_end_to_end(page: Page, practice: Server) -> None:
+    open_app(page, practice)
+    unlock(page, PASSPHRASE)
+    go_to(page, "Reflect")
+    expect(page.get_by_role("heading", name="Reflect")).to_be_visible()
+
+    page.get_by_label("Client", exact=True).click()
+    page.get_by_role("option", name="New client…").click()
+    wait_idle(page)
+    page.get_by_label("Client code").fill("C-201")
+    page.get_by_label("Client code").press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Add client").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Save my read")).to_be_visible()
+    expect(page.get_by_text("3. Client feedback")).to_have_count(0)
+
+    page.get_by_role("button", name="Save my read").click()
+    wait_idle(page)
+    expect(page.get_by_text("3. Client feedback")).to_be_visible()
+    answer = page.locator("[data-testid='stTextArea'] textarea").first
+    answer.click()
+    answer.press_sequentially("The pause before she answered stayed with me.", delay=5)
+    page.get_by_role("textbox", name="Next step").fill("Ask about the pause.")
+    page.get_by_role("button", name="Save reflection").click()
+    wait_idle(page)
+    expect(page.get_by_text("Reflection saved.")).to_be_visible()
+
+    page.get_by_role("button", name="Lock", exact=True).click()
+    wait_idle(page)
+    journal = Journal.unlock(practice.data_dir / "practice.journal", PASSPHRASE)
+    try:
+        (reflection,) = journal.all(Reflection)
+        assert reflection.answers[0].answer == "The pause before she answered stayed with me."
+        assert reflection.next_step == "Ask about the pause."
+    finally:
+        journal.lock()
+
+
+def test_text_typed_without_leaving_the_field_survives_a_closed_tab_and_a_lock(
+    page: Page, practice: Server
+) -> None:
+    open_app(page, practice)
+    unlock(page, PASSPHRASE)
+    go_to(page, "Reflect")
+    page.get_by_text("Free reflection (not about one session)").click()
+    wait_idle(page)
+    answer = page.locator("[data-testid='stTextArea'] textarea").first
+    answer.click()
+    answer.press_sequentially("Words typed and never sent by a blur.", delay=5)
+    # no blur, no Enter: the page commits after a pause in typing and the draft autosaves
+    page.wait_for_timeout(3_000)
+    wait_idle(page)
+
+    page.close()  # the tab is closed: the browser session is gone
+    page = page.context.new_page()
+    open_app(page, practice)
+    unlock(page, PASSPHRASE)
+    go_to(page, "Reflect")
+    page.get_by_role("button", name="Resume draft").click()
+    wait_idle(page)
+    expect(page.locator("[data-testid='stTextArea'] textarea").first).to_have_value(
+        "Words typed and never sent by a blur."
+    )
+
+    # a lock keeps it too
+    page.get_by_role("textbox", name="Next step").fill("Take this to supervision.")
+    page.get_by_role("button", name="Lock", exact=True).click()
+    wait_idle(page)
+    unlock(page, PASSPHRASE)
+    go_to(page, "Reflect")
+    page.get_by_role("button", name="Resume draft").click()
+    wait_idle(page)
+    expect(page.get_by_role("textbox", name="Next step")).to_have_value("Take this to supervision.")

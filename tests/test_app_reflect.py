@@ -1,0 +1,196 @@
+"""AppTest of Reflect: a new client, the blind estimate first, prompts, save, reopen; drafts
+survive a lock and a new browser session; Settings feed the prompt selection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from prompts.library import builtin_library
+from storage import caseload
+from storage.journal import Journal
+from storage.records import Draft, Estimate, Feedback, Reflection, Session, Settings
+from tests.apptest import app, click, errors
+from tests.conftest import PASSPHRASE
+
+REFLECT = "pages/screens/reflect.py"
+SETTINGS = "pages/screens/settings.py"
+
+
+@pytest.fixture
+def practice(journal_path: Path) -> Path:
+    """A closed, empty journal in the data folder (unlocks with PASSPHRASE)."""
+    return journal_path
+
+
+def unlock(at: AppTest) -> AppTest:
+    at.text_input(key="unlock_passphrase").input(PASSPHRASE)
+    return click(at, "Unlock")
+
+
+def open_reflect(at: AppTest) -> AppTest:
+    return at.switch_page(REFLECT).run()
+
+
+def answer_areas(at: AppTest) -> list:
+    return [t for t in at.text_area if (t.key or "").startswith("rf_answer_")]
+
+
+def subheaders(at: AppTest) -> list[str]:
+    return [s.value for s in at.subheader]
+
+
+def journal_of(at: AppTest) -> Journal:
+    return at.session_state["journal"]
+
+
+def start_with_new_client(at: AppTest, code: str = "C-101") -> AppTest:
+    at = at.selectbox(key="rf_client").set_value("__new__").run()
+    at.text_input(key="rf_new_code").input(code)
+    return click(at, "Add client")
+
+
+def test_a_session_is_reflected_on_end_to_end(practice: Path) -> None:
+    at = open_reflect(unlock(app()))
+    assert at.title[0].value == "Reflect"
+    at = start_with_new_client(at)
+    client = journal_of(at).client_by_code("C-101")
+    assert at.session_state["rf_client"] == client.id
+    assert at.number_input(key="rf_number").value == 1
+
+    # the estimate comes first: no feedback step, no prompts until it is saved
+    assert "3. Client feedback" not in subheaders(at)
+    assert answer_areas(at) == []
+    for item, score in {"bond": 6, "goals": 7, "tasks": 5, "voice": 4}.items():
+        at = at.slider(key=f"rf_item_{item}").set_value(score).run()
+    at = at.multiselect(key="rf_withdrawal").select("went quiet or flat").run()
+    at = at.select_slider(key="rf_reaction_1").set_value(2).run()
+    at = click(at, "Save my read")
+    journal = journal_of(at)
+    (estimate,) = journal.all(Estimate)
+    assert estimate.items == {"bond": 6, "goals": 7, "tasks": 5, "voice": 4}
+    assert estimate.withdrawal_markers == ["went quiet or flat"]
+    assert journal.all(Feedback) == []
+    assert "3. Client feedback" in subheaders(at)
+
+    areas = answer_areas(at)
+    assert 3 <= len(areas) <= 4
+    areas[0].input("She went quiet when I mentioned the ending.")
+    areas[1].input("I felt helpless and hurried the plan.")
+    at.text_area(key="rf_next_step").input("Name the ending early next time.")
+    at = at.multiselect(key="rf_tags").set_value(["endings"]).run()
+    at = at.checkbox(key="rf_flag").check().run()
+    at = click(at, "Save reflection")
+    assert errors(at) == []
+
+    (reflection,) = journal_of(at).all(Reflection)
+    (session,) = journal_of(at).all(Session)
+    assert reflection.session_id == session.id == estimate.session_id
+    assert reflection.client_id == client.id
+    assert [a.answer for a in reflection.answers] == [
+        "She went quiet when I mentioned the ending.",
+        "I felt helpless and hurried the plan.",
+    ]
+    assert all(a.prompt_text for a in reflection.answers)
+    assert reflection.reactions == {"helpless/inadequate": 2}
+    assert reflection.next_step == "Name the ending early next time."
+    assert reflection.flagged_for_supervision
+    assert reflection.tags == ["endings"]
+    assert journal_of(at).all(Draft) == []
+
+    # reopen: lock, unlock, the reflection is read back from the encrypted file
+    at = click(at, "Lock")
+    at = unlock(at)
+    (again,) = journal_of(at).all(Reflection)
+    assert again == reflection
+
+
+def test_saving_without_any_answer_is_refused_and_writes_nothing(practice: Path) -> None:
+    at = open_reflect(unlock(app()))
+    at = at.toggle(key="rf_free").set_value(True).run()
+    at = click(at, "Save reflection")
+    assert errors(at) == ["Write an answer to at least one prompt, or some free writing, first."]
+    assert journal_of(at).all(Reflection) == []
+
+
+def test_a_free_reflection_needs_no_client_or_session(practice: Path) -> None:
+    at = open_reflect(unlock(app()))
+    at = at.toggle(key="rf_free").set_value(True).run()
+    answer_areas(at)[0].input("A thought about my week of endings.")
+    at = click(at, "Save reflection")
+    (reflection,) = journal_of(at).all(Reflection)
+    assert reflection.session_id is None and reflection.client_id is None
+    assert journal_of(at).all(Session) == []
+
+
+def test_a_draft_survives_a_lock_and_is_offered_back(practice: Path) -> None:
+    at = open_reflect(unlock(app()))
+    at = at.toggle(key="rf_free").set_value(True).run()
+    answer_areas(at)[0].input("Words I must not lose.")
+    at.text_area(key="rf_next_step").input("Bring it to supervision.")
+    at = at.run()
+    at = click(at, "Lock")
+    assert "rf_next_step" not in at.session_state
+
+    at = open_reflect(unlock(at))
+    assert any(b.label == "Resume draft" for b in at.button)
+    at = click(at, "Resume draft")
+    assert answer_areas(at)[0].value == "Words I must not lose."
+    assert at.text_area(key="rf_next_step").value == "Bring it to supervision."
+
+
+def test_a_draft_is_offered_in_a_new_browser_session_and_can_be_discarded(practice: Path) -> None:
+    first = open_reflect(unlock(app()))
+    first = first.toggle(key="rf_free").set_value(True).run()
+    answer_areas(first)[0].input("Typed in another tab.")
+    first.run()
+
+    second = open_reflect(unlock(app()))
+    assert any(b.label == "Discard draft" for b in second.button)
+    second = click(second, "Discard draft")
+    assert journal_of(second).all(Draft) == []
+    assert not any(b.label == "Resume draft" for b in second.button)
+
+
+def test_prompts_follow_up_on_last_sessions_next_step(practice: Path) -> None:
+    at = unlock(app())
+    journal = journal_of(at)
+    client = caseload.add_client(journal, "C-7")
+    journal.save(Reflection(client_id=client.id, free_text="x", next_step="try the stairs test"))
+    at = open_reflect(at)
+    at = at.selectbox(key="rf_client").set_value(client.id).run()
+    at = click(at, "Save my read")
+    first_prompt = next(m.value for m in at.markdown if m.value.startswith("**"))
+    assert "try the stairs test" in first_prompt
+
+
+def test_profession_in_settings_changes_the_prompts_offered(practice: Path) -> None:
+    at = unlock(app())
+    journal_of(at).save_settings(Settings(profession="physiotherapy"))
+    at = open_reflect(at)
+    at = at.toggle(key="rf_free").set_value(True).run()
+    library = builtin_library()
+    shown = at.session_state["rf_prompts"]
+    groups = {p: library.prompts[p].professions for p in shown if p in library.prompts}
+    assert groups and all("psychological" not in g for g in groups.values())
+
+
+def test_settings_save_profession_and_a_custom_prompt(practice: Path) -> None:
+    at = unlock(app()).switch_page(SETTINGS).run()
+    at.selectbox(key="settings_profession").set_value("osteopathy")
+    at = click(at, "Save settings")
+    assert journal_of(at).settings.profession == "osteopathy"
+    at.text_area(key="new_text").input("What did my hands notice before my mind did?")
+    at = click(at, "Add prompt")
+    (custom,) = journal_of(at).settings.custom_prompts
+    assert custom["text"] == "What did my hands notice before my mind did?"
+    assert custom["id"] not in builtin_library().prompts
+
+
+def test_an_empty_custom_prompt_is_refused_with_its_reason(practice: Path) -> None:
+    at = unlock(app()).switch_page(SETTINGS).run()
+    at = click(at, "Add prompt")
+    assert errors(at) and "text" in errors(at)[0]
+    assert journal_of(at).settings.custom_prompts == []
