@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import ui
+from prompts.library import LibraryError, builtin_library
 from storage import idle
 
 
@@ -66,6 +67,11 @@ def run() -> None:
         page_icon=":material/edit_note:",
         initial_sidebar_state="collapsed" if locked else "expanded",
     )
+    try:
+        builtin_library()  # every prompt and instrument file is checked at start-up
+    except LibraryError as error:
+        st.error(f"The prompt library cannot be used: {error}")
+        st.stop()
     page = st.navigation(_pages(), position="top")
     # the page first: it autosaves its draft before a Lock pressed in this run wipes state
     page.run()

@@ -194,3 +194,56 @@ def test_an_empty_custom_prompt_is_refused_with_its_reason(practice: Path) -> No
     at = click(at, "Add prompt")
     assert errors(at) and "text" in errors(at)[0]
     assert journal_of(at).settings.custom_prompts == []
+
+
+def test_a_custom_instrument_from_settings_is_used_for_a_new_client(practice: Path) -> None:
+    at = unlock(app()).switch_page(SETTINGS).run()
+    at.text_input(key="instrument_name").input("Hands-on check")
+    at.number_input(key="instrument_max").set_value(5)
+    at.text_area(key="instrument_items").input(
+        "Comfort | My patient felt comfortable with touch. | I felt comfortable with touch.\n"
+        "Say | My patient felt free to say stop. | I felt free to say stop."
+    )
+    at = click(at, "Add instrument")
+    assert errors(at) == []
+    (instrument,) = journal_of(at).settings.custom_instruments
+    assert instrument["id"] == "hands-on-check"
+
+    at = open_reflect(at)
+    at = at.selectbox(key="rf_client").set_value("__new__").run()
+    at.text_input(key="rf_new_code").input("P-3")
+    at = at.selectbox(key="rf_new_instrument").set_value("hands-on-check").run()
+    at = click(at, "Add client")
+    labels = [s.label for s in at.slider]
+    assert "My patient felt comfortable with touch." in labels
+    at = at.slider(key="rf_item_comfort-1").set_value(4).run()
+    at = click(at, "Save my read")
+    (estimate,) = journal_of(at).all(Estimate)
+    assert estimate.instrument == "hands-on-check"
+    assert estimate.items == {"comfort-1": 4, "say-2": 2}  # untouched: the middle of 0-5
+
+
+@pytest.fixture
+def broken_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import shutil
+
+    from prompts import library
+
+    folder = tmp_path / "prompts"
+    shutil.copytree(library.PROMPTS_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__*"))
+    text = (folder / "boundaries.toml").read_text()
+    (folder / "boundaries.toml").write_text(text.replace('phase = "act"', 'phase = "later"', 1))
+    monkeypatch.setattr(library, "PROMPTS_DIR", folder)
+    library.builtin_library.cache_clear()
+    yield
+    monkeypatch.undo()
+    library.builtin_library.cache_clear()
+
+
+def test_a_broken_prompt_file_stops_the_app_at_start_naming_file_and_field(
+    data_folder: Path, broken_library: None
+) -> None:
+    at = app()
+    (message,) = errors(at)
+    assert "boundaries.toml" in message and "'phase'" in message and "later" in message
+    assert not any(b.label == "Unlock" for b in at.button)

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from pages import ui
-from prompts.library import builtin_library, with_custom
+from prompts.library import library_for
 from prompts.selector import (
     FOLLOW_UP_ID,
     Context,
@@ -30,12 +30,7 @@ CLIENT_ERROR = "reflect_client_error"
 journal = ui.require_journal()
 ui.commit_text_while_typing()
 settings = journal.settings
-library = with_custom(
-    builtin_library(),
-    settings.custom_prompts,
-    settings.hidden_prompts,
-    settings.custom_instruments,
-)
+library = library_for(settings)
 state = st.session_state
 
 st.title("Reflect")
@@ -45,7 +40,10 @@ def _add_client() -> None:
     """Runs before the widgets are drawn, so the new client can be selected at once."""
     try:
         added = caseload.add_client(
-            journal, state.get("rf_new_code", ""), state.get("rf_new_alias", "")
+            journal,
+            state.get("rf_new_code", ""),
+            state.get("rf_new_alias", ""),
+            state.get("rf_new_instrument", "sac4"),
         )
     except JournalError as error:
         state[CLIENT_ERROR] = str(error)
@@ -93,6 +91,12 @@ else:
         with st.container(border=True):
             code = st.text_input("Client code", key="rf_new_code", placeholder="e.g. C-014")
             alias = st.text_input("Private alias (optional)", key="rf_new_alias")
+            st.selectbox(
+                "Instrument",
+                list(library.instruments),
+                format_func=lambda i: library.instruments[i].name,
+                key="rf_new_instrument",
+            )
             if caseload.looks_like_full_name(code) or caseload.looks_like_full_name(alias):
                 st.warning(
                     "That looks like a person's full name. Use a code (e.g. C-014) and keep "
@@ -201,7 +205,7 @@ else:
     # ---- 4. guided prompts ----------------------------------------------------------------
     ready = free or session is not None
     if ready:
-        st.subheader("4. Reflect" if not free else "Reflect")
+        st.subheader("Prompts" if free else "4. Prompts")
         frameworks = ["free", *sorted(k for k in library.frameworks if k != "free")]
         left, right = st.columns(2)
         framework_id = left.selectbox(

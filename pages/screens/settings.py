@@ -1,4 +1,4 @@
-"""Settings: profession, idle lock, and your own prompts (stored encrypted in the journal)."""
+"""Settings: profession, idle lock, your own prompts and instruments (stored encrypted)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import dataclasses
 import streamlit as st
 
 from pages import ui
+from prompts.authoring import instrument_from_form
 from prompts.library import (
     PHASES,
     LibraryError,
     builtin_library,
     custom_prompt,
+    library_for,
     new_custom_prompt_id,
 )
 from storage.records import DOMAINS, PROFESSIONS
@@ -137,3 +139,38 @@ hidden = st.multiselect(
 if st.button("Save hidden prompts"):
     journal.save_settings(dataclasses.replace(settings, hidden_prompts=list(hidden)))
     _saved(f"{len(hidden)} built-in prompt(s) hidden.")
+
+st.subheader("Your own instruments")
+st.caption(
+    "Add a scale you use (for example one you hold a licence for: type only its item "
+    "labels, never its wording). Clients can then be rated on it in Reflect."
+)
+for data in settings.custom_instruments:
+    st.markdown(
+        f"- **{data['name']}**: {len(data['items'])} items, "
+        f"{data['min_score']}-{data['max_score']} each"
+    )
+with st.form("add_instrument_form"):
+    name = st.text_input("Instrument name", key="instrument_name")
+    low, high, cutoff_column = st.columns(3)
+    min_score = low.number_input("Lowest score", 0, 100, 0, key="instrument_min")
+    max_score = high.number_input("Highest score", 1, 100, 10, key="instrument_max")
+    cutoff = cutoff_column.number_input(
+        "Total cutoff (optional)", 0, 4000, None, key="instrument_cutoff"
+    )
+    items_text = st.text_area(
+        "Items, one a line: `label` or `label | your wording | client's wording`",
+        key="instrument_items",
+    )
+    if st.form_submit_button("Add instrument"):
+        existing = set(library_for(settings).instruments)
+        try:
+            data = instrument_from_form(
+                name, int(min_score), int(max_score), items_text, existing, cutoff
+            )
+        except LibraryError as error:
+            st.error(str(error))
+        else:
+            instruments = [*settings.custom_instruments, data]
+            journal.save_settings(dataclasses.replace(settings, custom_instruments=instruments))
+            _saved(f"Instrument '{data['name']}' added.")
