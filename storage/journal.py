@@ -180,6 +180,7 @@ class Journal:
         self._search_text: dict[str, str] = {}
         self.report = OpenReport()
         self.needs_new_passphrase = False
+        self.version = 0  # goes up with every change seen by this session: keys derived views
 
     # ---- opening and closing ----------------------------------------------------------
 
@@ -306,6 +307,7 @@ class Journal:
         return None
 
     def _remember(self, entry: Entry) -> None:
+        self.version += 1
         record = entry.record
         self._entries[record.id] = entry
         self._by_kind[record.KIND][record.id] = entry
@@ -313,6 +315,7 @@ class Journal:
             self._index(record.id, entry)
 
     def _forget(self, record_id: str) -> None:
+        self.version += 1
         entry = self._entries.pop(record_id, None)
         if entry is not None:
             self._by_kind[entry.record.KIND].pop(record_id, None)
