@@ -29,9 +29,12 @@ def _pages() -> list[st.Page]:
         return [_page("new_passphrase", "New passphrase", ":material/key:", default=True)]
     if st.session_state.get(ui.RECOVERY_KEY):
         return [_page("recovery_key", "Recovery key", ":material/key:", default=True)]
+    if ui.in_kiosk():
+        return [_page("client_feedback", "Client feedback", ":material/reviews:", default=True)]
     return [
         _page("home", "Home", ":material/home:", default=True),
         _page("reflect", "Reflect", ":material/edit_note:"),
+        _page("client_feedback", "Client feedback", ":material/reviews:"),
         _page("settings", "Settings", ":material/settings:"),
     ]
 
@@ -45,7 +48,7 @@ def _idle_watchdog() -> None:
 
 def _sidebar() -> None:
     journal = ui.journal()
-    if journal is None:
+    if journal is None or ui.in_kiosk():
         return
     with st.sidebar:
         st.markdown(f"**{journal.name}**")
@@ -54,7 +57,6 @@ def _sidebar() -> None:
             st.rerun()
         minutes = ui.idle_minutes(journal)
         st.caption(f"Locks itself after {minutes} idle minute{'' if minutes == 1 else 's'}.")
-        _idle_watchdog()
 
 
 def run() -> None:
@@ -72,10 +74,13 @@ def run() -> None:
     except LibraryError as error:
         st.error(f"The prompt library cannot be used: {error}")
         st.stop()
-    page = st.navigation(_pages(), position="top")
+    # the client holding the device in kiosk mode sees no way to other pages
+    page = st.navigation(_pages(), position="hidden" if ui.in_kiosk() else "top")
     # the page first: it autosaves its draft before a Lock pressed in this run wipes state
     page.run()
     _sidebar()
+    if ui.journal() is not None:
+        _idle_watchdog()  # also in kiosk mode: a device left with a client still locks
 
 
 run()

@@ -19,6 +19,7 @@ NOTICE = "notice"
 LAST_ACTIVITY = "last_activity"
 RECOVERY_KEY = "recovery_key_to_show"
 DEMO_PASSPHRASE = "demo_passphrase_to_show"  # noqa: S105 - a session_state key
+KIOSK = "kiosk"
 # Survive a lock: which journal was open, and why it was locked. Nothing decrypted.
 KEEP_ON_LOCK = frozenset({LAST_JOURNAL, NOTICE})
 
@@ -60,6 +61,15 @@ def lock(notice: str = "Locked.") -> None:
         if key not in KEEP_ON_LOCK:
             del st.session_state[key]
     st.session_state[NOTICE] = notice
+
+
+def start_kiosk(session_id: str, instrument_id: str) -> None:
+    """From now until Submit (or a lock) the app shows only the client's questions."""
+    st.session_state[KIOSK] = {"session_id": session_id, "instrument": instrument_id}
+
+
+def in_kiosk() -> bool:
+    return st.session_state.get(KIOSK) is not None
 
 
 def idle_minutes(opened: Journal) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from storage.errors import InvalidRecord
 from storage.journal import Journal
@@ -110,3 +111,52 @@ def record_estimate(journal: Journal, session: Session, estimate: Estimate) -> N
         raise InvalidRecord("Session number", "must be 1 or more")
     estimate.session_id = session.id
     journal.save_all([session, estimate])
+
+
+def sessions_awaiting_feedback(journal: Journal, client_id: str) -> list[Session]:
+    """The client's sessions with your read saved and no feedback yet, newest first."""
+    estimated = {e.session_id for e in journal.all(Estimate)}
+    answered = {f.session_id for f in journal.all(Feedback)}
+    waiting = [
+        s for s in sessions_of(journal, client_id) if s.id in estimated and s.id not in answered
+    ]
+    return list(reversed(waiting))
+
+
+def record_feedback(
+    journal: Journal,
+    session_id: str,
+    instrument: Any,
+    items: dict[str, int],
+    comment: str = "",
+    source: str = "paper",
+) -> Feedback:
+    """Save the client's rating of a session, after checking it against the instrument.
+
+    Blind order: your read must already be saved, and a session takes one feedback.
+    """
+    if estimate_for(journal, session_id) is None:
+        raise InvalidRecord("Feedback", "save your own read of the session first")
+    if feedback_for(journal, session_id) is not None:
+        raise InvalidRecord("Feedback", "this session already has feedback")
+    expected = [item.id for item in instrument.items]
+    missing = [i for i in expected if i not in items]
+    if missing:
+        raise InvalidRecord("Feedback", f"no score for {', '.join(missing)}")
+    for item_id in expected:
+        score = items[item_id]
+        if not instrument.min_score <= score <= instrument.max_score:
+            raise InvalidRecord(
+                "Feedback",
+                f"{item_id} is {score}; scores run from {instrument.min_score} "
+                f"to {instrument.max_score}",
+            )
+    feedback = Feedback(
+        session_id=session_id,
+        instrument=instrument.id,
+        items={i: int(items[i]) for i in expected},
+        comment=comment.strip(),
+        source=source,
+    )
+    journal.save(feedback)
+    return feedback

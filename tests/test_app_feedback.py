@@ -1,0 +1,127 @@
+"""AppTest of client feedback: the kiosk shows only the questions and locks after Submit;
+scores typed from paper are checked; the blind order holds."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from prompts.library import builtin_library
+from storage import caseload
+from storage.errors import InvalidRecord
+from storage.journal import Journal
+from storage.records import Estimate, Feedback, Session
+from tests.apptest import app, click, unlocked
+from tests.conftest import PASSPHRASE
+
+KIOSK = "pages/screens/client_feedback.py"
+SAC4 = builtin_library().instruments["sac4"]
+
+
+def unlock(at: AppTest) -> AppTest:
+    at.text_input(key="unlock_passphrase").input(PASSPHRASE)
+    return click(at, "Unlock")
+
+
+def seed_session(journal: Journal, code: str = "C-5", number: int = 1) -> Session:
+    client = journal.client_by_code(code) or caseload.add_client(journal, code)
+    session = Session(client_id=client.id, date=date(2026, 11, number), number=number)
+    estimate = Estimate("", "sac4", {"bond": 8, "goals": 8, "tasks": 7, "voice": 8})
+    caseload.record_estimate(journal, session, estimate)
+    return session
+
+
+@pytest.fixture
+def prepared(journal_path: Path, journal: Journal) -> Session:
+    session = seed_session(journal)
+    journal.lock()
+    return session
+
+
+def hand_over(at: AppTest, session: Session) -> AppTest:
+    at = at.switch_page(KIOSK).run()
+    client_id = session.client_id
+    at = at.selectbox(key="kiosk_client").set_value(client_id).run()
+    at = at.selectbox(key="kiosk_session").set_value(session.id).run()
+    return click(at, "Hand to client")
+
+
+def test_the_kiosk_shows_only_the_clients_questions(prepared: Session) -> None:
+    at = hand_over(unlock(app()), prepared)
+    assert at.title[0].value == "How was today's session?"
+    questions = [m.value for m in at.markdown if m.value.startswith("####")]
+    assert questions == [f"#### {item.patient}" for item in SAC4.items]
+    assert not any(b.label == "Lock" for b in at.button)  # no sidebar, no way out but Submit
+    shown = " ".join(e.value for e in [*at.markdown, *at.caption, *at.info, *at.success])
+    assert "of 40" not in shown and "estimate" not in shown.lower()  # no past scores
+    assert "C-5" in at.caption[0].value
+
+
+def test_submit_saves_the_feedback_and_locks_the_journal(prepared: Session) -> None:
+    at = hand_over(unlock(app()), prepared)
+    journal = at.session_state["journal"]
+    for item, score in {"bond": 9, "goals": 4, "tasks": 6, "voice": 3}.items():
+        at.slider(key=f"kiosk_item_{item}").set_value(score)
+    at.text_area(key="kiosk_comment").input("Slower please.")
+    at = click(at, "Submit")
+    assert not unlocked(at)
+    assert not journal.is_open
+    assert "Thank you" in at.info[0].value
+    assert any(b.label == "Unlock" for b in at.button)
+
+    at = unlock(at)
+    (feedback,) = at.session_state["journal"].all(Feedback)
+    assert feedback.session_id == prepared.id
+    assert feedback.items == {"bond": 9, "goals": 4, "tasks": 6, "voice": 3}
+    assert feedback.comment == "Slower please."
+    assert feedback.source == "kiosk"
+
+
+def test_only_sessions_with_your_read_saved_can_be_handed_over(
+    journal_path: Path, journal: Journal
+) -> None:
+    client = caseload.add_client(journal, "C-6")
+    journal.save(Session(client_id=client.id, date=date(2026, 11, 2), number=1))
+    journal.lock()
+    at = unlock(app()).switch_page(KIOSK).run()
+    at = at.selectbox(key="kiosk_client").set_value(client.id).run()
+    assert at.info[0].value.startswith("No session of this client is waiting for feedback")
+    assert not any(b.label == "Hand to client" for b in at.button)
+
+
+def test_feedback_before_your_read_is_refused(journal: Journal) -> None:
+    client = caseload.add_client(journal, "C-7")
+    session = Session(client_id=client.id, date=date(2026, 11, 2), number=1)
+    journal.save(session)
+    with pytest.raises(InvalidRecord, match="save your own read"):
+        caseload.record_feedback(journal, session.id, SAC4, dict.fromkeys(["bond"], 5))
+    assert journal.all(Feedback) == []
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        ({"bond": 5, "goals": 5, "tasks": 5}, "no score for voice"),
+        ({"bond": 11, "goals": 5, "tasks": 5, "voice": 5}, "scores run from 0 to 10"),
+        ({"bond": -1, "goals": 5, "tasks": 5, "voice": 5}, "scores run from 0 to 10"),
+    ],
+)
+def test_bad_scores_are_refused_naming_what_is_wrong(
+    journal: Journal, items: dict, message: str
+) -> None:
+    session = seed_session(journal)
+    with pytest.raises(InvalidRecord, match=message):
+        caseload.record_feedback(journal, session.id, SAC4, items)
+    assert journal.all(Feedback) == []
+
+
+def test_a_session_takes_one_feedback(journal: Journal) -> None:
+    session = seed_session(journal)
+    scores = {"bond": 9, "goals": 9, "tasks": 9, "voice": 9}
+    caseload.record_feedback(journal, session.id, SAC4, scores)
+    with pytest.raises(InvalidRecord, match="already has feedback"):
+        caseload.record_feedback(journal, session.id, SAC4, scores)
+    assert len(journal.all(Feedback)) == 1
