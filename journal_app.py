@@ -35,6 +35,7 @@ def _pages() -> list[st.Page]:
         _page("home", "Home", ":material/home:", default=True),
         _page("reflect", "Reflect", ":material/edit_note:"),
         _page("client_feedback", "Client feedback", ":material/reviews:"),
+        _page("trends", "Trends", ":material/monitoring:"),
         _page("settings", "Settings", ":material/settings:"),
     ]
 

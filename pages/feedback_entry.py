@@ -20,7 +20,9 @@ def feedback_step(journal: Journal, session: Session, instrument) -> Feedback | 
         "Hand the device to your client now, type their scores from a paper form, or come "
         "back later: the Client feedback page and CSV import work for any past session."
     )
-    if st.button("Hand to client", icon=":material/front_hand:", key="reflect_hand_over"):
+    if not instrument.scores_only and st.button(
+        "Hand to client", icon=":material/front_hand:", key="reflect_hand_over"
+    ):
         ui.start_kiosk(session.id, instrument.id)
         st.rerun()
     with st.expander("Type scores from paper"), st.form("paper_feedback_form"):

@@ -7,12 +7,15 @@ one per browser session; nothing here uses `st.cache_*`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from storage import idle
 from storage.journal import Journal
 
+T = TypeVar("T")
 JOURNAL = "journal"
 LAST_JOURNAL = "last_journal"
 NOTICE = "notice"
@@ -118,3 +121,49 @@ def commit_text_while_typing() -> None:
     """Install (once per browser tab) the commit-on-pause script for text areas."""
     script = _COMMIT_WHILE_TYPING.replace("PAUSE_MS", str(TYPING_PAUSE_MS))
     st.html(script, unsafe_allow_javascript=True)
+
+
+def derived(name: str, opened: Journal, build: Callable[[], T]) -> T:
+    """A view computed from decrypted records, kept in this session (never in a shared
+    cache) until the journal changes."""
+    key = f"derived_{name}"
+    cached = st.session_state.get(key)
+    if cached is None or cached[0] != opened.version:
+        cached = (opened.version, build())
+        st.session_state[key] = cached
+    return cached[1]
+
+
+def chart(figure: Any, data: Any, name: str, description: str) -> None:
+    """An Altair chart with PNG, SVG and CSV downloads, made only when clicked."""
+    # imported here: only the screens that chart pay for vl-convert
+    from insights.export import EXPORT_WARNING, chart_png, chart_svg, frame_csv
+
+    st.altair_chart(figure, width="stretch", alt=description)
+    with st.popover("Download", icon=":material/download:", key=f"download_{name}"):
+        st.caption(EXPORT_WARNING)
+        png, svg, csv = st.columns(3)
+        png.download_button(
+            "PNG",
+            lambda: chart_png(figure),
+            f"{name}.png",
+            "image/png",
+            key=f"png_{name}",
+            on_click="ignore",
+        )
+        svg.download_button(
+            "SVG",
+            lambda: chart_svg(figure),
+            f"{name}.svg",
+            "image/svg+xml",
+            key=f"svg_{name}",
+            on_click="ignore",
+        )
+        csv.download_button(
+            "CSV",
+            lambda: frame_csv(data),
+            f"{name}.csv",
+            "text/csv",
+            key=f"csv_{name}",
+            on_click="ignore",
+        )

@@ -14,7 +14,7 @@ from storage import caseload
 from storage.errors import InvalidRecord
 from storage.journal import Journal
 from storage.records import Estimate, Feedback, Session
-from tests.apptest import app, click, unlocked
+from tests.apptest import app, click, errors, unlocked
 from tests.conftest import PASSPHRASE
 
 KIOSK = "pages/screens/client_feedback.py"
@@ -125,3 +125,35 @@ def test_a_session_takes_one_feedback(journal: Journal) -> None:
     with pytest.raises(InvalidRecord, match="already has feedback"):
         caseload.record_feedback(journal, session.id, SAC4, scores)
     assert len(journal.all(Feedback)) == 1
+
+
+def upload_csv(at: AppTest, text: str) -> AppTest:
+    at = at.switch_page(KIOSK).run()
+    at.file_uploader(key="csv_file").set_value(("ratings.csv", text.encode(), "text/csv"))
+    return at.run()
+
+
+def test_a_good_csv_is_previewed_then_imported(prepared: Session) -> None:
+    at = upload_csv(
+        unlock(app()),
+        "client,session,bond,goals,tasks,voice,comment\nC-5,1,9,8,7,6,Good pace\n",
+    )
+    assert at.success[0].value.startswith("All 1 row(s) check out")
+    at = click(at, "Import 1 row(s)")
+    (feedback,) = at.session_state["journal"].all(Feedback)
+    assert (feedback.session_id, feedback.total, feedback.source) == (prepared.id, 30, "csv")
+    assert feedback.comment == "Good pace"
+
+
+def test_a_csv_with_bad_rows_lists_each_problem_and_imports_nothing(prepared: Session) -> None:
+    at = upload_csv(
+        unlock(app()),
+        "client,session,bond,goals,tasks,voice\nC-5,1,9,8,7,16\nC-404,1,9,8,7,6\n",
+    )
+    assert "2 problem(s) found" in errors(at)[0]
+    problems = at.dataframe[0].value
+    assert list(problems["Line"]) == [2, 3]
+    assert "0-10" in problems["Problem"][0] or "10" in problems["Problem"][0]
+    assert "C-404" in problems["Problem"][1]
+    assert not any(b.label.startswith("Import") for b in at.button)
+    assert at.session_state["journal"].all(Feedback) == []

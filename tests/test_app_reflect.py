@@ -247,3 +247,34 @@ def test_a_broken_prompt_file_stops_the_app_at_start_naming_file_and_field(
     (message,) = errors(at)
     assert "boundaries.toml" in message and "'phase'" in message and "later" in message
     assert not any(b.label == "Unlock" for b in at.button)
+
+
+def test_paper_feedback_shows_the_gap_and_a_rupture_brings_alliance_prompts(
+    practice: Path,
+) -> None:
+    at = open_reflect(unlock(app()))
+    at = start_with_new_client(at, "C-55")
+    for item in ("bond", "goals", "tasks", "voice"):
+        at = at.slider(key=f"rf_item_{item}").set_value(9).run()
+    at = click(at, "Save my read")
+    for item, score in {"bond": 4, "goals": 5, "tasks": 5, "voice": 3}.items():
+        at.number_input(key=f"paper_item_{item}").set_value(score)
+    at = click(at, "Save feedback")
+    (feedback,) = journal_of(at).all(Feedback)
+    assert (feedback.total, feedback.source) == (17, "paper")
+    message = at.info[0].value
+    assert message.startswith("Your client's rating: 17 of 40.")
+    assert "19" in message  # your estimate was 36: 19 points above the client's 17
+    library = builtin_library()
+    shown = [library.prompts.get(p) for p in at.session_state["rf_prompts"]]
+    assert any(p is not None and p.domain == "alliance" for p in shown)
+
+
+def test_paper_feedback_with_a_missing_score_is_refused(practice: Path) -> None:
+    at = open_reflect(unlock(app()))
+    at = start_with_new_client(at, "C-56")
+    at = click(at, "Save my read")
+    at.number_input(key="paper_item_bond").set_value(7)
+    at = click(at, "Save feedback")
+    assert errors(at)[0].startswith("Feedback: no score for Goals")
+    assert journal_of(at).all(Feedback) == []

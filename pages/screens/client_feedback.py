@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import ui
+from pages.feedback_import import csv_import
 from prompts.library import library_for
 from storage import caseload
 from storage.errors import JournalError
@@ -19,32 +20,45 @@ kiosk = st.session_state.get(ui.KIOSK)
 
 if kiosk is None:
     st.title("Client feedback")
-    st.write(
+    hand_tab, import_tab = st.tabs(["Hand to client", "Import from CSV"])
+    with import_tab:
+        csv_import(journal, library.instruments)
+    hand_tab.write(
         "Your client rates the session on this device. Your own read of the session must "
         "be saved first. Once you press **Hand to client**, the screen shows only the "
         "questions; when your client presses **Submit**, the journal locks and you need "
         "your passphrase to go on."
     )
-    clients = caseload.clients_by_code(journal)
-    codes = {c.id: c.code for c in clients}
-    client_id = st.selectbox(
-        "Client", list(codes), format_func=codes.get, index=None, key="kiosk_client"
-    )
-    if client_id is not None:
-        waiting = caseload.sessions_awaiting_feedback(journal, client_id)
-        if not waiting:
-            st.info(
-                "No session of this client is waiting for feedback: save your read of the "
-                "session in Reflect first (sessions that have feedback are not listed)."
-            )
-        else:
-            labels = {s.id: f"Session {s.number} · {s.date:%d %b %Y}" for s in waiting}
-            session_id = st.selectbox(
-                "Session", list(labels), format_func=labels.get, key="kiosk_session"
-            )
-            if st.button("Hand to client", type="primary", icon=":material/front_hand:"):
-                ui.start_kiosk(session_id, journal.get(client_id).instrument)
-                st.rerun()
+    with hand_tab:
+        clients = caseload.clients_by_code(journal)
+        codes = {c.id: c.code for c in clients}
+        client_id = st.selectbox(
+            "Client", list(codes), format_func=codes.get, index=None, key="kiosk_client"
+        )
+        if client_id is not None:
+            waiting = caseload.sessions_awaiting_feedback(journal, client_id)
+            if not waiting:
+                st.info(
+                    "No session of this client is waiting for feedback: save your read of the "
+                    "session in Reflect first (sessions that have feedback are not listed)."
+                )
+            else:
+                labels = {s.id: f"Session {s.number} · {s.date:%d %b %Y}" for s in waiting}
+                session_id = st.selectbox(
+                    "Session", list(labels), format_func=labels.get, key="kiosk_session"
+                )
+                estimate = caseload.estimate_for(journal, session_id)
+                instrument = library.instruments.get(estimate.instrument)
+                if instrument is None or instrument.scores_only:
+                    # licensed forms may not be reproduced on screen: scores from paper only
+                    st.warning(
+                        "This session was rated on a scores-only instrument, which cannot be "
+                        "shown on screen. Type your client's scores from the paper form in "
+                        "Reflect or import them from CSV."
+                    )
+                elif st.button("Hand to client", type="primary", icon=":material/front_hand:"):
+                    ui.start_kiosk(session_id, instrument.id)
+                    st.rerun()
 else:
     instrument = library.instruments[kiosk["instrument"]]
     session = journal.get(kiosk["session_id"])

@@ -7,7 +7,9 @@ from datetime import date
 
 import streamlit as st
 
+from insights import session_flags
 from pages import ui
+from pages.feedback_entry import feedback_step
 from prompts.library import library_for
 from prompts.selector import (
     FOLLOW_UP_ID,
@@ -108,6 +110,7 @@ else:
     client = journal.get(client_id) if client_id not in (None, NEW_CLIENT) else None
 
     session = journal.get(state["rf_session_id"]) if state.get("rf_session_id") else None
+    rupture_flagged = False
     if client is not None and not free:
         if "rf_number" not in state or state.get("rf_number_for") != client.id:
             state["rf_number"] = caseload.next_session_number(journal, client.id)
@@ -197,10 +200,16 @@ else:
 
             # ---- 3. patient feedback ------------------------------------------------------
             st.subheader("3. Client feedback")
-            st.write(
-                "Later: your client's own rating of this session can be added afterwards. "
-                "Until then, your read stands on its own."
-            )
+            feedback = feedback_step(journal, session, instrument)
+            if feedback is not None:
+                st.info(
+                    f"Your client's rating: {feedback.total} of {instrument.total_max}. "
+                    + session_flags.feedback_sentence(journal, session, library.instruments),
+                    icon=":material/forum:",
+                )
+                rupture_flagged = session_flags.rupture_flagged(
+                    journal, session, library.instruments
+                )
 
     # ---- 4. guided prompts ----------------------------------------------------------------
     ready = free or session is not None
@@ -224,12 +233,16 @@ else:
             recent_prompt_ids=recent_prompt_ids(caseload.reflections_of(journal, client.id))
             if client
             else frozenset(),
-            rupture_flagged=False,
+            rupture_flagged=rupture_flagged,
             last_next_step=caseload.last_next_step(journal, client.id) if client else "",
             framework=framework_id,
         )
-        choice = f"{framework_id}|{','.join(sorted(focus))}"
-        if state.get("rf_prompts_for") != choice:
+        choice = f"{framework_id}|{','.join(sorted(focus))}|{rupture_flagged}"
+        answered_any = any(
+            state.get(f"rf_answer_{pid}", "").strip() for pid in state.get("rf_prompts", [])
+        )
+        # a new flag or framework re-chooses the prompts, but never hides written answers
+        if state.get("rf_prompts_for") != choice and not answered_any:
             picked = select_prompts(library, context, count=4, seed=state["rf_seed"])
             state["rf_prompts"] = [p.id for p in picked]
             state["rf_prompt_texts"] = {p.id: p.text for p in picked}

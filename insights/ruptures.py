@@ -1,0 +1,780 @@
+"""Rupture flags: the eight rules of CLINICAL.md over a session frame, per client in order.
+
+Flags are for the practitioner only (never shown to patients) and each carries one
+plain sentence naming what was seen and the rule, never a diagnosis.
+
+Scale. The default thresholds are written on the SAC-4 scale (items 0-10, total 0-40).
+Every rule is computed on the percent-of-range scale of `insights.frames` (0 = every item
+at its minimum, 100 = every item at its maximum), with each threshold converted the same
+way, so for any instrument a threshold means the same share of its range:
+
+- item thresholds are read on an item range of 10: `item_low` 6 means "at or below 60%
+  of the item range above its minimum" (WAI-SR, items 1-5: 1 + 0.6 x 4 = 3.4, so 3 or
+  less); `item_drop` 3 and `misattune_item` 3 mean 30% of the item range (1.2 on WAI-SR);
+- total thresholds are read on a total range of 40: `low_total` 30 means 75% of the total
+  range above the total's minimum (WAI-SR, 12-60: 48); `ceiling_total` 38 means 95%;
+  `drop_points` 4, `drop_few_sessions` 5, `misattune_total` 5 and `under_total` 5 mean
+  10%, 12.5%, 12.5% and 12.5% of the total range (WAI-SR: 4.8, 6, 6, 6 points).
+
+A client who changes instrument is compared across the change on that same scale.
+Comparisons allow a rounding tolerance of 1e-9 percent, so "at or below 6" holds at 6.
+
+Choices the rules leave open, made here (all causal: a session's flags depend only on it
+and earlier sessions, so a flag never changes when later sessions are added):
+
+- "previous sessions" are the client's previous sessions *with a feedback total*;
+- rule 1's SD is the sample SD (n - 1) of the changes between consecutive earlier feedback
+  totals; with fewer than two such changes only `drop_points` applies;
+- rule 3's percentile is over the earlier totals (numpy's linear interpolation) once there
+  are at least `low_min_sessions` of them; "below" is strict; an instrument with a cutoff
+  (SRS) replaces `low_total` with its cutoff (`total <= cutoff`, or `< cutoff` when
+  `srs_cutoff_inclusive` is False);
+- rule 2 compares items with the previous feedback only when it was on the same instrument;
+- rule 6 fires once per run, at the session where the run of identical totals at or above
+  `ceiling_total` reaches `ceiling_sessions`;
+- rule 8 fires on a late cancellation, and on a session without feedback that follows a
+  session with a "rupture" or "possible" flag (so a run of missing feedback after a flag
+  keeps firing);
+- rule 7 (repair) is in `ruptures`; its supervision suggestion is a separate "unrepaired"
+  Flag made by `unrepaired_flags` (`review` returns flags and ruptures together).
+
+Sessions whose feedback was seen before the estimate still get flags: flags are about
+the patient's view; only calibration leaves those sessions out.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import insort
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+RULES: tuple[str, ...] = (
+    "drop",
+    "item_drop",
+    "low",
+    "misattunement",
+    "underestimate",
+    "markers",
+    "ceiling",
+    "missing",
+    "unrepaired",
+)
+KINDS: tuple[str, ...] = ("rupture", "possible", "note", "nudge")
+KIND_OF_RULE: Mapping[str, str] = {
+    "drop": "rupture",
+    "item_drop": "rupture",
+    "low": "rupture",
+    "misattunement": "possible",
+    "underestimate": "note",
+    "markers": "possible",
+    "ceiling": "nudge",
+    "missing": "possible",
+    "unrepaired": "rupture",
+}
+PATIENT_RULES: frozenset[str] = frozenset({"drop", "item_drop", "low"})
+ALERT_KINDS: frozenset[str] = frozenset({"rupture", "possible"})
+# How each rule is named in sentences and on screen.
+RULE_NAMES: Mapping[str, str] = {
+    "drop": "drop",
+    "item_drop": "item drop",
+    "low": "low",
+    "misattunement": "misattunement",
+    "underestimate": "underestimate",
+    "markers": "markers",
+    "ceiling": "ceiling",
+    "missing": "missing",
+    "unrepaired": "unrepaired",
+}
+
+# The scale the default thresholds are written on (SAC-4).
+ITEM_SPAN = 10.0
+TOTAL_SPAN = 40.0
+EPS = 1e-9
+
+
+# ---- thresholds --------------------------------------------------------------------------
+
+# name: (lowest allowed, highest allowed, whole number?, lowest is excluded?)
+_LIMITS: dict[str, tuple[float, float, bool, bool]] = {
+    "drop_points": (0, TOTAL_SPAN, False, True),
+    "drop_sd_factor": (0, 10, False, False),
+    "drop_few_sessions": (0, TOTAL_SPAN, False, True),
+    "item_low": (0, ITEM_SPAN, False, False),
+    "item_drop": (0, ITEM_SPAN, False, True),
+    "low_total": (0, TOTAL_SPAN, False, False),
+    "low_percentile": (0, 100, False, False),
+    "low_min_sessions": (1, 1000, True, False),
+    "misattune_total": (0, TOTAL_SPAN, False, True),
+    "misattune_item": (0, ITEM_SPAN, False, True),
+    "under_total": (0, TOTAL_SPAN, False, True),
+    "ceiling_total": (0, TOTAL_SPAN, False, False),
+    "ceiling_sessions": (2, 1000, True, False),
+    "unrepaired_sessions": (1, 1000, True, False),
+}
+
+THRESHOLD_HELP: Mapping[str, str] = {
+    "drop_points": "Drop: points below the mean of the previous 3 sessions (at least)",
+    "drop_sd_factor": "Drop: or this many of the client's own SDs of session-to-session change",
+    "drop_few_sessions": "Drop: points below the mean when there are fewer than 3 sessions",
+    "item_low": "Item drop: an item at or below this score",
+    "item_drop": "Item drop: an item down by this much from the previous session",
+    "low_total": "Low: a total at or below this (instruments with a cutoff use the cutoff)",
+    "low_percentile": "Low: or below this percentile of the client's own totals",
+    "low_min_sessions": "Low: the percentile applies after this many sessions",
+    "misattune_total": "Misattunement: estimate this many points above the patient's total",
+    "misattune_item": "Misattunement: or this many points above on any item",
+    "under_total": "Underestimate: estimate this many points below the patient's total",
+    "ceiling_total": "Ceiling: a total at or above this ...",
+    "ceiling_sessions": "Ceiling: ... unchanged for this many sessions in a row",
+    "unrepaired_sessions": "Unrepaired: still below the pre-drop mean after this many sessions",
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The rupture rules' settings, on the SAC-4 scale (items 0-10, total 0-40); other
+    instruments use the same share of their range (see the module doc)."""
+
+    drop_points: float = 4
+    drop_sd_factor: float = 1.5
+    drop_few_sessions: float = 5
+    item_low: float = 6
+    item_drop: float = 3
+    low_total: float = 30
+    low_percentile: float = 20
+    low_min_sessions: int = 5
+    misattune_total: float = 5
+    misattune_item: float = 3
+    under_total: float = 5
+    ceiling_total: float = 38
+    ceiling_sessions: int = 4
+    unrepaired_sessions: int = 2
+    srs_cutoff_inclusive: bool = True
+
+    def __post_init__(self) -> None:
+        for name, (low, high, whole, open_low) in _LIMITS.items():
+            value = getattr(self, name)
+            object.__setattr__(self, name, _checked(name, value, low, high, whole, open_low))
+        if not isinstance(self.srs_cutoff_inclusive, bool):
+            raise ValueError(
+                "rupture threshold 'srs_cutoff_inclusive': must be true or false "
+                f"(got {self.srs_cutoff_inclusive!r})"
+            )
+
+    @classmethod
+    def from_settings(
+        cls, rupture_thresholds: Mapping[str, Any] | None, srs_cutoff_inclusive: bool = True
+    ) -> Thresholds:
+        """From `Settings.rupture_thresholds` (missing keys take the defaults, unknown keys
+        are ignored) and `Settings.srs_cutoff_inclusive`; a bad value raises ValueError
+        naming its key."""
+        given = {k: v for k, v in (rupture_thresholds or {}).items() if k in _LIMITS}
+        return cls(**given, srs_cutoff_inclusive=srs_cutoff_inclusive)
+
+    def as_dict(self) -> dict[str, float]:
+        """The numeric thresholds, as kept in `Settings.rupture_thresholds` (the cutoff
+        choice lives in `Settings.srs_cutoff_inclusive`)."""
+        out = asdict(self)
+        out.pop("srs_cutoff_inclusive")
+        return out
+
+    # on the percent-of-range scale
+    def total_pct(self, points: float) -> float:
+        return points * 100.0 / TOTAL_SPAN
+
+    def item_pct(self, points: float) -> float:
+        return points * 100.0 / ITEM_SPAN
+
+
+def _checked(
+    name: str, value: Any, low: float, high: float, whole: bool, open_low: bool
+) -> float | int:
+    problem = f"rupture threshold '{name}': must be "
+    if whole:
+        problem += f"a whole number from {low:g} to {high:g}"
+    else:
+        problem += f"a number {'above' if open_low else 'from'} {low:g}" + (
+            f" and at most {high:g}" if open_low else f" to {high:g}"
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{problem} (got {value!r})")
+    if not math.isfinite(value) or value < low or value > high or (open_low and value <= low):
+        raise ValueError(f"{problem} (got {value!r})")
+    if whole:
+        if value != int(value):
+            raise ValueError(f"{problem} (got {value!r})")
+        return int(value)
+    return value
+
+
+# ---- flags --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One rule that fired on one session, with one plain sentence for the practitioner."""
+
+    session_id: str
+    client_id: str
+    rule: str
+    kind: str
+    sentence: str
+
+
+def _points(value: float) -> str:
+    """'6 points', '1 point', '4.8 points'."""
+    shown = round(value, 1)
+    text = f"{shown:g}"
+    return f"{text} point" if shown == 1 else f"{text} points"
+
+
+def _num(value: float) -> str:
+    return f"{round(value, 1):g}"
+
+
+def _and(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    """numpy's default ('linear') percentile of an already sorted non-empty list."""
+    h = (len(ordered) - 1) * q / 100.0
+    lo = math.floor(h)
+    if lo + 1 >= len(ordered):
+        return ordered[-1]
+    return ordered[lo] + (h - lo) * (ordered[lo + 1] - ordered[lo])
+
+
+@dataclass(frozen=True)
+class _ItemFacts:
+    """Item-level facts of rules 2 and 4, only for the sessions where they matter."""
+
+    lows: dict[str, list[tuple[str, float, float]]]  # sid: [(label, score, max score)]
+    falls: dict[str, list[tuple[str, float]]]  # sid: [(label, points fallen)]
+    over: dict[str, tuple[str, float]]  # sid: (label, points the estimate was above)
+
+
+def _item_facts(sessions: pd.DataFrame, items: pd.DataFrame, t: Thresholds) -> _ItemFacts:
+    """Rules 2 and 4 on items, vectorised: an item at or below `item_low`, down by
+    `item_drop` or more from the previous session with feedback (same client, same
+    instrument), and the item where the estimate was furthest above (>= `misattune_item`)."""
+    facts = _ItemFacts({}, {}, {})
+    if items.empty or sessions.empty:
+        return facts
+    span = items["max_score"] - items["min_score"]
+    fb_pct = (items["feedback"] - items["min_score"]) * 100.0 / span
+    est_pct = (items["estimate"] - items["min_score"]) * 100.0 / span
+    has_fb = fb_pct.notna()
+
+    # the previous session with feedback items, when on the same instrument
+    with_fb = set(items.loc[has_fb, "session_id"].unique().tolist())
+    order = sessions[["session_id", "client_id", "instrument"]]
+    order = order[np.asarray([sid in with_fb for sid in order["session_id"].tolist()], dtype=bool)]
+    grouped = order.groupby("client_id", sort=False)
+    prev_sid = grouped["session_id"].shift(1)
+    same = prev_sid.notna() & (grouped["instrument"].shift(1) == order["instrument"])
+    previous = dict(zip(order["session_id"][same].tolist(), prev_sid[same].tolist(), strict=True))
+
+    scored = items[has_fb].assign(fb_pct=fb_pct[has_fb])
+    # (pandas' .map on a str column is slow: dicts over plain lists instead)
+    rank = {sid: n for n, sid in enumerate(sessions["session_id"].tolist())}
+    position = np.asarray([rank.get(sid, -1) for sid in scored["session_id"].tolist()])
+    if (np.diff(position) < 0).any():
+        scored = scored.iloc[np.argsort(position, kind="stable")]
+    by_item = scored.groupby(["client_id", "item"], sort=False)
+    earlier_sid = by_item["session_id"].shift(1)
+    earlier_pct = by_item["fb_pct"].shift(1)
+    expected = [previous.get(sid) for sid in scored["session_id"].tolist()]
+    pairs = zip(expected, earlier_sid.tolist(), strict=True)
+    is_previous = [e is not None and e == x for e, x in pairs]
+    fall = (earlier_pct - scored["fb_pct"]).where(np.asarray(is_previous, dtype=bool))
+
+    low = scored["fb_pct"] <= t.item_pct(t.item_low) + EPS
+    fell = ~low & (fall >= t.item_pct(t.item_drop) - EPS)
+    pick = scored[low | fell]
+    points = (fall * (scored["max_score"] - scored["min_score"]) / 100.0)[low | fell]
+    for sid, label, score, high, is_low, fallen in zip(
+        pick["session_id"].tolist(),
+        pick["label"].tolist(),
+        pick["feedback"].tolist(),
+        pick["max_score"].tolist(),
+        low[low | fell].tolist(),
+        points.tolist(),
+        strict=True,
+    ):
+        if is_low:
+            facts.lows.setdefault(sid, []).append((label, score, high))
+        else:
+            facts.falls.setdefault(sid, []).append((label, fallen))
+
+    diff = est_pct - fb_pct
+    above = diff >= t.item_pct(t.misattune_item) - EPS
+    if above.any():
+        rows = items[above]
+        for sid, label, pts in zip(
+            rows["session_id"].tolist(),
+            rows["label"].tolist(),
+            (diff * span / 100.0)[above].tolist(),
+            strict=True,
+        ):
+            best = facts.over.get(sid)
+            if best is None or pts > best[1]:  # the item furthest above
+                facts.over[sid] = (label, pts)
+    return facts
+
+
+class _ClientState:
+    """What the rules remember about one client's earlier sessions."""
+
+    __slots__ = (
+        "history",
+        "ordered",
+        "changes",
+        "change_mean",
+        "change_m2",
+        "run_value",
+        "run_length",
+        "prev_alert",
+    )
+
+    def __init__(self) -> None:
+        self.history: list[float] = []  # feedback totals (pct), in order
+        self.ordered: list[float] = []  # the same, sorted (for the percentile)
+        self.changes = 0  # Welford's running SD of changes between consecutive totals
+        self.change_mean = 0.0
+        self.change_m2 = 0.0
+        self.run_value = math.nan  # the current run of identical totals
+        self.run_length = 0
+        self.prev_alert = False
+
+    def change_sd(self) -> float | None:
+        if self.changes < 2:
+            return None
+        return math.sqrt(self.change_m2 / (self.changes - 1))
+
+    def add_total(self, total: float) -> None:
+        if self.history:
+            change = total - self.history[-1]
+            self.changes += 1
+            delta = change - self.change_mean
+            self.change_mean += delta / self.changes
+            self.change_m2 += delta * (change - self.change_mean)
+        self.history.append(total)
+        insort(self.ordered, total)
+        if abs(total - self.run_value) <= EPS:
+            self.run_length += 1
+        else:
+            self.run_value, self.run_length = total, 1
+
+
+_SESSION_FIELDS = (
+    "session_id",
+    "client_id",
+    "late_cancellation",
+    "total_min",
+    "total_max",
+    "cutoff",
+    "feedback",
+    "feedback_pct",
+    "gap_pct",
+    "withdrawal",
+    "confrontation",
+)
+
+
+def _columns(sessions: pd.DataFrame) -> list[list[Any]]:
+    """The session frame's columns used by the rules, as plain lists, plus 'has feedback'."""
+    columns = [sessions[c].tolist() for c in _SESSION_FIELDS]
+    columns.append(sessions["feedback_at"].notna().tolist())
+    return columns
+
+
+def flags(sessions: pd.DataFrame, items: pd.DataFrame, thresholds: Thresholds) -> list[Flag]:
+    """Rules 1-6 and 8 of CLINICAL.md for every session, per client in session order
+    (frame order); within a session in `RULES` order. Rule 7 is `ruptures`."""
+    t = thresholds
+    if sessions.empty:
+        return []
+    facts = _item_facts(sessions, items, t)
+    drop_need, few_need = t.total_pct(t.drop_points), t.total_pct(t.drop_few_sessions)
+    low_level, ceiling_level = t.total_pct(t.low_total), t.total_pct(t.ceiling_total)
+    mis_need, under_need = t.total_pct(t.misattune_total), t.total_pct(t.under_total)
+    out: list[Flag] = []
+    states: dict[str, _ClientState] = {}
+    for (
+        sid,
+        cid,
+        late,
+        t_min,
+        t_max,
+        cutoff,
+        total,
+        fb,
+        gap,
+        withdrawal,
+        confrontation,
+        has_feedback,
+    ) in zip(*_columns(sessions), strict=True):
+        state = states.get(cid)
+        if state is None:
+            state = states[cid] = _ClientState()
+        span = t_max - t_min
+        has_total = fb == fb  # not NaN
+        found: list[tuple[str, str]] = []  # (rule, sentence)
+
+        if has_total and state.history:  # 1. drop
+            previous = state.history[-3:]
+            fall = sum(previous) / len(previous) - fb
+            if len(previous) >= 3:
+                sd = state.change_sd()
+                need = drop_need if sd is None else max(drop_need, t.drop_sd_factor * sd)
+            else:
+                need = few_need
+            if fall >= need - EPS:
+                found.append(("drop", _drop_sentence(fall * span / 100.0, len(previous))))
+
+        if sid in facts.lows or sid in facts.falls:  # 2. item drop
+            found.append(("item_drop", _item_sentence(facts.lows.get(sid), facts.falls.get(sid))))
+
+        if has_total:  # 3. low
+            if cutoff == cutoff:  # the instrument has a cutoff
+                fixed = total <= cutoff + EPS if t.srs_cutoff_inclusive else total < cutoff - EPS
+            else:
+                fixed = fb <= low_level + EPS
+            if fixed or (
+                len(state.history) >= t.low_min_sessions
+                and fb < _percentile(state.ordered, t.low_percentile) - EPS
+            ):
+                found.append(("low", _low_sentence(t, fixed, total, t_min, t_max, cutoff)))
+
+        if gap == gap:  # 4. misattunement and under-estimate
+            if gap >= mis_need - EPS:
+                found.append(("misattunement", _misattuned_sentence(None, gap * span / 100.0)))
+            elif sid in facts.over:
+                found.append(("misattunement", _misattuned_sentence(*facts.over[sid])))
+            if gap <= -under_need + EPS:
+                found.append(
+                    (
+                        "underestimate",
+                        f"Your estimate was {_points(-gap * span / 100.0)} below your "
+                        "client's total; if you left feeling helpless or inadequate, that "
+                        "feeling may be worth a look (underestimate).",
+                    )
+                )
+
+        if withdrawal or confrontation:  # 5. markers
+            found.append(("markers", _markers_sentence(withdrawal, confrontation)))
+
+        if has_total:  # 6. ceiling (this session's total joins the client's history here)
+            state.add_total(fb)
+            if state.run_length == t.ceiling_sessions and fb >= ceiling_level - EPS:
+                found.append(
+                    (
+                        "ceiling",
+                        f"Your client has given the same high total ({_num(total)} out of "
+                        f"{_num(t_max)}) {state.run_length} sessions in a row; you could "
+                        "invite some critical feedback (ceiling).",
+                    )
+                )
+
+        if late:  # 8. missing
+            found.append(
+                (
+                    "missing",
+                    "Your client cancelled late, which can be a sign of withdrawal or of "
+                    "dropping out (missing).",
+                )
+            )
+        elif not has_feedback and state.prev_alert:
+            found.append(
+                (
+                    "missing",
+                    "No feedback came in after a flagged session, which can be a sign of "
+                    "withdrawal or of dropping out (missing).",
+                )
+            )
+
+        state.prev_alert = False
+        for rule, sentence in found:
+            kind = KIND_OF_RULE[rule]
+            out.append(Flag(sid, cid, rule, kind, sentence))
+            state.prev_alert = state.prev_alert or kind in ALERT_KINDS
+    return out
+
+
+def _drop_sentence(points: float, previous: int) -> str:
+    over = {
+        1: "their first session",
+        2: "the average of their first two sessions",
+    }.get(previous, "the average of their last three sessions")
+    return f"Your client's total fell {_points(points)} below {over} (drop)."
+
+
+def _low_sentence(
+    t: Thresholds, fixed: bool, total: float, t_min: float, t_max: float, cutoff: float
+) -> str:
+    of = f"{_num(total)} out of {_num(t_max)}"
+    if not fixed:
+        share = f"{_num(t.low_percentile)}%"
+        return f"Your client's total of {of} is in the lowest {share} of their own sessions (low)."
+    if cutoff == cutoff:
+        where = "at or below" if t.srs_cutoff_inclusive else "below"
+        return f"Your client's total of {of} is {where} the cutoff of {_num(cutoff)} (low)."
+    level = t_min + t.total_pct(t.low_total) * (t_max - t_min) / 100.0
+    return f"Your client's total of {of} is at or below {_num(level)} (low)."
+
+
+def _item_sentence(
+    lows: list[tuple[str, float, float]] | None, falls: list[tuple[str, float]] | None
+) -> str:
+    parts = []
+    if lows:
+        parts.append("rated " + _and([f"{lb} {_num(s)} out of {_num(m)}" for lb, s, m in lows]))
+    if falls:
+        parts.append(
+            "gave " + _and([f"{lb} {_points(p)} less than last session" for lb, p in falls])
+        )
+    return f"Your client {' and '.join(parts)} (item drop)."
+
+
+def _misattuned_sentence(label: str | None, points: float) -> str:
+    mine = "Your estimate" if label is None else f"Your estimate of {label}"
+    theirs = "your client's total" if label is None else "your client's rating"
+    return (
+        f"{mine} was {_points(points)} above {theirs}: a possible unrecognised rupture "
+        "(misattunement)."
+    )
+
+
+def _markers_sentence(withdrawal: int, confrontation: int) -> str:
+    ticked = []
+    if withdrawal:
+        ticked.append(f"{withdrawal} withdrawal marker{'s' if withdrawal > 1 else ''}")
+    if confrontation:
+        ticked.append(f"{confrontation} confrontation marker{'s' if confrontation > 1 else ''}")
+    return f"You ticked {_and(ticked)}, worth a look even when the ratings are high (markers)."
+
+
+# ---- repair (rule 7) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rupture:
+    """A patient-side flag (drop, item drop, low) and what became of it (rule 7).
+
+    `pre_mean` is the mean of the (up to 3) feedback totals before it, in points of the
+    rupture session's instrument (None for a client's first feedback); `resolved_session_id`
+    is where the total came back to it (repaired only); `unrepaired_session_id` is where it
+    had stayed below for `unrepaired_sessions` sessions (unrepaired only)."""
+
+    client_id: str
+    session_id: str
+    rules: tuple[str, ...]
+    status: str  # "repaired" | "unrepaired" | "open"
+    resolved_session_id: str | None
+    pre_mean: float | None
+    pre_mean_pct: float | None = None
+    unrepaired_session_id: str | None = None
+    low_sessions: int = 0
+
+
+@dataclass
+class _Episode:
+    client_id: str
+    session_id: str
+    rules: tuple[str, ...]
+    pre_mean: float | None
+    pre_pct: float | None
+    status: str = "open"
+    resolved: str | None = None
+    unrepaired_at: str | None = None
+    low: int = 0
+
+    def freeze(self) -> Rupture:
+        return Rupture(
+            self.client_id,
+            self.session_id,
+            self.rules,
+            self.status,
+            self.resolved,
+            self.pre_mean,
+            self.pre_pct,
+            self.unrepaired_at,
+            self.low,
+        )
+
+
+def ruptures(
+    sessions: pd.DataFrame, flag_list: Iterable[Flag], thresholds: Thresholds
+) -> list[Rupture]:
+    """Rule 7, per client in session order. A session with a patient-side flag (drop, item
+    drop, low) opens a rupture unless one is already under way (a later flagged session
+    that is still below the pre-drop mean belongs to it). The next feedback total back at or
+    above the pre-drop mean marks it repaired at that session; still below for
+    `unrepaired_sessions` sessions with feedback marks it unrepaired (it then stays under
+    way, taking in further low sessions, until a total comes back, without becoming
+    repaired); otherwise it is open. With no earlier feedback (no pre-drop mean), "back"
+    means a session where no patient-side rule fired."""
+    fired: dict[str, list[str]] = {}
+    for flag in flag_list:
+        if flag.rule in PATIENT_RULES:
+            fired.setdefault(flag.session_id, []).append(flag.rule)
+    out: list[Rupture] = []
+    history: dict[str, list[float]] = {}
+    current: dict[str, _Episode] = {}
+    columns = [sessions[c].tolist() for c in ("session_id", "client_id", "feedback_pct")]
+    columns += [sessions[c].tolist() for c in ("total_min", "total_max")]
+    for sid, cid, fb, t_min, t_max in zip(*columns, strict=True):
+        rules = fired.get(sid)
+        episode = current.get(cid)
+        if episode is not None and fb == fb:  # a feedback total (not NaN)
+            pre = episode.pre_pct
+            back = fb >= pre - EPS if pre is not None else not rules
+            if back:
+                if episode.status == "open":
+                    episode.status, episode.resolved = "repaired", sid
+                out.append(episode.freeze())
+                del current[cid]
+                episode = None
+            else:
+                episode.low += 1
+                if episode.status == "open" and episode.low >= thresholds.unrepaired_sessions:
+                    episode.status, episode.unrepaired_at = "unrepaired", sid
+        past = history.setdefault(cid, [])
+        if rules and episode is None:
+            previous = past[-3:]
+            pre_pct = sum(previous) / len(previous) if previous else None
+            pre_mean = None if pre_pct is None else t_min + pre_pct * (t_max - t_min) / 100.0
+            current[cid] = _Episode(cid, sid, tuple(rules), pre_mean, pre_pct)
+        if fb == fb:
+            past.append(fb)
+    out.extend(e.freeze() for e in current.values())
+    order = {sid: n for n, sid in enumerate(sessions["session_id"].tolist())}
+    out.sort(key=lambda r: order[r.session_id])
+    return out
+
+
+def unrepaired_flags(rupture_list: Iterable[Rupture], sessions: pd.DataFrame) -> list[Flag]:
+    """An "unrepaired" Flag (kind "rupture") for each unrepaired rupture, on the session
+    where it became unrepaired, suggesting supervision."""
+    unrepaired = [r for r in rupture_list if r.status == "unrepaired" and r.unrepaired_session_id]
+    if not unrepaired:
+        return []
+    numbers = dict(zip(sessions["session_id"].tolist(), sessions["number"].tolist(), strict=True))
+    out = []
+    for r in unrepaired:
+        out.append(
+            Flag(
+                r.unrepaired_session_id or "",
+                r.client_id,
+                "unrepaired",
+                KIND_OF_RULE["unrepaired"],
+                "Your client's total has stayed below where it was before session "
+                f"{numbers.get(r.session_id, '?')} in the sessions since; this may be worth "
+                "taking to supervision (unrepaired).",
+            )
+        )
+    return out
+
+
+def review(
+    sessions: pd.DataFrame, items: pd.DataFrame, thresholds: Thresholds
+) -> tuple[list[Flag], list[Rupture]]:
+    """Everything at once: the flags of rules 1-6 and 8 with the "unrepaired" flags of rule
+    7 merged in (frame order, then `RULES` order), and the ruptures."""
+    found = flags(sessions, items, thresholds)
+    broken = ruptures(sessions, found, thresholds)
+    extra = unrepaired_flags(broken, sessions)
+    if extra:
+        order = {sid: n for n, sid in enumerate(sessions["session_id"].tolist())}
+        rank = {rule: n for n, rule in enumerate(RULES)}
+        found = sorted(found + extra, key=lambda f: (order[f.session_id], rank[f.rule]))
+    return found, broken
+
+
+# ---- sentences for the Reflect page -------------------------------------------------------
+
+# Most important first: what `session_sentence` names when several rules fired.
+PRIORITY: tuple[str, ...] = (
+    "unrepaired",
+    "drop",
+    "low",
+    "item_drop",
+    "misattunement",
+    "markers",
+    "missing",
+    "underestimate",
+    "ceiling",
+)
+_CLAUSES: Mapping[str, str] = {
+    "unrepaired": "their rating has stayed below its earlier level, which may be worth "
+    "taking to supervision (unrepaired)",
+    "drop": "their rating dropped below their recent average (drop)",
+    "low": "their rating was low for them (low)",
+    "item_drop": "one of their item ratings was low or fell since last time (item drop)",
+    "misattunement": "this may be a rupture that was not visible in the session (misattunement)",
+    "markers": "you noticed rupture markers, worth a look even when ratings are high (markers)",
+    "missing": "a missing rating can be a sign of withdrawal (missing)",
+    "underestimate": "they rated the session higher than you thought (underestimate)",
+    "ceiling": "their ratings have stayed at the top for a while, so you could invite "
+    "critical feedback (ceiling)",
+}
+
+
+def session_sentence(flags_for_one_session: Iterable[Flag], gap: float | None) -> str:
+    """One plain sentence for the Reflect page once feedback is in: the gap (estimate -
+    feedback, in points) and the most important rule that fired, or a neutral note."""
+    if gap is None or (isinstance(gap, float) and math.isnan(gap)):
+        opening = "Your client's rating is in"
+    elif abs(gap) < 0.05:
+        opening = "Your estimate matched your client's rating"
+    else:
+        side = "above" if gap > 0 else "below"
+        opening = f"Your estimate was {_points(abs(gap))} {side} your client's rating"
+    rules = {f.rule for f in flags_for_one_session}
+    for rule in PRIORITY:
+        if rule in rules:
+            return f"{opening}; {_CLAUSES[rule]}."
+    return f"{opening}; nothing in their ratings stood out."
+
+
+def rupture_flagged(flag_list: Iterable[Flag], session_id: str) -> bool:
+    """Whether the session has a "rupture" or "possible" flag (for the prompt selector)."""
+    return any(f.session_id == session_id and f.kind in ALERT_KINDS for f in flag_list)
+
+
+def flags_by_session(flag_list: Iterable[Flag]) -> dict[str, list[Flag]]:
+    """{session_id: its flags}, in the given order."""
+    out: dict[str, list[Flag]] = {}
+    for flag in flag_list:
+        out.setdefault(flag.session_id, []).append(flag)
+    return out
+
+
+__all__ = [
+    "ALERT_KINDS",
+    "KINDS",
+    "KIND_OF_RULE",
+    "PATIENT_RULES",
+    "PRIORITY",
+    "RULES",
+    "RULE_NAMES",
+    "THRESHOLD_HELP",
+    "Flag",
+    "Rupture",
+    "Thresholds",
+    "flags",
+    "flags_by_session",
+    "review",
+    "rupture_flagged",
+    "ruptures",
+    "session_sentence",
+    "unrepaired_flags",
+]

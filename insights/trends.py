@@ -1,0 +1,109 @@
+"""Everything the Trends screen shows, computed once per journal change.
+
+`build` turns the decrypted records into frames, flags, ruptures, calibration and growth
+views for the whole caseload; `scoped` narrows them to one client. Pure: the screen keeps
+the result in its session state and rebuilds it when the journal's version changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from insights import calibration, frames, growth, ruptures
+from storage.journal import Journal
+from storage.records import Client, Estimate, Feedback, Reflection, Session
+
+ALL_CLIENTS = "__all__"
+
+
+@dataclass(frozen=True)
+class TrendsData:
+    """The caseload (or one client) as the Trends screen shows it."""
+
+    sessions: pd.DataFrame
+    items: pd.DataFrame
+    flags: list[ruptures.Flag]
+    ruptures: list[ruptures.Rupture]
+    calibration: calibration.Calibration
+    by_quarter: pd.DataFrame
+    by_client: pd.DataFrame
+    reflections: list[Reflection]
+
+    @property
+    def seen_first(self) -> int:
+        """Sessions whose feedback was seen before the estimate (left out of calibration)."""
+        return int(self.sessions["seen_first"].sum()) if len(self.sessions) else 0
+
+
+def thresholds_for(journal: Journal) -> ruptures.Thresholds:
+    settings = journal.settings
+    return ruptures.Thresholds.from_settings(
+        settings.rupture_thresholds, settings.srs_cutoff_inclusive
+    )
+
+
+def build(journal: Journal, instruments: Mapping[str, Any]) -> TrendsData:
+    """All views of the whole caseload."""
+    sessions, items = frames.frames(
+        journal.all(Client),
+        journal.all(Session),
+        journal.all(Estimate),
+        journal.all(Feedback),
+        instruments,
+    )
+    return _views(sessions, items, journal.all(Reflection), thresholds_for(journal))
+
+
+def _views(
+    sessions: pd.DataFrame,
+    items: pd.DataFrame,
+    reflections: list[Reflection],
+    thresholds: ruptures.Thresholds,
+) -> TrendsData:
+    flags, found = ruptures.review(sessions, items, thresholds)
+    return TrendsData(
+        sessions=sessions,
+        items=items,
+        flags=flags,
+        ruptures=found,
+        calibration=calibration.calibration(sessions, items, flags, thresholds),
+        by_quarter=calibration.calibration_by_quarter(sessions, items, flags, thresholds),
+        by_client=calibration.by_client(sessions, items, flags, thresholds),
+        reflections=reflections,
+    )
+
+
+def scoped(data: TrendsData, client_id: str, thresholds: ruptures.Thresholds) -> TrendsData:
+    """The same views for one client (flags are per client already, so they are kept)."""
+    if client_id == ALL_CLIENTS:
+        return data
+    sessions = data.sessions[data.sessions["client_id"] == client_id]
+    items = data.items[data.items["client_id"] == client_id]
+    flags = [f for f in data.flags if f.client_id == client_id]
+    return TrendsData(
+        sessions=sessions,
+        items=items,
+        flags=flags,
+        ruptures=[r for r in data.ruptures if r.client_id == client_id],
+        calibration=calibration.calibration(sessions, items, flags, thresholds),
+        by_quarter=calibration.calibration_by_quarter(sessions, items, flags, thresholds),
+        by_client=data.by_client[data.by_client["client"].isin(sessions["client"].unique())]
+        if len(data.by_client)
+        else data.by_client,
+        reflections=[r for r in data.reflections if r.client_id == client_id],
+    )
+
+
+def growth_views(data: TrendsData) -> dict[str, pd.DataFrame]:
+    """The growth frames of a scope, by name."""
+    return {
+        "reactions": growth.reactions_by_month(data.reflections),
+        "domains": growth.domains_by_month(data.reflections),
+        "presence": growth.presence_over_time(data.sessions),
+        "consistency": growth.consistency(data.reflections),
+        "associations": growth.associations(data.reflections, data.sessions),
+    }

@@ -1,0 +1,112 @@
+"""The CSV import of client feedback: upload, map columns, check every row, import."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from storage import feedback_csv
+from storage.errors import JournalError
+from storage.journal import Journal
+
+NOT_IN_FILE = "(not in the file)"
+FROM_COLUMN = "__column__"
+
+
+def _column(
+    label: str, header: list[str], guess: str | None, key: str, optional: bool
+) -> str | None:
+    options = ([NOT_IN_FILE] if optional else []) + header
+    index = options.index(guess) if guess in options else 0
+    chosen = st.selectbox(label, options, index=index, key=key)
+    return None if chosen == NOT_IN_FILE else chosen
+
+
+def csv_import(journal: Journal, instruments: Mapping) -> None:
+    """Draw the import: nothing is written unless every row of the file checks out."""
+    st.write(
+        "Import your clients' ratings from a survey tool or spreadsheet (CSV). Every row "
+        "is checked first; if any row has a problem, nothing is imported and each problem "
+        "is listed with its line."
+    )
+    upload = st.file_uploader("CSV file", type=["csv"], key="csv_file")
+    if upload is None:
+        return
+    try:
+        table = feedback_csv.read_csv(upload.getvalue())
+    except JournalError as error:
+        st.error(str(error))
+        return
+    header = list(table.header)
+    names = {i: instruments[i].name for i in instruments}
+    choice = st.selectbox(
+        "Instrument",
+        [FROM_COLUMN, *instruments],
+        format_func=lambda i: "Named in a column of the file" if i == FROM_COLUMN else names[i],
+        index=1,
+        key="csv_instrument",
+    )
+    instrument = None if choice == FROM_COLUMN else instruments[choice]
+    guess = feedback_csv.guess_map(table.header, instrument)
+    left, middle, right = st.columns(3)
+    client = _column("Client code column", header, guess.client, "csv_client", False)
+    date = _column("Date column", header, guess.date, "csv_date", True)
+    session = _column("Session number column", header, guess.session, "csv_session", True)
+    instrument_column = None
+    if instrument is None:
+        instrument_column = _column(
+            "Instrument column", header, guess.instrument_column, "csv_instrument_column", False
+        )
+    comment = _column("Comment column", header, guess.comment, "csv_comment", True)
+    items = {}
+    # with the instrument named per row, every instrument's items may appear in the file
+    for shown in [instrument] if instrument is not None else list(instruments.values()):
+        guessed = feedback_csv.guess_map(table.header, shown).items
+        with st.expander(f"Columns for {shown.name}", expanded=instrument is not None):
+            for item in shown.items:
+                key = f"csv_item_{shown.id}_{item.id}"
+                column = _column(item.label, header, guessed.get(item.id), key, True)
+                if column:
+                    items[item.id] = column
+    column_map = feedback_csv.ColumnMap(
+        client=client,
+        date=date,
+        session=session,
+        instrument_column=instrument_column,
+        instrument=None if instrument is None else instrument.id,
+        items=items,
+        comment=comment,
+    )
+    preview, problems = feedback_csv.check_rows(table, column_map, journal, instruments)
+    if problems:
+        st.error(
+            f"{len(problems)} problem(s) found: nothing will be imported until each is fixed "
+            "in the file or the mapping."
+        )
+        st.dataframe([{"Line": p.line, "Problem": p.reason} for p in problems], hide_index=True)
+        return
+    st.success(f"All {len(preview)} row(s) check out. Preview:")
+    st.dataframe(
+        [
+            {
+                "Line": r.line,
+                "Client": r.client_code,
+                "Session": r.session_number,
+                "Date": r.date,
+                "New session": r.new_session,
+                "Instrument": r.instrument,
+                "Total": r.total,
+                "Comment": r.comment,
+            }
+            for r in preview
+        ],
+        hide_index=True,
+    )
+    if st.button(f"Import {len(preview)} row(s)", type="primary", key="csv_import"):
+        try:
+            count = feedback_csv.import_rows(journal, preview)
+        except JournalError as error:
+            st.error(str(error))
+        else:
+            st.success(f"Imported feedback for {count} session(s).")

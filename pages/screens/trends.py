@@ -1,0 +1,147 @@
+"""Trends: your read of the alliance against your clients' feedback, over time."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from insights import charts, trends
+from pages import ui
+from prompts.library import library_for
+
+journal = ui.require_journal()
+library = library_for(journal.settings)
+thresholds = trends.thresholds_for(journal)
+caseload = ui.derived("trends", journal, lambda: trends.build(journal, library.instruments))
+
+st.title("Trends")
+
+
+def show() -> None:
+    """The scope picker and the three tabs."""
+    codes = caseload.sessions.drop_duplicates("client_id").set_index("client_id")["client"]
+    scope = st.selectbox(
+        "Show",
+        [trends.ALL_CLIENTS, *sorted(codes.index, key=lambda c: codes[c])],
+        format_func=lambda c: "All clients" if c == trends.ALL_CLIENTS else codes[c],
+        key="trends_scope",
+    )
+    per_client = scope != trends.ALL_CLIENTS
+    data = trends.scoped(caseload, scope, thresholds)
+    slug = "all-clients" if not per_client else codes[scope]
+
+    alliance_tab, calibration_tab, growth_tab = st.tabs(["Alliance", "Calibration", "Growth"])
+
+    with alliance_tab:
+        show_items = per_client and st.toggle("Show items", key="trends_items")
+        ui.chart(
+            charts.alliance_chart(
+                data.sessions,
+                data.flags,
+                data.ruptures,
+                data.items if show_items else None,
+                per_client=per_client,
+            ),
+            data.sessions[["client", "date", "number", "estimate", "feedback", "gap"]],
+            f"alliance-{slug}",
+            "Your estimate of each session against your client's feedback, with possible ruptures.",
+        )
+        if data.seen_first:
+            st.caption(
+                f"{data.seen_first} session(s) where the feedback was seen before your estimate "
+                "are marked and left out of the calibration figures."
+            )
+        ui.chart(
+            charts.gap_chart(data.sessions, per_client=per_client),
+            data.sessions[["client", "date", "number", "gap", "gap_pct"]],
+            f"gap-{slug}",
+            "The gap between your estimate and your client's rating, session by session.",
+        )
+        if data.ruptures:
+            st.subheader("Possible ruptures")
+            numbers = data.sessions.set_index("session_id")["number"]
+            st.dataframe(
+                [
+                    {
+                        "Client": codes[r.client_id],
+                        "Session": int(numbers.get(r.session_id, 0)),
+                        "Rules": ", ".join(r.rules),
+                        "Status": r.status,
+                    }
+                    for r in data.ruptures
+                ],
+                hide_index=True,
+            )
+            st.caption(
+                "Flags prompt reflection; they never diagnose. They are never shown to clients."
+            )
+
+    with calibration_tab:
+        figures = data.calibration
+        st.caption(
+            "How well your read matched your clients' ratings, on a 0-100 scale of each "
+            "instrument's range. Bias above 0: you rated sessions higher than your clients did."
+        )
+        columns = st.columns(5)
+        shown = {
+            "Mean bias": figures.mean_bias,
+            "Mean absolute error": figures.mae,
+            "Rank correlation": figures.spearman,
+            "Agreement from baseline": figures.baseline_agreement,
+            "Ruptures anticipated": figures.sensitivity,
+        }
+        for column, (label, value) in zip(columns, shown.items(), strict=True):
+            column.metric(label, "–" if value is None else f"{value:.2f}")
+        st.caption(
+            f"From {figures.n} session(s) with both ratings; "
+            f"{figures.sensitivity_n} session(s) where your client's rating signalled a rupture."
+        )
+        ui.chart(
+            charts.calibration_chart(data.by_quarter),
+            data.by_quarter,
+            f"calibration-{slug}",
+            "Mean bias, mean absolute error and rank correlation by quarter.",
+        )
+        if not per_client and len(data.by_client):
+            st.dataframe(data.by_client, hide_index=True)
+
+    with growth_tab:
+        views = trends.growth_views(data)
+        ui.chart(
+            charts.reactions_heatmap(views["reactions"]),
+            views["reactions"],
+            f"reactions-{slug}",
+            "Your countertransference reactions by month.",
+        )
+        ui.chart(
+            charts.domains_chart(views["domains"]),
+            views["domains"],
+            f"domains-{slug}",
+            "The domains you reflected on over time.",
+        )
+        ui.chart(
+            charts.presence_chart(views["presence"]),
+            views["presence"],
+            f"presence-{slug}",
+            "Your own presence rating over time.",
+        )
+        ui.chart(
+            charts.consistency_calendar(views["consistency"]),
+            views["consistency"],
+            f"consistency-{slug}",
+            "The days you wrote reflections.",
+        )
+        ui.chart(
+            charts.associations_chart(views["associations"]),
+            views["associations"],
+            f"associations-{slug}",
+            "Reactions and tags that go with lower client ratings.",
+        )
+        st.caption(
+            "Differences from few sessions are faded: read them with caution, they may be chance."
+        )
+
+
+if caseload.sessions.empty:
+    st.info("No sessions yet. Reflect on a session and your trends will start here.")
+else:
+    show()

@@ -1,0 +1,78 @@
+"""AppTest of Trends on a demo journal: the charts are there for the caseload and a client,
+calibration figures show, and seen-first sessions are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from storage import demo
+from tests.apptest import app, click
+from tests.conftest import floor_params
+
+TRENDS = "pages/screens/trends.py"
+DEMO_PASSPHRASE = "demo lantern orchard seven"
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo-template")
+    journal, _ = demo.build_demo(
+        folder / "demo.journal", DEMO_PASSPHRASE, 300, seed=3, params=floor_params()
+    )
+    journal.lock()
+    return folder / "demo.journal"
+
+
+@pytest.fixture
+def demo_journal(demo_template: Path, data_folder: Path) -> Path:
+    target = data_folder / "demo.journal"
+    target.write_bytes(demo_template.read_bytes())
+    return target
+
+
+def open_trends(at: AppTest) -> AppTest:
+    at.text_input(key="unlock_passphrase").input(DEMO_PASSPHRASE)
+    at = click(at, "Unlock")
+    return at.switch_page(TRENDS).run()
+
+
+def test_trends_of_the_caseload_show_every_chart(demo_journal: Path) -> None:
+    at = open_trends(app(timeout=60))
+    assert at.title[0].value == "Trends"
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 8  # alliance, gap, calibration, and five growth charts
+    labels = [m.label for m in at.metric]
+    assert labels == [
+        "Mean bias",
+        "Mean absolute error",
+        "Rank correlation",
+        "Agreement from baseline",
+        "Ruptures anticipated",
+    ]
+    assert all(m.value != "–" for m in at.metric[:3])
+
+
+def test_one_clients_trends_and_items_on_demand(demo_journal: Path) -> None:
+    at = open_trends(app(timeout=60))
+    scope = at.selectbox(key="trends_scope")
+    client = scope.options[1]
+    at = scope.select(client).run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 8
+    at = at.toggle(key="trends_items").set_value(True).run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 8
+
+
+def test_an_empty_journal_says_where_trends_come_from(journal_path: Path) -> None:
+    from tests.conftest import PASSPHRASE
+
+    at = app()
+    at.text_input(key="unlock_passphrase").input(PASSPHRASE)
+    at = click(at, "Unlock").switch_page(TRENDS).run()
+    assert at.info[0].value.startswith("No sessions yet")
+    assert at.get("vega_lite_chart") == []
