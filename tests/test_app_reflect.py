@@ -278,3 +278,17 @@ def test_paper_feedback_with_a_missing_score_is_refused(practice: Path) -> None:
     at = click(at, "Save feedback")
     assert errors(at)[0].startswith("Feedback: no score for Goals")
     assert journal_of(at).all(Feedback) == []
+
+
+def test_rupture_thresholds_are_saved_and_a_bad_one_is_refused(practice: Path) -> None:
+    at = unlock(app()).switch_page(SETTINGS).run()
+    at.number_input(key="threshold_drop_points").set_value(6)
+    at.checkbox(key="threshold_srs_inclusive").uncheck()
+    at = click(at, "Save rupture settings")
+    settings = journal_of(at).settings
+    assert settings.rupture_thresholds["drop_points"] == 6
+    assert settings.srs_cutoff_inclusive is False
+    at.number_input(key="threshold_low_percentile").set_value(-5)
+    at = click(at, "Save rupture settings")
+    assert "low_percentile" in errors(at)[0]
+    assert journal_of(at).settings.rupture_thresholds["low_percentile"] == 20

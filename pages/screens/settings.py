@@ -6,6 +6,7 @@ import dataclasses
 
 import streamlit as st
 
+from insights import ruptures
 from pages import ui
 from prompts.authoring import instrument_from_form
 from prompts.library import (
@@ -174,3 +175,47 @@ with st.form("add_instrument_form"):
             instruments = [*settings.custom_instruments, data]
             journal.save_settings(dataclasses.replace(settings, custom_instruments=instruments))
             _saved(f"Instrument '{data['name']}' added.")
+
+st.subheader("Rupture flags")
+st.caption(
+    "When Reflect and Trends flag a possible rupture. Defaults follow the published rules "
+    "on the SAC-4 scale (items 0-10, total 0-40); other instruments use the same share of "
+    "their range. Flags prompt reflection; they never diagnose."
+)
+current = ruptures.Thresholds.from_settings(
+    settings.rupture_thresholds, settings.srs_cutoff_inclusive
+).as_dict()
+with st.form("thresholds_form"):
+    chosen = {}
+    columns = st.columns(2)
+    for position, (name, help_text) in enumerate(ruptures.THRESHOLD_HELP.items()):
+        whole = float(current[name]).is_integer()
+        chosen[name] = columns[position % 2].number_input(
+            help_text,
+            value=int(current[name]) if whole else float(current[name]),
+            step=1 if whole else 0.5,
+            key=f"threshold_{name}",
+        )
+    inclusive = st.checkbox(
+        "SRS cutoff: a total at the cutoff (36) counts as low (sources differ: <= 36 or < 36)",
+        value=settings.srs_cutoff_inclusive,
+        key="threshold_srs_inclusive",
+    )
+    save_col, reset_col = st.columns(2)
+    if save_col.form_submit_button("Save rupture settings"):
+        try:
+            ruptures.Thresholds.from_settings(chosen, inclusive)
+        except ValueError as error:
+            st.error(f"{error}. Nothing was saved.")
+        else:
+            journal.save_settings(
+                dataclasses.replace(
+                    settings, rupture_thresholds=chosen, srs_cutoff_inclusive=inclusive
+                )
+            )
+            _saved("Rupture settings saved.")
+    if reset_col.form_submit_button("Back to the defaults"):
+        journal.save_settings(
+            dataclasses.replace(settings, rupture_thresholds={}, srs_cutoff_inclusive=True)
+        )
+        _saved("Rupture settings back to the defaults.")
