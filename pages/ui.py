@@ -134,12 +134,25 @@ def derived(name: str, opened: Journal, build: Callable[[], T]) -> T:
     return cached[1]
 
 
+# Streamlit's own chart toolbar offers "Download as PNG", "Show data" and "Copy spec":
+# plaintext exports without our warning. Charts keep only the Download menu below them.
+_HIDE_CHART_TOOLBAR = """
+<style>
+[class*="st-key-chart_"] [data-testid="stElementToolbar"] { display: none !important; }
+</style>
+"""
+
+
 def chart(figure: Any, data: Any, name: str, description: str) -> None:
     """An Altair chart with PNG, SVG and CSV downloads, made only when clicked."""
+    st.html(_HIDE_CHART_TOOLBAR)
     # imported here: only the screens that chart pay for vl-convert
     from insights.export import EXPORT_WARNING, chart_png, chart_svg, frame_csv
 
-    st.altair_chart(figure, width="stretch", alt=description)
+    # SVG keeps Vega's ARIA labels in the page, so screen readers can read each point
+    figure = figure.properties(usermeta={"embedOptions": {"renderer": "svg"}})
+    with st.container(key=f"chart_{name}"):
+        st.altair_chart(figure, width="stretch", alt=description)
     with st.popover("Download", icon=":material/download:", key=f"download_{name}"):
         st.caption(EXPORT_WARNING)
         png, svg, csv = st.columns(3)

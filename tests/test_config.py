@@ -28,6 +28,7 @@ BELOW_THE_UI = ("storage", "prompts", "insights", "sharing")
         ("client", "showErrorDetails", "type"),
         ("client", "toolbarMode", "minimal"),
         ("client", "showSidebarNavigation", False),
+        ("client", "disableDataExport", True),
         ("runner", "magicEnabled", False),
     ],
 )
