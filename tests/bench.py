@@ -61,6 +61,7 @@ class Bench:
     dek: bytes = b""
     results: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    trends_app: object = None
 
     @property
     def path(self) -> Path:
@@ -242,6 +243,37 @@ def measure_file_size(bench: Bench) -> float:
     return sum(f.stat().st_size for f in files if f.exists()) / 1e6
 
 
+def _trends_app(bench: Bench):
+    """An AppTest session unlocked on the bench journal and showing Trends (first render)."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["JOURNAL_DATA_DIR"] = str(bench.folder)
+    root = Path(__file__).resolve().parents[1]
+    at = AppTest.from_file(str(root / "journal_app.py"), default_timeout=120).run()
+    at.text_input(key="unlock_passphrase").input(bench.passphrase)
+    at = next(b for b in at.button if b.label == "Unlock").click().run()
+    at.switch_page("pages/screens/trends.py")
+    return at
+
+
+def measure_trends_first(bench: Bench) -> float:
+    """Seconds for the Trends page's first render after unlock: every view is built."""
+    at = _trends_app(bench)
+    started = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - started
+    if at.exception or len(at.get("vega_lite_chart")) < 3:
+        raise RuntimeError("the Trends page did not render its charts")
+    bench.trends_app = at
+    return elapsed
+
+
+def measure_trends_rerun(bench: Bench) -> float:
+    """Median seconds of 3 full reruns of the Trends page (what every click costs)."""
+    at = bench.trends_app
+    return median_time(at.run, 3)
+
+
 def _up_to(limit: float, from_size: int = 0, to_size: int = 10**9):
     """A check: value <= limit for sizes in [from_size, to_size], no target elsewhere."""
     return lambda size, value: value <= limit if from_size <= size <= to_size else None
@@ -280,6 +312,14 @@ for _row in (
         "<= 400 MB", _up_to(400),
     ),
     Measurement("size", "file size", "MB", measure_file_size),
+    Measurement(
+        "trends_first", "Trends page: first render after unlock (AppTest)", "s",
+        measure_trends_first, "<= 1 s at 10k", _up_to(1.0, to_size=10_000),
+    ),
+    Measurement(
+        "trends_rerun", "Trends page: full rerun (AppTest, median of 3)", "s",
+        measure_trends_rerun, "<= 1 s at 10k", _up_to(1.0, to_size=10_000),
+    ),
 ):  # fmt: skip
     register(_row)
 
