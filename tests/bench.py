@@ -232,9 +232,23 @@ def peak_child(path: Path) -> None:
     journal = Journal.unlock(path, sys.stdin.read())
     journal.search(SEARCH_WORDS[0])
     journal.lock()
-    # Linux reports ru_maxrss in KiB, macOS in bytes
+    print(f"{own_peak_mb():.0f}")
+
+
+def own_peak_mb() -> float:
+    """This process's own peak resident memory in MB.
+
+    Linux's ru_maxrss keeps the parent's peak across fork and exec, so a child of a big
+    bench process would report the parent's size; VmHWM belongs to this process alone.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    # macOS reports ru_maxrss in bytes
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    print(f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale:.0f}")
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
 def measure_file_size(bench: Bench) -> float:
