@@ -6,7 +6,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 PORT ?= 8501
 
-.PHONY: run test lint format bench demo chromium clean
+.PHONY: run test lint format bench demo test-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ run: $(VENV)/.runtime
 	$(BIN)/streamlit run journal_app.py --server.port $(PORT)
 
 ## test: set up, then lint and every test (browser tests included)
-test: $(VENV)/.dev chromium lint
+test: $(VENV)/.dev test-tools lint
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
@@ -44,14 +44,21 @@ demo: $(VENV)/.runtime
 	$(BIN)/python -m storage.demo --sessions 400
 
 # Browser tests use Debian's Chromium; Playwright's own browser download cannot work offline.
-chromium:
-	@if [ -x "$(CHROMIUM_PATH)" ]; then :; \
+# Bundle tests check our files with the reference `age` tool.
+AGE_PATH ?= /usr/bin/age
+export AGE_PATH
+
+test-tools:
+	@missing=""; \
+	[ -x "$(CHROMIUM_PATH)" ] || missing="$$missing chromium"; \
+	[ -x "$(AGE_PATH)" ] || missing="$$missing age"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  echo "Installing Debian's$$missing for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-	  echo "Browser tests need Chromium at $(CHROMIUM_PATH)."; \
-	  echo "Install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH."; \
+	  echo "The tests need:$$missing (Chromium at $(CHROMIUM_PATH), age at $(AGE_PATH))."; \
+	  echo "Install them (Debian/Ubuntu: sudo apt-get install$$missing) or set CHROMIUM_PATH / AGE_PATH."; \
 	  exit 1; \
 	fi
 

@@ -155,28 +155,14 @@ def chart(figure: Any, data: Any, name: str, description: str) -> None:
         st.altair_chart(figure, width="stretch", alt=description)
     with st.popover("Download", icon=":material/download:", key=f"download_{name}"):
         st.caption(EXPORT_WARNING)
-        png, svg, csv = st.columns(3)
-        png.download_button(
-            "PNG",
-            lambda: chart_png(figure),
-            f"{name}.png",
-            "image/png",
-            key=f"png_{name}",
-            on_click="ignore",
-        )
-        svg.download_button(
-            "SVG",
-            lambda: chart_svg(figure),
-            f"{name}.svg",
-            "image/svg+xml",
-            key=f"svg_{name}",
-            on_click="ignore",
-        )
-        csv.download_button(
-            "CSV",
-            lambda: frame_csv(data),
-            f"{name}.csv",
-            "text/csv",
-            key=f"csv_{name}",
-            on_click="ignore",
-        )
+        formats = {
+            "PNG": (lambda: chart_png(figure), "png", "image/png"),
+            "SVG": (lambda: chart_svg(figure), "svg", "image/svg+xml"),
+            "CSV": (lambda: frame_csv(data), "csv", "text/csv"),
+        }
+        for column, (label, (make, suffix, mime)) in zip(
+            st.columns(3), formats.items(), strict=True
+        ):
+            column.download_button(
+                label, make, f"{name}.{suffix}", mime, key=f"{suffix}_{name}", on_click="ignore"
+            )

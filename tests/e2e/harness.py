@@ -164,3 +164,21 @@ def unlock(page: Page, passphrase: str) -> None:
     form.get_by_label("Passphrase").fill(passphrase)
     form.get_by_role("button", name="Unlock", exact=True).click()
     wait_idle(page)
+
+
+def go_to(page: Page, title: str) -> None:
+    """Click a page of the top navigation and wait for it to render."""
+    page.get_by_role("link", name=title, exact=True).click()
+    wait_idle(page)
+
+
+def new_journal(data_dir: Path, passphrase: str, name: str = "practice"):
+    """An unlocked journal in the server's data folder (KDF at the floor, never lower)."""
+    import os
+
+    from storage import crypto
+    from storage.journal import Journal
+
+    params = crypto.KdfParams(salt=os.urandom(16), memory_kib=65536, iterations=3, lanes=4)
+    journal, _ = Journal.create(data_dir / f"{name}.journal", passphrase, params)
+    return journal

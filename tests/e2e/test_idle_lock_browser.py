@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from storage import crypto
-from storage.journal import Journal
 from storage.records import Settings
-from tests.e2e.harness import Server, open_app, unlock
+from tests.e2e.harness import Server, new_journal, open_app, unlock
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "idle test lamp river"
@@ -19,8 +15,7 @@ PASSPHRASE = "idle test lamp river"
 def test_an_idle_screen_locks_itself_within_the_watchdog_interval(
     page: Page, server: Server
 ) -> None:
-    params = crypto.KdfParams(salt=os.urandom(16), memory_kib=65536, iterations=3, lanes=4)
-    journal, _ = Journal.create(server.data_dir / "practice.journal", PASSPHRASE, params)
+    journal = new_journal(server.data_dir, PASSPHRASE)
     journal.save_settings(Settings(idle_minutes=1))
     journal.lock()
 

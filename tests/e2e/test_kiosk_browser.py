@@ -3,16 +3,15 @@ unlocking, the client's score is on the Trends chart."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from storage import caseload, crypto
+from storage import caseload
 from storage.journal import Journal
 from storage.records import Estimate, Feedback, Session
-from tests.e2e.harness import Server, open_app, unlock, wait_idle
+from tests.e2e.harness import Server, go_to, new_journal, open_app, unlock, wait_idle
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "kiosk test lamp river"
@@ -20,19 +19,13 @@ PASSPHRASE = "kiosk test lamp river"
 
 @pytest.fixture
 def practice(server: Server) -> Server:
-    params = crypto.KdfParams(salt=os.urandom(16), memory_kib=65536, iterations=3, lanes=4)
-    journal, _ = Journal.create(server.data_dir / "practice.journal", PASSPHRASE, params)
+    journal = new_journal(server.data_dir, PASSPHRASE)
     client = caseload.add_client(journal, "C-808")
     session = Session(client_id=client.id, date=date(2026, 11, 20), number=1)
     estimate = Estimate("", "sac4", {"bond": 7, "goals": 7, "tasks": 7, "voice": 7})
     caseload.record_estimate(journal, session, estimate)
     journal.lock()
     return server
-
-
-def go_to(page: Page, title: str) -> None:
-    page.get_by_role("link", name=title, exact=True).click()
-    wait_idle(page)
 
 
 def test_kiosk_feedback_locks_the_app_and_lands_on_the_chart(page: Page, practice: Server) -> None:

@@ -3,15 +3,12 @@ survives a closed tab and a lock, and is offered back."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from storage import crypto
 from storage.journal import Journal
 from storage.records import Reflection
-from tests.e2e.harness import Server, open_app, unlock, wait_idle
+from tests.e2e.harness import Server, go_to, new_journal, open_app, unlock, wait_idle
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "reflect test lamp river"
@@ -19,15 +16,9 @@ PASSPHRASE = "reflect test lamp river"
 
 @pytest.fixture
 def practice(server: Server) -> Server:
-    params = crypto.KdfParams(salt=os.urandom(16), memory_kib=65536, iterations=3, lanes=4)
-    journal, _ = Journal.create(server.data_dir / "practice.journal", PASSPHRASE, params)
+    journal = new_journal(server.data_dir, PASSPHRASE)
     journal.lock()
     return server
-
-
-def go_to(page: Page, title: str) -> None:
-    page.get_by_role("link", name=title, exact=True).click()
-    wait_idle(page)
 
 
 def test_reflect_on_a_new_clients_session_end_to_end(page: Page, practice: Server) -> None:

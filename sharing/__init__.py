@@ -1,0 +1,1 @@
+"""Sharing with supervisors: de-identification, encrypted bundles, printable reports."""
