@@ -153,6 +153,17 @@ def _join_limited(values: Iterable[str], limit: int = 6) -> str:
 _ORDINAL_AXIS = alt.Axis(labelAngle=0, labelOverlap="greedy", labelSeparation=6)
 
 
+def _by_whose_rating(frame: pd.DataFrame, keep: list[str], est: str, fb: str) -> pd.DataFrame:
+    """Long form: one row per rating, `who` naming whose it is and `score` its value."""
+    return pd.concat(
+        [
+            frame[keep].assign(who=ESTIMATE, score=frame[est]),
+            frame[keep].assign(who=FEEDBACK, score=frame[fb]),
+        ],
+        ignore_index=True,
+    ).dropna(subset=["score"])
+
+
 def _axis_x_number() -> alt.X:
     return alt.X(
         "number:Q",
@@ -431,13 +442,7 @@ def alliance_chart(
             )
     else:
         keep = ["client", "date", "number", "seen_first"]
-        data = pd.concat(
-            [
-                s[keep].assign(who=ESTIMATE, score=s[est]),
-                s[keep].assign(who=FEEDBACK, score=s[fb]),
-            ],
-            ignore_index=True,
-        ).dropna(subset=["score"])
+        data = _by_whose_rating(s, keep, est, fb)
         x = _axis_x_number() if per_client else alt.X("date:T", title="Date")
         tooltip = [
             alt.Tooltip("client:N", title="Client"),
@@ -587,13 +592,7 @@ def _alliance_items(
         detail: dict[str, Any] = {}
     else:
         keep = ["client", "date", "number", "seen_first", "label"]
-        data = pd.concat(
-            [
-                it[keep].assign(who=ESTIMATE, score=it["estimate"]),
-                it[keep].assign(who=FEEDBACK, score=it["feedback"]),
-            ],
-            ignore_index=True,
-        ).dropna(subset=["score"])
+        data = _by_whose_rating(it, keep, "estimate", "feedback")
         x = _axis_x_number() if per_client else alt.X("date:T", title="Date")
         tooltip = [
             alt.Tooltip("client:N", title="Client"),
