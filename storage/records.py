@@ -173,11 +173,74 @@ class Settings:
     id: str = field(default_factory=new_id)
 
 
-RECORD_TYPES: dict[str, type] = {
-    cls.KIND: cls for cls in (Client, Session, Estimate, Feedback, Reflection, Draft, Settings)
-}
+@dataclass
+class Identity:
+    """This journal's own sharing keys (X25519 and Ed25519), encrypted like every record."""
 
-Record = Client | Session | Estimate | Feedback | Reflection | Draft | Settings
+    KIND: ClassVar[str] = "identity"
+    keys: dict[str, Any]
+    name: str = ""
+    created_at: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class Contact:
+    """A supervisor or supervisee whose public key card was pinned after comparing
+    fingerprints out of band."""
+
+    KIND: ClassVar[str] = "contact"
+    name: str
+    card: str
+    fingerprint: str
+    role: str = "supervisor"
+    pinned_at: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class SupervisionMeeting:
+    """One supervision session in the log: for CPD evidence and the monthly-hours chart."""
+
+    KIND: ClassVar[str] = "supervision"
+    date: date
+    minutes: int
+    supervisor: str = ""
+    functions: list[str] = field(default_factory=list)
+    notes: str = ""
+    id: str = field(default_factory=new_id)
+
+
+RECORD_TYPES: dict[str, type] = {
+    cls.KIND: cls
+    for cls in (
+        Client,
+        Session,
+        Estimate,
+        Feedback,
+        Reflection,
+        Draft,
+        Settings,
+        Identity,
+        Contact,
+        SupervisionMeeting,
+    )
+}
+CONTACT_ROLES: tuple[str, ...] = ("supervisor", "supervisee")
+PROCTOR_FUNCTIONS: tuple[str, ...] = ("normative", "formative", "restorative")
+
+Record = (
+    Client
+    | Session
+    | Estimate
+    | Feedback
+    | Reflection
+    | Draft
+    | Settings
+    | Identity
+    | Contact
+    | SupervisionMeeting
+)
 
 
 # ---- conversion to and from the JSON inside the ciphertext -------------------------
