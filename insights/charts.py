@@ -153,6 +153,19 @@ def _join_limited(values: Iterable[str], limit: int = 6) -> str:
 _ORDINAL_AXIS = alt.Axis(labelAngle=0, labelOverlap="greedy", labelSeparation=6)
 
 
+def _rupture_tooltip() -> list[alt.Tooltip]:
+    """What a rupture marker says on hover, per session."""
+    return [
+        alt.Tooltip("client:N", title="Client"),
+        alt.Tooltip("number:Q", title="Session"),
+        alt.Tooltip("date:T", title="Date", format=DATE_FORMAT),
+        alt.Tooltip("rules:N", title="Rules fired"),
+        alt.Tooltip("sentence:N", title="Why"),
+        alt.Tooltip("status:N", title="Rupture"),
+        alt.Tooltip("resolved_at:Q", title="Back to usual at session"),
+    ]
+
+
 def _by_whose_rating(frame: pd.DataFrame, keep: list[str], est: str, fb: str) -> pd.DataFrame:
     """Long form: one row per rating, `who` naming whose it is and `score` its value."""
     return pd.concat(
@@ -485,15 +498,7 @@ def alliance_chart(
         if _has_rows(rup):
             low = domain[0] if domain else 0.0
             rup["score"] = rup[fb].fillna(rup[est]).fillna(low)
-            rup_tooltip = [
-                alt.Tooltip("client:N", title="Client"),
-                alt.Tooltip("number:Q", title="Session"),
-                alt.Tooltip("date:T", title="Date", format=DATE_FORMAT),
-                alt.Tooltip("rules:N", title="Rules fired"),
-                alt.Tooltip("sentence:N", title="Why"),
-                alt.Tooltip("status:N", title="Rupture"),
-                alt.Tooltip("resolved_at:Q", title="Back to usual at session"),
-            ]
+            rup_tooltip = _rupture_tooltip()
             cols = [
                 "client",
                 "date",
@@ -665,15 +670,7 @@ def _alliance_items(
             rup_data = rup_data[
                 ["client", "date", "number", "score", "rules", "sentence", "status", "resolved_at"]
             ]
-            rup_tooltip = [
-                alt.Tooltip("client:N", title="Client"),
-                alt.Tooltip("number:Q", title="Session"),
-                alt.Tooltip("date:T", title="Date", format=DATE_FORMAT),
-                alt.Tooltip("rules:N", title="Rules fired"),
-                alt.Tooltip("sentence:N", title="Why"),
-                alt.Tooltip("status:N", title="Rupture"),
-                alt.Tooltip("resolved_at:Q", title="Back to usual at session"),
-            ]
+            rup_tooltip = _rupture_tooltip()
         layers.append(_rupture_layer(rup_data, x, y, rup_tooltip))
     return alt.layer(*layers, data=data).properties(
         title=alt.Title(title + ", item by item", subtitle=subtitle), width=WIDTH, height=HEIGHT

@@ -170,6 +170,15 @@ def _total(items: Mapping[str, float], scale: tuple[Any, ...]) -> float:
         return _NAN
 
 
+def _total_and_time(rating: Any, scale: tuple[Any, ...]) -> tuple[float, float]:
+    """An estimate's or feedback's total (NaN when an item is missing) and when it was
+    recorded, in UTC seconds."""
+    items = rating.items
+    total = float(sum(items.values())) if items.keys() == scale[4] else _total(items, scale)
+    at = rating.recorded_at
+    return total, at.timestamp() if at.tzinfo is not None else _seconds(at)
+
+
 def _dates(ordinals: Iterable[int]) -> np.ndarray:
     """datetime64[ns] midnights from `date.toordinal()` values."""
     days = np.asarray(ordinals, dtype="i8") - _EPOCH_ORDINAL
@@ -240,21 +249,11 @@ class _Join:
                 inst = f.instrument if f is not None else ci_get(cid, "")
             scale = scale_get(inst, no_scale)
             if e is not None:
-                items = e.items
-                e_total = float(sum(items.values())) if items.keys() == scale[4] else None
-                if e_total is None:
-                    e_total = _total(items, scale)
-                at = e.recorded_at
-                e_at = at.timestamp() if at.tzinfo is not None else _seconds(at)
+                e_total, e_at = _total_and_time(e, scale)
             else:
                 e_total = e_at = _NAN
             if f is not None:
-                items = f.items
-                f_total = float(sum(items.values())) if items.keys() == scale[4] else None
-                if f_total is None:
-                    f_total = _total(items, scale)
-                at = f.recorded_at
-                f_at = at.timestamp() if at.tzinfo is not None else _seconds(at)
+                f_total, f_at = _total_and_time(f, scale)
                 comment = f.comment or ""
             else:
                 f_total = f_at = _NAN
