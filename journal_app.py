@@ -36,6 +36,7 @@ def _pages() -> list[st.Page]:
         _page("reflect", "Reflect", ":material/edit_note:"),
         _page("client_feedback", "Client feedback", ":material/reviews:"),
         _page("trends", "Trends", ":material/monitoring:"),
+        _page("supervision", "Supervision", ":material/supervisor_account:"),
         _page("settings", "Settings", ":material/settings:"),
     ]
 

@@ -170,6 +170,7 @@ class Settings:
     custom_instruments: list[dict[str, Any]] = field(default_factory=list)
     custom_prompts: list[dict[str, Any]] = field(default_factory=list)
     hidden_prompts: list[str] = field(default_factory=list)
+    supervision_target_hours: float = 1.5
     id: str = field(default_factory=new_id)
 
 
@@ -211,6 +212,61 @@ class SupervisionMeeting:
     id: str = field(default_factory=new_id)
 
 
+@dataclass
+class SentShare:
+    """A bundle of entries this journal wrote: what was shared, with whom, and when.
+
+    Comments coming back are accepted only for entries shared with their author.
+    """
+
+    KIND: ClassVar[str] = "sent_share"
+    bundle_id: str
+    items: list[dict[str, Any]]
+    recipients: list[str] = field(default_factory=list)
+    recipient_names: list[str] = field(default_factory=list)
+    include: list[str] = field(default_factory=list)
+    sent_at: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class ReceivedBundle:
+    """A verified bundle imported from a pinned contact, kept read-only as it came."""
+
+    KIND: ClassVar[str] = "received_bundle"
+    bundle_id: str
+    kind: str
+    sender_name: str
+    sender_fingerprint: str
+    created_at: str
+    payload: dict[str, Any]
+    received_at: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class Comment:
+    """A supervisor's comment on one shared entry.
+
+    On the supervisor's side `contact_fingerprint` is the supervisee's and `received` is
+    False; on the supervisee's side it is the supervisor's, `received` is True and
+    `remote_id`/`remote_revision` name the comment as the supervisor wrote it.
+    """
+
+    KIND: ClassVar[str] = "comment"
+    entry_id: str
+    entry_revision: int
+    text: str
+    contact_fingerprint: str
+    functions: list[str] = field(default_factory=list)
+    author: str = ""
+    received: bool = False
+    remote_id: str = ""
+    remote_revision: int = 0
+    written_at: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
 RECORD_TYPES: dict[str, type] = {
     cls.KIND: cls
     for cls in (
@@ -224,6 +280,9 @@ RECORD_TYPES: dict[str, type] = {
         Identity,
         Contact,
         SupervisionMeeting,
+        SentShare,
+        ReceivedBundle,
+        Comment,
     )
 }
 CONTACT_ROLES: tuple[str, ...] = ("supervisor", "supervisee")
@@ -240,6 +299,9 @@ Record = (
     | Identity
     | Contact
     | SupervisionMeeting
+    | SentShare
+    | ReceivedBundle
+    | Comment
 )
 
 
