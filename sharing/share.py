@@ -1,0 +1,329 @@
+"""Choosing entries to share, the de-identification review, and the payload it yields.
+
+The supervisee filters their reflections, ticks some, and chooses what to include. The
+review then lists every passage that will leave the journal, with the identifiers found
+in it; the payload can be built only once every finding is decided "redact" or "keep".
+The same payload goes into the encrypted bundle and into the printable report, so the
+supervisor never sees more in one than in the other.
+
+What leaves the journal, and in what form:
+
+- clients become "Client A", "Client B"... in the order of their first session in the
+  whole journal, so a client keeps their letter from one bundle to the next;
+- dates become "session N" (the year only when asked); a free reflection has no session;
+- prompts, answers, free text, next steps and tags go only as reviewed, with redacted
+  spans replaced by a placeholder such as "[name]";
+- scores are totals and item scores; the client's written comment never goes;
+- the chart carries session numbers and totals only, up to the last shared session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sharing import deidentify
+from sharing.deidentify import Decision, Finding
+from storage.journal import Journal
+from storage.records import Client, Estimate, Feedback, Reflection, Session
+
+INCLUDE_OPTIONS: dict[str, str] = {
+    "answers": "Prompts and answers",
+    "text": "Free text and next step",
+    "reactions": "Countertransference reactions",
+    "scores": "Your estimate and the client's feedback (scores)",
+    "chart": "Alliance chart",
+}
+DEFAULT_INCLUDE: frozenset[str] = frozenset({"answers", "text", "scores", "chart"})
+FREE_REFLECTION = "Free reflection"
+
+
+@dataclass(frozen=True)
+class ShareFilter:
+    """Which reflections the Share list offers."""
+
+    flagged_only: bool = True
+    start: date | None = None
+    end: date | None = None
+    client_ids: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A reflection that can be shared, with what the list shows about it."""
+
+    reflection: Reflection
+    revision: int
+    day: date
+    client_id: str | None
+    client_code: str
+    session_number: int | None
+
+    @property
+    def id(self) -> str:
+        return self.reflection.id
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One piece of text that will leave the journal, and what may identify someone in it."""
+
+    entry_id: str
+    part: str
+    text: str
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Review:
+    """The chosen entries, what goes with them, and every passage to decide on."""
+
+    chosen: tuple[Candidate, ...]
+    include: frozenset[str]
+    keep_year: bool
+    labels: Mapping[str, str]
+    passages: tuple[Passage, ...]
+
+    def findings(self) -> list[tuple[Passage, Finding]]:
+        """Every finding with its passage, in reading order."""
+        return [(p, f) for p in self.passages for f in p.findings]
+
+
+def candidates(journal: Journal, chosen: ShareFilter = ShareFilter()) -> list[Candidate]:
+    """Reflections matching the filter, newest first."""
+    sessions = {s.id: s for s in journal.all(Session)}
+    clients = {c.id: c for c in journal.all(Client)}
+    found = []
+    for reflection in journal.all(Reflection):
+        if chosen.flagged_only and not reflection.flagged_for_supervision:
+            continue
+        session = sessions.get(reflection.session_id or "")
+        client_id = session.client_id if session else reflection.client_id
+        if chosen.client_ids and client_id not in chosen.client_ids:
+            continue
+        if chosen.tags and not chosen.tags.intersection(reflection.tags):
+            continue
+        day = session.date if session else reflection.written_at.date()
+        if (chosen.start and day < chosen.start) or (chosen.end and day > chosen.end):
+            continue
+        client = clients.get(client_id or "")
+        found.append(
+            Candidate(
+                reflection=reflection,
+                revision=journal.entry(reflection.id).revision,
+                day=day,
+                client_id=client_id if client else None,
+                client_code=client.code if client else "",
+                session_number=session.number if session else None,
+            )
+        )
+    return sorted(found, key=lambda c: (c.day, c.reflection.written_at), reverse=True)
+
+
+def client_labels(journal: Journal) -> dict[str, str]:
+    """Every client's pseudonym, lettered by first session so letters stay stable."""
+    first: dict[str, date] = {}
+    for session in journal.all(Session):
+        if session.client_id not in first or session.date < first[session.client_id]:
+            first[session.client_id] = session.date
+    clients = sorted(
+        journal.all(Client, include_trash=True),
+        key=lambda c: (first.get(c.id, date.max), c.code.casefold(), c.id),
+    )
+    return deidentify.pseudonyms([c.id for c in clients])
+
+
+def known_names(journal: Journal) -> list[str]:
+    """The names and codes the finder must always catch: every client's alias and code."""
+    names = []
+    for client in journal.all(Client, include_trash=True):
+        names += [client.alias, client.code]
+    return [n for n in names if n and n.strip()]
+
+
+def review(
+    journal: Journal,
+    chosen: Iterable[Candidate],
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    keep_year: bool = False,
+) -> Review:
+    """The de-identification review of the chosen entries (oldest first)."""
+    wanted = frozenset(include)
+    unknown = wanted - set(INCLUDE_OPTIONS)
+    if unknown:
+        raise ValueError(f"unknown include option(s): {', '.join(sorted(unknown))}")
+    entries = tuple(sorted(chosen, key=lambda c: (c.day, c.reflection.written_at)))
+    names = known_names(journal)
+    passages = []
+    for candidate in entries:
+        for part, text in _parts(candidate.reflection, wanted):
+            findings = tuple(deidentify.find_identifiers(text, names))
+            passages.append(Passage(candidate.id, part, text, findings))
+    return Review(entries, wanted, keep_year, client_labels(journal), tuple(passages))
+
+
+def finding_key(passage: Passage, finding: Finding) -> str:
+    """A stable key for one decision: the screen keeps decisions under it."""
+    return f"{passage.entry_id}|{passage.part}|{finding.start}|{finding.end}"
+
+
+def undecided(shared: Review, decisions: Mapping[str, str]) -> int:
+    """How many findings still wait for "redact" or "keep"."""
+    return sum(
+        decisions.get(finding_key(p, f)) not in deidentify.ACTIONS for p, f in shared.findings()
+    )
+
+
+def payload(
+    journal: Journal,
+    shared: Review,
+    decisions: Mapping[str, str],
+    instruments: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The de-identified content of the chosen entries: the bundle's and report's payload.
+
+    Raises ValueError, naming the count, while any finding is undecided.
+    """
+    waiting = undecided(shared, decisions)
+    if waiting:
+        raise ValueError(
+            f"{waiting} possible identifier{'s' if waiting != 1 else ''} still to decide: "
+            "choose Redact or Keep for each before exporting"
+        )
+    texts = {
+        (p.entry_id, p.part): deidentify.apply(
+            p.text, [Decision(f, decisions[finding_key(p, f)]) for f in p.findings]
+        )
+        for p in shared.passages
+    }
+    items = [_item(journal, shared, c, texts, instruments) for c in shared.chosen]
+    series = _series(journal, shared, instruments) if "chart" in shared.include else []
+    include = sorted(shared.include | ({"year"} if shared.keep_year else set()))
+    return {"items": items, "series": series, "include": include}
+
+
+def items_of(content: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """The (id, revision) pairs a payload declares, for the bundle manifest."""
+    return [(item["id"], item["revision"]) for item in content["items"]]
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _parts(reflection: Reflection, include: frozenset[str]) -> list[tuple[str, str]]:
+    parts: list[tuple[str, str]] = []
+    if "answers" in include:
+        for number, answer in enumerate(reflection.answers, start=1):
+            parts += [(f"prompt {number}", answer.prompt_text), (f"answer {number}", answer.answer)]
+    if "text" in include:
+        parts += [("free text", reflection.free_text), ("next step", reflection.next_step)]
+    parts += [(f"tag {n}", tag) for n, tag in enumerate(reflection.tags, start=1)]
+    return [(part, text) for part, text in parts if text]
+
+
+def _label(shared: Review, candidate: Candidate) -> tuple[str | None, str | None]:
+    client = shared.labels.get(candidate.client_id or "")
+    if candidate.session_number is None:
+        return client, None
+    year = candidate.day.year if shared.keep_year else None
+    return client, deidentify.session_label(candidate.session_number, year)
+
+
+def _item(
+    journal: Journal,
+    shared: Review,
+    candidate: Candidate,
+    texts: Mapping[tuple[str, str], str],
+    instruments: Mapping[str, Any],
+) -> dict[str, Any]:
+    reflection = candidate.reflection
+
+    def text(part: str) -> str:
+        return texts.get((candidate.id, part), "")
+
+    client, session = _label(shared, candidate)
+    answers = []
+    if "answers" in shared.include:
+        answers = [
+            {"prompt": text(f"prompt {n}"), "answer": text(f"answer {n}")}
+            for n in range(1, len(reflection.answers) + 1)
+        ]
+    scores = "scores" in shared.include and reflection.session_id
+    return {
+        "id": reflection.id,
+        "revision": candidate.revision,
+        "client": client,
+        "session": session,
+        "year": candidate.day.year if shared.keep_year else None,
+        "framework": reflection.framework,
+        "focus": list(reflection.focus_domains),
+        "answers": answers,
+        "text": text("free text"),
+        "next_step": text("next step"),
+        "tags": [text(f"tag {n}") for n in range(1, len(reflection.tags) + 1)],
+        "reactions": (
+            {k: v for k, v in reflection.reactions.items() if v}
+            if "reactions" in shared.include
+            else {}
+        ),
+        "estimate": _scores(journal, Estimate, reflection.session_id, instruments)
+        if scores
+        else None,
+        "feedback": _scores(journal, Feedback, reflection.session_id, instruments)
+        if scores
+        else None,
+        "flagged": reflection.flagged_for_supervision,
+    }
+
+
+def _scores(
+    journal: Journal, cls: type, session_id: str | None, instruments: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    rating = next((r for r in journal.all(cls) if r.session_id == session_id), None)
+    if rating is None:
+        return None
+    instrument = instruments.get(rating.instrument)
+    return {
+        "instrument": rating.instrument,
+        "name": instrument.name if instrument else rating.instrument,
+        "total": rating.total,
+        "max": instrument.total_max if instrument else None,
+        "items": dict(rating.items),
+    }
+
+
+def _series(
+    journal: Journal, shared: Review, instruments: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    last: dict[str, int] = {}
+    for candidate in shared.chosen:
+        if candidate.client_id and candidate.session_number:
+            last[candidate.client_id] = max(
+                last.get(candidate.client_id, 0), candidate.session_number
+            )
+    estimates = {e.session_id: e for e in journal.all(Estimate)}
+    feedback = {f.session_id: f for f in journal.all(Feedback)}
+    rows = []
+    sessions = sorted(journal.all(Session), key=lambda s: (s.client_id, s.number))
+    for session in sessions:
+        if session.number > last.get(session.client_id, 0):
+            continue
+        estimate, answer = estimates.get(session.id), feedback.get(session.id)
+        if estimate is None and answer is None:
+            continue
+        instrument_id = (estimate or answer).instrument
+        instrument = instruments.get(instrument_id)
+        rows.append(
+            {
+                "client": shared.labels[session.client_id],
+                "session": session.number,
+                "estimate": estimate.total if estimate else None,
+                "feedback": answer.total if answer else None,
+                "max": instrument.total_max if instrument else None,
+                "instrument": instrument_id,
+            }
+        )
+    return rows

@@ -1,0 +1,397 @@
+"""The supervision loop between two journals: share, import, comment, comments back.
+
+Each test uses two journals on one machine (the supervisee's and the supervisor's) that
+have pinned each other's key cards, as they would after comparing fingerprints.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from prompts.library import builtin_library
+from sharing import exchange, keys, share
+from sharing.bundle import write_bundle
+from sharing.identity import SharingError
+from storage.journal import Journal
+from storage.records import (
+    Answer,
+    Client,
+    Comment,
+    Estimate,
+    Feedback,
+    ReceivedBundle,
+    Reflection,
+    SentShare,
+    Session,
+)
+from tests.conftest import JournalTemplate, flip_bit
+
+INSTRUMENTS = builtin_library().instruments
+
+
+@pytest.fixture
+def supervisor(tmp_path: Path, empty_template: JournalTemplate) -> Iterator[Journal]:
+    """A second, separate journal: the supervisor's."""
+    folder = tmp_path / "supervisor"
+    folder.mkdir()
+    opened = empty_template.open(empty_template.copy_to(folder))
+    yield opened
+    opened.lock()
+
+
+def pin_each_other(supervisee: Journal, supervisor: Journal) -> None:
+    a, b = keys.my_card(supervisee, "Sam Supervisee"), keys.my_card(supervisor, "Dr Vale")
+    keys.pin_contact(supervisee, b.to_text(), b.fingerprint, "supervisor", "Dr Vale")
+    keys.pin_contact(supervisor, a.to_text(), a.fingerprint, "supervisee", "Sam")
+
+
+def write_session(
+    journal: Journal, client: Client, number: int, day: date, answer: str, **fields
+) -> Reflection:
+    session = Session(client_id=client.id, date=day, number=number)
+    journal.save(session)
+    journal.save(Estimate(session.id, "sac4", {"goals": 7, "tasks": 6, "bond": 8, "overall": 7}))
+    journal.save(Feedback(session.id, "sac4", {"goals": 9, "tasks": 9, "bond": 9, "overall": 9}))
+    reflection = Reflection(
+        session_id=session.id,
+        client_id=client.id,
+        framework="gibbs",
+        answers=[Answer("p-1", "What did I notice?", answer)],
+        flagged_for_supervision=True,
+        **fields,
+    )
+    journal.save(reflection)
+    return reflection
+
+
+@pytest.fixture
+def caseload(journal: Journal) -> dict[str, Reflection]:
+    """Two clients; three flagged reflections and one not flagged."""
+    ash = Client(code="C-101", alias="Wrenna")
+    elm = Client(code="C-202")
+    journal.save_all([ash, elm])
+    return {
+        "first": write_session(
+            journal, ash, 1, date(2026, 3, 2), "Wrenna went quiet when I mentioned the fee."
+        ),
+        "second": write_session(
+            journal,
+            ash,
+            2,
+            date(2026, 3, 9),
+            "She said to email her at wrenna.b@example.org.",
+            next_step="Ask about the silence.",
+        ),
+        "other": write_session(
+            journal, elm, 1, date(2026, 3, 4), "Quiet hour.", tags=["dropout-risk"]
+        ),
+        "unflagged": write_session(
+            journal,
+            elm,
+            2,
+            date(2026, 3, 11),
+            "UNSELECTEDCANARY7731 stays home.",
+        ),
+    }
+
+
+def decide_all(shared: share.Review, action: str = "redact") -> dict[str, str]:
+    return {share.finding_key(p, f): action for p, f in shared.findings()}
+
+
+def entries_bundle(journal: Journal, chosen: list[str], to: list, **options) -> bytes:
+    picked = [c for c in share.candidates(journal) if c.id in chosen]
+    shared = share.review(journal, picked, **options)
+    content = share.payload(journal, shared, decide_all(shared), INSTRUMENTS)
+    return exchange.send_entries(journal, content, to=to)
+
+
+def test_the_list_offers_flagged_entries_newest_first_and_filters_them(
+    journal: Journal, caseload: dict[str, Reflection]
+) -> None:
+    listed = share.candidates(journal)
+    newest_first = ("unflagged", "second", "other", "first")
+    assert [c.id for c in listed] == [caseload[k].id for k in newest_first]
+    caseload["unflagged"].flagged_for_supervision = False
+    journal.save(caseload["unflagged"])
+    listed = share.candidates(journal)
+    assert [c.id for c in listed] == [caseload[k].id for k in ("second", "other", "first")]
+    everything = share.candidates(journal, share.ShareFilter(flagged_only=False))
+    assert caseload["unflagged"].id in {c.id for c in everything}
+    march = share.ShareFilter(start=date(2026, 3, 3), end=date(2026, 3, 8))
+    assert [c.id for c in share.candidates(journal, march)] == [caseload["other"].id]
+    tagged = share.ShareFilter(tags=frozenset({"dropout-risk"}))
+    assert [c.id for c in share.candidates(journal, tagged)] == [caseload["other"].id]
+    elm = journal.client_by_code("C-202")
+    by_client = share.ShareFilter(client_ids=frozenset({elm.id}))
+    assert [c.id for c in share.candidates(journal, by_client)] == [caseload["other"].id]
+
+
+def test_the_review_finds_the_alias_and_the_email_and_export_waits_for_every_decision(
+    journal: Journal, caseload: dict[str, Reflection]
+) -> None:
+    picked = [
+        c
+        for c in share.candidates(journal)
+        if c.id in {caseload["first"].id, caseload["second"].id}
+    ]
+    shared = share.review(journal, picked)
+    kinds = {(f.text, f.kind) for _, f in shared.findings()}
+    assert ("Wrenna", "alias") in kinds
+    assert ("wrenna.b@example.org", "email") in kinds
+    decisions = decide_all(shared)
+    first_key = next(iter(decisions))
+    del decisions[first_key]
+    assert share.undecided(shared, decisions) == 1
+    with pytest.raises(ValueError, match="1 possible identifier still to decide"):
+        share.payload(journal, shared, decisions, INSTRUMENTS)
+
+
+def test_the_payload_is_de_identified_and_holds_only_what_was_chosen(
+    journal: Journal, caseload: dict[str, Reflection]
+) -> None:
+    picked = [c for c in share.candidates(journal) if c.id == caseload["second"].id]
+    shared = share.review(journal, picked, include={"answers", "scores", "chart"})
+    content = share.payload(journal, shared, decide_all(shared), INSTRUMENTS)
+    (item,) = content["items"]
+    assert item["client"] == "Client A"  # C-101 had the first session in the journal
+    assert item["session"] == "session 2"
+    assert item["answers"] == [
+        {"prompt": "What did I notice?", "answer": "She said to email her at [email]."}
+    ]
+    assert item["next_step"] == "" and item["text"] == ""  # text not included
+    assert item["estimate"]["total"] == 28 and item["feedback"]["total"] == 36
+    assert item["estimate"]["max"] == INSTRUMENTS["sac4"].total_max
+    assert [(r["client"], r["session"]) for r in content["series"]] == [
+        ("Client A", 1),
+        ("Client A", 2),
+    ]
+    flat = json.dumps(content)
+    for secret in ("C-101", "Wrenna", "wrenna.b@example.org", "2026", "UNSELECTEDCANARY7731"):
+        assert secret not in flat
+
+
+def test_the_year_goes_only_when_asked(journal: Journal, caseload: dict[str, Reflection]) -> None:
+    picked = [c for c in share.candidates(journal) if c.id == caseload["first"].id]
+    shared = share.review(journal, picked, keep_year=True)
+    content = share.payload(journal, shared, decide_all(shared), INSTRUMENTS)
+    assert content["items"][0]["session"] == "session 1 (2026)"
+    assert "year" in content["include"]
+
+
+def test_round_trip_supervisee_to_supervisor_and_comments_back(
+    journal: Journal, supervisor: Journal, caseload: dict[str, Reflection]
+) -> None:
+    pin_each_other(journal, supervisor)
+    (vale,) = keys.contacts(journal, "supervisor")
+    chosen = [caseload["first"].id, caseload["second"].id]
+    data = entries_bundle(journal, chosen, [vale])
+    (receipt,) = journal.all(SentShare)
+    assert [i["id"] for i in receipt.items] == sorted(chosen, key=chosen.index)
+    assert receipt.recipient_names == ["Dr Vale"]
+
+    done = exchange.import_entries(supervisor, data)
+    assert (done.sender, done.added, done.already) == ("Sam", 2, False)
+    (supervisee,) = exchange.shared_with_me(supervisor)
+    entries = exchange.latest_entries(exchange.shared_with_me(supervisor)[supervisee])
+    assert [e["session"] for e in entries] == ["session 1", "session 2"]
+    assert "[alias] went quiet" in entries[0]["answers"][0]["answer"]
+
+    exchange.add_comment(
+        supervisor, supervisee, entries[0]["id"], "What was the fee about for you?", ["formative"]
+    )
+    exchange.add_comment(supervisor, supervisee, entries[1]["id"], "Good catch.", ["restorative"])
+    back = exchange.export_comments(supervisor, supervisee)
+
+    got = exchange.import_comments(journal, back)
+    assert (got.sender, got.added, got.updated) == ("Dr Vale", 2, 0)
+    by_entry = exchange.received_comments(journal)
+    assert [c.text for c in by_entry[caseload["first"].id]] == ["What was the fee about for you?"]
+    assert by_entry[caseload["first"].id][0].functions == ["formative"]
+    assert by_entry[caseload["second"].id][0].author == "Dr Vale"
+
+
+def test_reimporting_the_same_bundle_changes_nothing(
+    journal: Journal, supervisor: Journal, caseload: dict[str, Reflection]
+) -> None:
+    pin_each_other(journal, supervisor)
+    data = entries_bundle(journal, [caseload["first"].id], keys.contacts(journal))
+    exchange.import_entries(supervisor, data)
+    version = supervisor.version
+    again = exchange.import_entries(supervisor, data)
+    assert again.already and supervisor.version == version
+    assert len(supervisor.all(ReceivedBundle)) == 1
+
+    (supervisee,) = exchange.shared_with_me(supervisor)
+    exchange.add_comment(supervisor, supervisee, caseload["first"].id, "Noted.")
+    back = exchange.export_comments(supervisor, supervisee)
+    exchange.import_comments(journal, back)
+    version = journal.version
+    assert exchange.import_comments(journal, back).already
+    assert journal.version == version and len(journal.all(Comment)) == 1
+
+
+def test_an_edited_comment_sent_again_updates_the_one_received(
+    journal: Journal, supervisor: Journal, caseload: dict[str, Reflection]
+) -> None:
+    pin_each_other(journal, supervisor)
+    exchange.import_entries(
+        supervisor, entries_bundle(journal, [caseload["first"].id], keys.contacts(journal))
+    )
+    (supervisee,) = exchange.shared_with_me(supervisor)
+    comment = exchange.add_comment(supervisor, supervisee, caseload["first"].id, "Frist thought.")
+    exchange.import_comments(journal, exchange.export_comments(supervisor, supervisee))
+    comment.text = "First thought."
+    supervisor.save(comment)
+    exchange.add_comment(supervisor, supervisee, caseload["first"].id, "Second thought.")
+    got = exchange.import_comments(journal, exchange.export_comments(supervisor, supervisee))
+    assert (got.added, got.updated) == (1, 1)
+    texts = [c.text for c in exchange.received_comments(journal)[caseload["first"].id]]
+    assert texts == ["First thought.", "Second thought."]
+
+
+def test_only_the_recipient_opens_an_entries_bundle(
+    journal: Journal,
+    supervisor: Journal,
+    caseload: dict[str, Reflection],
+    tmp_path: Path,
+    empty_template: JournalTemplate,
+) -> None:
+    pin_each_other(journal, supervisor)
+    data = entries_bundle(journal, [caseload["first"].id], keys.contacts(journal))
+    folder = tmp_path / "stranger"
+    folder.mkdir()
+    stranger = empty_template.open(empty_template.copy_to(folder))
+    try:
+        card = keys.my_card(journal, "Sam")
+        keys.pin_contact(stranger, card.to_text(), card.fingerprint, "supervisee", "Sam")
+        with pytest.raises(SharingError, match="for someone else"):
+            exchange.import_entries(stranger, data)
+        assert stranger.all(ReceivedBundle) == []
+    finally:
+        stranger.lock()
+
+
+def test_an_unpinned_sender_is_refused(
+    journal: Journal, supervisor: Journal, caseload: dict[str, Reflection]
+) -> None:
+    card = keys.my_card(supervisor)
+    keys.pin_contact(journal, card.to_text(), card.fingerprint, "supervisor", "Dr Vale")
+    data = entries_bundle(journal, [caseload["first"].id], keys.contacts(journal))
+    with pytest.raises(SharingError, match="not pinned"):
+        exchange.import_entries(supervisor, data)
+    assert supervisor.all(ReceivedBundle) == []
+
+
+def test_a_tampered_bundle_imports_nothing(
+    journal: Journal, supervisor: Journal, caseload: dict[str, Reflection]
+) -> None:
+    pin_each_other(journal, supervisor)
+    data = entries_bundle(journal, [caseload["first"].id], keys.contacts(journal))
+    for index in (len(data) // 2, -30, 40):
+        with pytest.raises(SharingError):
+            exchange.import_entries(supervisor, flip_bit(data, index))
+    with pytest.raises(SharingError):
+        exchange.import_entries(supervisor, data[: len(data) // 2])
+    assert supervisor.all(ReceivedBundle) == []
+
+
+def test_a_bundle_of_the_wrong_kind_is_sent_to_the_right_section(
+    journal: Journal, supervisor: Journal, caseload: dict[str, Reflection]
+) -> None:
+    pin_each_other(journal, supervisor)
+    data = entries_bundle(journal, [caseload["first"].id], keys.contacts(journal))
+    with pytest.raises(SharingError, match="Shared with me"):
+        exchange.import_comments(supervisor, data)
+    with pytest.raises(SharingError, match="made by this journal"):
+        exchange.import_entries(journal, data)
+
+
+def forged_comments(supervisor: Journal, journal: Journal, entry_id: str) -> bytes:
+    """A well-signed comments bundle from the supervisor about any entry id."""
+    item = {
+        "id": "c" * 32,
+        "revision": 1,
+        "entry_id": entry_id,
+        "entry_revision": 1,
+        "text": "A comment.",
+        "functions": [],
+        "written_at": "2026-03-10T10:00:00+00:00",
+    }
+    card = keys.my_card(journal)
+    return write_bundle(
+        {"items": [item]}, "comments", [(item["id"], 1)], keys.my_keys(supervisor), [card]
+    )
+
+
+def test_comments_on_entries_that_do_not_exist_import_nothing(
+    journal: Journal, supervisor: Journal, caseload: dict[str, Reflection]
+) -> None:
+    pin_each_other(journal, supervisor)
+    with pytest.raises(SharingError, match="1 entry that this journal does not have"):
+        exchange.import_comments(journal, forged_comments(supervisor, journal, "f" * 32))
+    assert journal.all(Comment) == [] and journal.all(ReceivedBundle) == []
+
+
+def test_comments_on_entries_never_shared_with_that_supervisor_import_nothing(
+    journal: Journal, supervisor: Journal, caseload: dict[str, Reflection]
+) -> None:
+    pin_each_other(journal, supervisor)
+    data = forged_comments(supervisor, journal, caseload["unflagged"].id)
+    with pytest.raises(SharingError, match="never shared with them"):
+        exchange.import_comments(journal, data)
+    assert journal.all(Comment) == []
+
+
+def test_malformed_content_from_a_pinned_sender_imports_nothing(
+    journal: Journal, supervisor: Journal
+) -> None:
+    pin_each_other(journal, supervisor)
+    item = {"id": "a" * 32, "revision": 1, "answers": "not a list", "text": "", "next_step": ""}
+    data = write_bundle(
+        {"items": [item]},
+        "entries",
+        [(item["id"], 1)],
+        keys.my_keys(journal),
+        [keys.my_card(supervisor)],
+    )
+    with pytest.raises(SharingError, match="entry 1: answers"):
+        exchange.import_entries(supervisor, data)
+    assert supervisor.all(ReceivedBundle) == []
+
+
+def test_a_comment_needs_text_and_a_shared_entry(
+    journal: Journal, supervisor: Journal, caseload: dict[str, Reflection]
+) -> None:
+    pin_each_other(journal, supervisor)
+    exchange.import_entries(
+        supervisor, entries_bundle(journal, [caseload["first"].id], keys.contacts(journal))
+    )
+    (supervisee,) = exchange.shared_with_me(supervisor)
+    with pytest.raises(ValueError, match="empty"):
+        exchange.add_comment(supervisor, supervisee, caseload["first"].id, "   ")
+    with pytest.raises(ValueError, match="Proctor"):
+        exchange.add_comment(supervisor, supervisee, caseload["first"].id, "Hm.", ["supportive"])
+    with pytest.raises(ValueError, match="not shared"):
+        exchange.add_comment(supervisor, supervisee, caseload["other"].id, "Hm.")
+    assert supervisor.all(Comment) == []
+
+
+def test_unselected_entries_never_reach_the_bundle_bytes(
+    journal: Journal, supervisor: Journal, caseload: dict[str, Reflection]
+) -> None:
+    pin_each_other(journal, supervisor)
+    data = entries_bundle(journal, [caseload["other"].id], keys.contacts(journal))
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        assert set(archive.namelist()) == {"manifest.json", "payload.age", "signature"}
+    exchange.import_entries(supervisor, data)
+    (received,) = supervisor.all(ReceivedBundle)
+    flat = json.dumps(received.payload)
+    assert "UNSELECTEDCANARY7731" not in flat and "Quiet hour." in flat
