@@ -1,12 +1,297 @@
-"""Supervision screen, section "share" (being built)."""
+"""Supervision → Share: choose entries, review identifiers, export a bundle or a report."""
 
 from __future__ import annotations
 
+import html
+from datetime import date
+
 import streamlit as st
 
+from pages import ui
+from prompts.library import library_for
+from sharing import exchange, keys, report, share
+from sharing.bundle import BUNDLE_SUFFIX
+from sharing.identity import SharingError
 from storage.journal import Journal
+from storage.records import Client, Reflection
+
+BUNDLE = "sv_bundle"
+SHOWN_AT_MOST = 60
+NOT_RECALLABLE = (
+    "A bundle cannot be recalled once it is sent: whoever holds it and its key or "
+    "passphrase can read it for as long as they keep it. Share only what supervision needs."
+)
+NARRATIVE_WARNING = (
+    "The review finds names, places, dates, numbers and contact details. It cannot see "
+    "narrative identifiers: a rare job, a distinctive event, a family set-up, a named "
+    "school or clinic in lower case. Read each entry once more with those in mind."
+)
+PASSPHRASE_MIN = 12
+REPORT_WARNING = (
+    "The report is not encrypted: print it or keep it as safely as your paper notes, "
+    "and delete the file after the meeting."
+)
 
 
 def show(journal: Journal) -> None:
-    """Draw this section."""
-    st.info("Coming in this change.")
+    """Draw the Share section."""
+    chosen = _choose(journal)
+    if not chosen:
+        return
+    include, keep_year = _include()
+    shared = share.review(journal, chosen, include, keep_year)
+    decisions = _review(shared)
+    waiting = share.undecided(shared, decisions)
+    instruments = library_for(journal.settings).instruments
+    content = None
+    if waiting == 0:
+        content = share.payload(journal, shared, decisions, instruments)
+    _export(journal, content, waiting)
+    _sent(journal)
+
+
+def _filter(journal: Journal) -> share.ShareFilter:
+    clients = sorted(journal.all(Client), key=lambda c: c.code.casefold())
+    tags = sorted({t for r in journal.all(Reflection) for t in r.tags}, key=str.casefold)
+    flagged = st.toggle("Only entries flagged for supervision", value=True, key="sv_flagged")
+    left, middle, right = st.columns(3)
+    period = left.date_input("Sessions between", value=(), key="sv_period", format="DD/MM/YYYY")
+    picked_clients = middle.multiselect(
+        "Clients", [c.id for c in clients], format_func=_code_of(clients), key="sv_clients"
+    )
+    picked_tags = right.multiselect("Tags", tags, key="sv_tags")
+    start = period[0] if len(period) > 0 else None
+    end = period[1] if len(period) > 1 else None
+    return share.ShareFilter(
+        flagged_only=flagged,
+        start=start,
+        end=end,
+        client_ids=frozenset(picked_clients),
+        tags=frozenset(picked_tags),
+    )
+
+
+def _code_of(clients: list[Client]):
+    codes = {c.id: c.code for c in clients}
+    return lambda client_id: codes.get(client_id, "?")
+
+
+def _choose(journal: Journal) -> list[share.Candidate]:
+    st.subheader("1. Choose entries")
+    found = share.candidates(journal, _filter(journal))
+    if not found:
+        st.info(
+            "No reflections match. Flag a reflection for supervision when you save it on "
+            "Reflect, or turn off “Only entries flagged for supervision”."
+        )
+        return []
+    if len(found) > SHOWN_AT_MOST:
+        st.caption(
+            f"{len(found)} entries match; the newest {SHOWN_AT_MOST} are listed. "
+            "Narrow the dates, clients or tags to see others."
+        )
+    chosen = [
+        candidate
+        for candidate in found[:SHOWN_AT_MOST]
+        if st.checkbox(ui.plain(share.describe(candidate, 12)), key=f"sv_pick_{candidate.id}")
+    ]
+    if not chosen:
+        st.caption("Tick the entries to share.")
+    return chosen
+
+
+def _include() -> tuple[set[str], bool]:
+    st.subheader("2. What to include")
+    columns = st.columns(3)
+    include = {
+        option
+        for n, (option, label) in enumerate(share.INCLUDE_OPTIONS.items())
+        if columns[n % 3].checkbox(
+            label, value=option in share.DEFAULT_INCLUDE, key=f"sv_include_{option}"
+        )
+    }
+    keep_year = st.checkbox(
+        "Keep the year of each session",
+        key="sv_keep_year",
+        help="Dates always become “session N”. Tick to add the year, e.g. “session 6 (2026)”.",
+    )
+    return include, keep_year
+
+
+def _highlighted(passage: share.Passage) -> str:
+    parts, cursor = [], 0
+    for finding in passage.findings:
+        parts += [
+            html.escape(passage.text[cursor : finding.start]),
+            f"<mark>{html.escape(finding.text)}</mark>",
+        ]
+        cursor = finding.end
+    parts.append(html.escape(passage.text[cursor:]))
+    return "".join(parts).replace("\n", "<br>")
+
+
+def _decision_key(passage: share.Passage, finding) -> str:
+    return f"sv_decide_{share.finding_key(passage, finding)}"
+
+
+def _review(shared: share.Review) -> dict[str, str]:
+    st.subheader("3. De-identification review")
+    st.caption(
+        "Client codes become “Client A”, “Client B”; dates become “session N”. "
+        "Each possible identifier found in the text is highlighted: choose Redact (it is "
+        "replaced by a placeholder such as [name]) or Keep."
+    )
+    st.warning(NARRATIVE_WARNING, icon=":material/visibility:")
+    findings = shared.findings()
+    if not findings:
+        st.success("No possible identifiers found in the chosen text.")
+        return {}
+    if st.button("Redact all undecided", key="sv_redact_all"):
+        for passage, finding in findings:
+            if st.session_state.get(_decision_key(passage, finding)) is None:
+                st.session_state[_decision_key(passage, finding)] = "Redact"
+    labels = {c.id: share.describe(c) for c in shared.chosen}
+    decisions: dict[str, str] = {}
+    current = None
+    for passage in shared.passages:
+        if not passage.findings:
+            continue
+        if passage.entry_id != current:
+            current = passage.entry_id
+            st.markdown(f"**{ui.plain(labels[current])}**")
+        with st.container(border=True):
+            st.caption(passage.part.capitalize())
+            st.html(f"<div>{_highlighted(passage)}</div>")
+            for finding in passage.findings:
+                choice = st.radio(
+                    f"“{ui.plain(finding.text)}”: {ui.plain(finding.reason)}",
+                    ["Redact", "Keep"],
+                    index=None,
+                    horizontal=True,
+                    key=_decision_key(passage, finding),
+                )
+                if choice:
+                    decisions[share.finding_key(passage, finding)] = choice.lower()
+    decided = len(decisions)
+    st.progress(decided / len(findings), text=f"{decided} of {len(findings)} decided")
+    return decisions
+
+
+def _export(journal: Journal, content: dict | None, waiting: int) -> None:
+    st.subheader("4. Export")
+    if content is None:
+        st.info(
+            f"Decide every highlighted item first: {waiting} still to decide. "
+            "Export stays off until then."
+        )
+    st.warning(NOT_RECALLABLE, icon=":material/send:")
+    supervisors = keys.contacts(journal, "supervisor")
+    how = st.radio(
+        "Send to",
+        ["A pinned supervisor", "Anyone with a passphrase"],
+        horizontal=True,
+        key="sv_how",
+        help="A pinned supervisor opens it with their own key. A passphrase suits a "
+        "supervisor without this app: they open it with the free `age` tool.",
+    )
+    to, passphrase, problem = [], None, None
+    if how == "A pinned supervisor":
+        if not supervisors:
+            problem = "Pin your supervisor's key card first (Supervision → Keys)."
+            st.caption(problem)
+        names = {c.id: c.name for c in supervisors}
+        picked = st.multiselect(
+            "Supervisor(s)",
+            list(names),
+            format_func=names.get,
+            key="sv_to",
+            default=list(names)[:1],
+        )
+        to = [c for c in supervisors if c.id in picked]
+        if supervisors and not to:
+            problem = "Choose at least one supervisor."
+    else:
+        left, right = st.columns(2)
+        passphrase = left.text_input("Bundle passphrase", type="password", key="sv_phrase")
+        again = right.text_input("Confirm bundle passphrase", type="password", key="sv_phrase2")
+        if len(passphrase) < PASSPHRASE_MIN:
+            problem = f"The bundle passphrase needs at least {PASSPHRASE_MIN} characters."
+        elif passphrase != again:
+            problem = "The two bundle passphrases differ."
+        st.caption(
+            "Give the passphrase by another route than the file (phone, in person). "
+            f"At least {PASSPHRASE_MIN} characters; several unrelated words are best."
+        )
+    if content is not None and problem and (passphrase or how == "A pinned supervisor"):
+        st.caption(problem)
+    if st.button(
+        "Make bundle",
+        type="primary",
+        disabled=content is None or problem is not None,
+        key="sv_make",
+    ):
+        try:
+            data = exchange.send_entries(journal, content, to=to, passphrase=passphrase)
+        except SharingError as error:
+            st.error(str(error))
+        else:
+            st.session_state[BUNDLE] = (f"supervision-{date.today():%Y-%m-%d}{BUNDLE_SUFFIX}", data)
+            for key in ("sv_phrase", "sv_phrase2"):
+                st.session_state.pop(key, None)
+    if BUNDLE in st.session_state:
+        name, data = st.session_state[BUNDLE]
+        st.success("Bundle made and encrypted. Download it and send it as you usually would.")
+        st.download_button(
+            "Download bundle",
+            data,
+            name,
+            "application/octet-stream",
+            key="sv_download",
+            on_click="ignore",
+        )
+    _reports(journal, content)
+
+
+def _reports(journal: Journal, content: dict | None) -> None:
+    st.markdown("**Printable report** (for a supervision meeting or CPD evidence)")
+    st.caption(REPORT_WARNING)
+    sender = exchange.my_keys_name(journal)
+    created = f"{date.today():%B %Y}"
+    left, right = st.columns(2)
+    left.download_button(
+        "Download HTML report",
+        (lambda: report.html_report(content, sender=sender, created=created)) if content else "",
+        "supervision-report.html",
+        "text/html",
+        disabled=content is None,
+        key="sv_html",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download PDF report",
+        (lambda: report.pdf_report(content, sender=sender, created=created)) if content else b"",
+        "supervision-report.pdf",
+        "application/pdf",
+        disabled=content is None,
+        key="sv_pdf",
+        on_click="ignore",
+    )
+
+
+def _sent(journal: Journal) -> None:
+    done = exchange.sent(journal)
+    if not done:
+        return
+    with st.expander(f"Bundles you have made ({len(done)})"):
+        st.dataframe(
+            [
+                {
+                    "Made on": s.sent_at.astimezone().strftime("%d %b %Y %H:%M"),
+                    "To": ", ".join(s.recipient_names) or "passphrase",
+                    "Entries": len(s.items),
+                    "Included": ", ".join(s.include),
+                }
+                for s in done
+            ],
+            hide_index=True,
+        )

@@ -6,6 +6,7 @@ one per browser session; nothing here uses `st.cache_*`.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -166,3 +167,11 @@ def chart(figure: Any, data: Any, name: str, description: str) -> None:
             column.download_button(
                 label, make, f"{name}.{suffix}", mime, key=f"{suffix}_{name}", on_click="ignore"
             )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
+
+
+def plain(text: str) -> str:
+    """`text` escaped for st.markdown: shown as typed, never read as markup or links."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")

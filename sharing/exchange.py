@@ -49,9 +49,21 @@ class Imported:
     """What an import did: `added` new items, `updated` ones, or nothing when `already`."""
 
     sender: str
+    kind: str = "entries"
     added: int = 0
     updated: int = 0
     already: bool = False
+
+    @property
+    def message(self) -> str:
+        """One sentence for the screen."""
+        if self.already:
+            return f"You have already imported this bundle from {self.sender}: nothing changed."
+        if self.kind == "entries":
+            noun = "entry" if self.added == 1 else "entries"
+            return f"Imported {self.added} {noun} from {self.sender}."
+        noun = "comment" if self.added == 1 else "comments"
+        return f"Imported {self.added} new {noun} ({self.updated} updated) from {self.sender}."
 
 
 # --- supervisee: send entries -----------------------------------------------------------
@@ -233,7 +245,7 @@ def import_comments(journal: Journal, data: bytes) -> Imported:
     opened, sender = _open(journal, data, "comments", None)
     bid = bundle_id(data)
     if _received(journal, bid):
-        return Imported(sender.name, already=True)
+        return Imported(sender.name, "comments", already=True)
     items = _check_comments(opened.payload)
     _check_refers_to_shared(journal, items, sender)
     existing = {
@@ -275,7 +287,7 @@ def import_comments(journal: Journal, data: bytes) -> Imported:
         payload={"items": [{"id": i["id"], "revision": i["revision"]} for i in items]},
     )
     journal.save_all([*changed, receipt])
-    return Imported(sender.name, added=added, updated=updated)
+    return Imported(sender.name, "comments", added=added, updated=updated)
 
 
 def received_comments(journal: Journal) -> dict[str, list[Comment]]:

@@ -123,6 +123,19 @@ def candidates(journal: Journal, chosen: ShareFilter = ShareFilter()) -> list[Ca
     return sorted(found, key=lambda c: (c.day, c.reflection.written_at), reverse=True)
 
 
+def describe(candidate: Candidate, gist_words: int = 0) -> str:
+    """How the supervisee's own lists name an entry: "C-014 · session 6 · 09 Mar 2026"."""
+    who = candidate.client_code or "No client"
+    number = candidate.session_number
+    what = f"session {number}" if number else "free reflection"
+    label = f"{who} · {what} · {candidate.day:%d %b %Y}"
+    words = candidate.reflection.text().split()[: gist_words + 1] if gist_words else []
+    if words:
+        gist = " ".join(words[:gist_words]) + (" …" if len(words) > gist_words else "")
+        label += f" — {gist}"
+    return label
+
+
 def client_labels(journal: Journal) -> dict[str, str]:
     """Every client's pseudonym, lettered by first session so letters stay stable."""
     first: dict[str, date] = {}
