@@ -1,12 +1,161 @@
-"""Supervision screen, section "log" (being built)."""
+"""Supervision → Supervision log: sessions with a supervisor, hours per month, the target."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
+
 import streamlit as st
 
+from insights import supervision
+from pages import ui
+from sharing.keys import contacts
+from storage.errors import InvalidRecord
 from storage.journal import Journal
+from storage.records import PROCTOR_FUNCTIONS, SupervisionMeeting
+
+NOTICE = "sv_log_notice"
+FORM = "sv_log_form"  # bumped after a save, so the next form starts empty
+DELETING = "sv_log_deleting"
+SOMEONE_ELSE = "Someone else (type the name below)"
+FUNCTION_HELP = (
+    "Proctor's three functions of supervision. Normative: standards, ethics and "
+    "accountability. Formative: learning, skills and understanding of the work. "
+    "Restorative: support for you, the person doing the work."
+)
+TARGET_NOTE = (
+    "For comparison: BACP asks its accredited counsellors for at least 1.5 hours of "
+    "supervision each month. Other professional bodies and employers set their own figure."
+)
 
 
 def show(journal: Journal) -> None:
-    """Draw this section."""
-    st.info("Coming in this change.")
+    """Draw the section: add a session, hours per month against the target, the log."""
+    if NOTICE in st.session_state:
+        st.success(st.session_state.pop(NOTICE))
+    _add(journal)
+    _hours(journal)
+    _log(journal)
+
+
+def _done(message: str) -> None:
+    st.session_state[NOTICE] = message
+    st.rerun()
+
+
+def _add(journal: Journal) -> None:
+    st.subheader("Add a supervision session")
+    generation = st.session_state.get(FORM, 0)
+    pinned = [c.name for c in contacts(journal, "supervisor") if c.name]
+    with st.form(f"{FORM}_{generation}"):
+        left, right = st.columns(2)
+        day = left.date_input("Date", value=date.today(), format="DD/MM/YYYY")
+        minutes = right.number_input(
+            "Minutes", 1, supervision.MAX_MINUTES, value=None, step=5, placeholder="e.g. 60"
+        )
+        chosen = SOMEONE_ELSE
+        if pinned:
+            chosen = st.selectbox("Supervisor", [*pinned, SOMEONE_ELSE])
+        typed = st.text_input(
+            "Supervisor's name" if not pinned else "Supervisor's name, if someone else",
+            max_chars=supervision.MAX_SUPERVISOR_CHARS,
+        )
+        functions = st.multiselect("Proctor functions", PROCTOR_FUNCTIONS, help=FUNCTION_HELP)
+        notes = st.text_area("Notes")
+        if not st.form_submit_button("Save supervision session", type="primary"):
+            return
+    if chosen != SOMEONE_ELSE and typed.strip():
+        st.error(
+            f"Supervisor: you chose {ui.plain(chosen)} and also typed a name. Choose "
+            f"'{SOMEONE_ELSE}' to use the typed name, or clear it. Nothing was saved."
+        )
+        return
+    try:
+        meeting = supervision.new_meeting(
+            day,
+            minutes,
+            typed if chosen == SOMEONE_ELSE else chosen,
+            functions,
+            notes,
+            date.today(),
+        )
+    except InvalidRecord as error:
+        st.error(str(error))
+        return
+    journal.save(meeting)
+    st.session_state[FORM] = generation + 1
+    _done(f"Supervision session of {meeting.date:%d %b %Y} saved ({meeting.minutes} minutes).")
+
+
+def _hours(journal: Journal) -> None:
+    st.subheader("Hours per month")
+    settings = journal.settings
+    monthly = supervision.monthly_hours(
+        journal.all(SupervisionMeeting), settings.supervision_target_hours
+    )
+    st.write(supervision.summary(monthly))
+    ui.chart(
+        supervision.supervision_chart(monthly),
+        monthly,
+        name="supervision_hours",
+        description="Hours of supervision in each month as bars, against your monthly "
+        "target as a dashed line; months that met the target are marked with a tick.",
+    )
+    with st.form("sv_target_form"):
+        target = st.number_input(
+            "Monthly target (hours)",
+            min_value=0.0,
+            max_value=40.0,
+            value=min(max(float(settings.supervision_target_hours), 0.0), 40.0),
+            step=0.25,
+            format="%.2f",
+            key="sv_target",
+        )
+        st.caption(TARGET_NOTE)
+        if st.form_submit_button("Save target"):
+            journal.save_settings(
+                dataclasses.replace(settings, supervision_target_hours=float(target))
+            )
+            _done(f"Monthly target set to {float(target):g} hours.")
+
+
+def _log(journal: Journal) -> None:
+    st.subheader("Log")
+    meetings = supervision.newest_first(journal.all(SupervisionMeeting))
+    if not meetings:
+        st.info("No supervision sessions logged yet. Add one above.")
+        return
+    st.dataframe(
+        supervision.log_rows(meetings),
+        hide_index=True,
+        column_config={"Date": st.column_config.DateColumn(format="DD MMM YYYY")},
+    )
+    by_id = {m.id: m for m in meetings}
+    picked = st.selectbox(
+        "Supervision session",
+        list(by_id),
+        format_func=lambda i: _label(by_id[i]),
+        key="sv_log_pick",
+    )
+    if st.button("Delete supervision session", key="sv_log_delete"):
+        st.session_state[DELETING] = picked
+    deleting = by_id.get(st.session_state.get(DELETING))
+    if deleting is None:
+        return
+    st.warning(
+        f"Move the session of {ui.plain(_label(deleting))} to the trash? It will no longer "
+        "count towards your monthly hours."
+    )
+    yes, no = st.columns(2)
+    if yes.button("Move to trash", type="primary", key="sv_log_confirm"):
+        journal.delete(deleting.id)
+        st.session_state.pop(DELETING, None)
+        _done(f"Supervision session of {deleting.date:%d %b %Y} moved to the trash.")
+    if no.button("Cancel", key="sv_log_cancel"):
+        st.session_state.pop(DELETING, None)
+        st.rerun()
+
+
+def _label(meeting: SupervisionMeeting) -> str:
+    who = f", {meeting.supervisor}" if meeting.supervisor else ""
+    return f"{meeting.date:%d %b %Y}, {meeting.minutes} min{who}"

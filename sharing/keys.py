@@ -35,8 +35,9 @@ def pin_contact(
 ) -> Contact:
     """Pin a contact's card once the fingerprint read out by them matches.
 
-    Raises SharingError for a malformed card and InvalidRecord for a fingerprint that
-    does not match, an unknown role or a key already pinned; nothing is saved then.
+    Raises SharingError for a malformed card or name, and InvalidRecord for a fingerprint
+    that does not match, an unknown role, your own card, no name, or a key already
+    pinned; nothing is saved then.
     """
     card = PublicCard.from_text(card_text)
     typed = fingerprint.strip().upper().replace(" ", "")
@@ -46,10 +47,16 @@ def pin_contact(
         )
     if role not in CONTACT_ROLES:
         raise InvalidRecord("Contact", f"role must be one of {', '.join(CONTACT_ROLES)}")
+    if card.same_keys(my_keys(journal).public_card()):
+        raise InvalidRecord("Contact", "that is your own card: pin the other person's")
     if any(c.fingerprint == card.fingerprint for c in journal.all(Contact)):
         raise InvalidRecord("Contact", "this key is already pinned")
+    chosen = name.strip() or card.name
+    if not chosen:
+        raise InvalidRecord("Contact", "their card has no name on it: type one")
+    PublicCard(card.recipient, card.signing_public, chosen)  # the card's rules for a name
     contact = Contact(
-        name=name.strip() or card.name,
+        name=chosen,
         card=card.to_text(),
         fingerprint=card.fingerprint,
         role=role,

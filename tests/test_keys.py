@@ -82,3 +82,17 @@ def test_a_bundle_from_a_pinned_contact_opens_with_the_stored_keys(journal: Jour
     opened = open_bundle(data, me, trusted_senders=keys.pinned_cards(journal))
     assert opened.payload["note"] == "shared words"
     assert opened.sender.name == "Supervisee"
+
+
+def test_pinning_refuses_your_own_card_and_a_nameless_or_unsafe_name(journal: Journal) -> None:
+    mine = keys.my_card(journal, "Me")
+    with pytest.raises(InvalidRecord, match="your own card"):
+        keys.pin_contact(journal, mine.to_text(), mine.fingerprint, "supervisor", "Me")
+    nameless = new_identity().public_card("")
+    with pytest.raises(InvalidRecord, match="no name"):
+        keys.pin_contact(journal, nameless.to_text(), nameless.fingerprint, "supervisor", " ")
+    with pytest.raises(SharingError, match="single line"):
+        keys.pin_contact(journal, nameless.to_text(), nameless.fingerprint, "supervisor", "A\x07B")
+    with pytest.raises(SharingError, match="at most"):
+        keys.pin_contact(journal, nameless.to_text(), nameless.fingerprint, "supervisor", "x" * 81)
+    assert journal.all(Contact) == []
