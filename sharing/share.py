@@ -33,7 +33,7 @@ INCLUDE_OPTIONS: dict[str, str] = {
     "answers": "Prompts and answers",
     "text": "Free text and next step",
     "reactions": "Countertransference reactions",
-    "scores": "Your estimate and the client's feedback (scores)",
+    "scores": "Estimate and feedback scores",
     "chart": "Alliance chart",
 }
 DEFAULT_INCLUDE: frozenset[str] = frozenset({"answers", "text", "scores", "chart"})

@@ -190,7 +190,7 @@ def _sniff(text: str) -> str:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             for record in reader:
-                if any(cell.strip() for cell in record):
+                if record:  # a row of separators only still shows which one splits
                     counts.append(len(record))
                     if len(counts) >= _SNIFF_RECORDS:
                         break

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from hashlib import sha256
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -453,3 +454,13 @@ def sweep_for_canary(
         everywhere.append(home_streamlit)
     assert_no_canary(everywhere, canary)
     assert_no_canary([Path(tempfile.gettempdir())], canary, modified_since=started_at - 1)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print what the tests measured (see tests/figures.py), even without `-s`."""
+    from tests import figures
+
+    if figures.LINES:
+        terminalreporter.section("figures measured by the tests")
+        for line in figures.LINES:
+            terminalreporter.write_line(line)

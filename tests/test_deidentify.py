@@ -29,6 +29,7 @@ from sharing.deidentify import (
     pseudonyms,
     session_label,
 )
+from tests import figures
 from tests.deid_corpus import CASES, CLEAN, Case
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +101,10 @@ def test_recall_of_each_kind_meets_its_floor() -> None:
     scores, low = corpus_scores(), {}
     for kind in KINDS:
         n, covered, exact = scores.expected[kind], scores.covered[kind], scores.exact[kind]
-        print(f"recall {kind}: {covered / n:.0%} ({covered}/{n}), exact span {exact / n:.0%}")
+        figures.report(
+            f"de-identification recall, {kind}: {covered / n:.0%} ({covered}/{n}), "
+            f"exact span {exact / n:.0%}"
+        )
         if covered / n < RECALL_FLOOR[kind] or exact / n < EXACT_FLOOR * RECALL_FLOOR[kind]:
             low[kind] = f"covered {covered}/{n}, exact {exact}/{n}"
     assert not low, f"recall below the floor: {low}"
@@ -109,7 +113,7 @@ def test_recall_of_each_kind_meets_its_floor() -> None:
 def test_precision_over_the_corpus_meets_the_floor() -> None:
     scores = corpus_scores()
     true, total = scores.true_findings, scores.findings
-    print(f"precision: {true / total:.0%} ({true}/{total})")
+    figures.report(f"de-identification precision: {true / total:.0%} ({true}/{total})")
     assert true / total >= PRECISION_FLOOR
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from prompts.library import builtin_library
 from sharing import exchange, keys, share
-from sharing.bundle import write_bundle
+from sharing.bundle import open_bundle, write_bundle
 from sharing.identity import SharingError
 from storage.journal import Journal
 from storage.records import (
@@ -395,3 +395,38 @@ def test_unselected_entries_never_reach_the_bundle_bytes(
     (received,) = supervisor.all(ReceivedBundle)
     flat = json.dumps(received.payload)
     assert "UNSELECTEDCANARY7731" not in flat and "Quiet hour." in flat
+
+
+def test_canaries_of_unselected_entries_and_redacted_text_reach_no_output(
+    journal: Journal, supervisor: Journal, caseload: dict[str, Reflection]
+) -> None:
+    from sharing import report
+    from tests.conftest import canary_patterns
+    from tests.test_report import pdf_text
+
+    redacted, unselected = "Quorravel Tintagesh", "UNSELECTEDCANARY7731"
+    first = caseload["first"]
+    first.free_text = f"Her sister {redacted} called during the session."
+    journal.save(first)
+    pin_each_other(journal, supervisor)
+    picked = [c for c in share.candidates(journal) if c.id == first.id]
+    shared = share.review(journal, picked)
+    assert any(f.text == redacted for _, f in shared.findings())
+    content = share.payload(journal, shared, decide_all(shared), INSTRUMENTS)
+    data = exchange.send_entries(journal, content, to=keys.contacts(journal))
+    outputs = {
+        "bundle": data,
+        "payload as the supervisor opens it": json.dumps(
+            open_bundle(data, keys.my_keys(supervisor), keys.pinned_cards(supervisor)).payload
+        ).encode(),
+        "HTML report": report.html_report(content).encode(),
+        "PDF report": report.pdf_report(content, compress=False),
+        "PDF text": pdf_text(report.pdf_report(content, compress=False)).encode(),
+    }
+    for canary in (redacted, unselected):
+        for where, blob in outputs.items():
+            for encoding, pattern in canary_patterns(canary).items():
+                assert pattern not in blob, (canary, where, encoding)
+    for where, blob in outputs.items():
+        assert b"Wrenna" not in blob and b"C-101" not in blob, where
+    assert b"[name] called during the session." in outputs["HTML report"]

@@ -24,6 +24,11 @@ SECTIONS = {
     "Keys": supervision_keys.show,
 }
 section = st.segmented_control(
-    "Section", list(SECTIONS), default="Share", key="sv_section", label_visibility="collapsed"
+    "Section",
+    list(SECTIONS),
+    default="Share",
+    required=True,  # clicking the open section again must not close it
+    key="sv_section",
+    label_visibility="collapsed",
 )
 SECTIONS[section or "Share"](journal)
