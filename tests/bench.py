@@ -257,8 +257,8 @@ def measure_file_size(bench: Bench) -> float:
     return sum(f.stat().st_size for f in files if f.exists()) / 1e6
 
 
-def _trends_app(bench: Bench):
-    """An AppTest session unlocked on the bench journal and showing Trends (first render)."""
+def _trends_app(bench: Bench, screen: str = "trends"):
+    """An AppTest session unlocked on the bench journal, switched to a screen (not yet run)."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["JOURNAL_DATA_DIR"] = str(bench.folder)
@@ -266,7 +266,7 @@ def _trends_app(bench: Bench):
     at = AppTest.from_file(str(root / "journal_app.py"), default_timeout=120).run()
     at.text_input(key="unlock_passphrase").input(bench.passphrase)
     at = next(b for b in at.button if b.label == "Unlock").click().run()
-    at.switch_page("pages/screens/trends.py")
+    at.switch_page(f"pages/screens/{screen}.py")
     return at
 
 
@@ -285,6 +285,14 @@ def measure_trends_first(bench: Bench) -> float:
 def measure_trends_rerun(bench: Bench) -> float:
     """Median seconds of 3 full reruns of the Trends page (what every click costs)."""
     at = bench.trends_app
+    return median_time(at.run, 3)
+
+
+def measure_supervision_rerun(bench: Bench) -> float:
+    """Median seconds of 3 full reruns of Supervision → Share (the list of flagged entries)."""
+    at = _trends_app(bench, "supervision").run()
+    if at.exception or not [c for c in at.checkbox if (c.key or "").startswith("sv_pick_")]:
+        raise RuntimeError("the Share section did not list flagged entries")
     return median_time(at.run, 3)
 
 
@@ -333,6 +341,10 @@ for _row in (
     Measurement(
         "trends_rerun", "Trends page: full rerun (AppTest, median of 3)", "s",
         measure_trends_rerun, "<= 1 s at 10k", _up_to(1.0, to_size=10_000),
+    ),
+    Measurement(
+        "supervision_rerun", "Supervision → Share: full rerun (AppTest, median of 3)", "s",
+        measure_supervision_rerun,
     ),
 ):  # fmt: skip
     register(_row)
