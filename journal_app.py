@@ -35,6 +35,8 @@ def _pages() -> list[st.Page]:
         _page("home", "Home", ":material/home:", default=True),
         _page("reflect", "Reflect", ":material/edit_note:"),
         _page("client_feedback", "Client feedback", ":material/reviews:"),
+        _page("entries", "Entries", ":material/search:"),
+        _page("clients", "Clients", ":material/group:"),
         _page("trends", "Trends", ":material/monitoring:"),
         _page("supervision", "Supervision", ":material/supervisor_account:"),
         _page("settings", "Settings", ":material/settings:"),

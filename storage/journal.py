@@ -35,6 +35,7 @@ from storage.errors import (
 from storage.records import (
     RECORD_TYPES,
     Client,
+    Comment,
     Draft,
     Feedback,
     Reflection,
@@ -639,4 +640,6 @@ def searchable_text(record: Any) -> str:
         return record.comment
     if isinstance(record, Client):
         return "\n".join(p for p in (record.code, record.alias, record.goals) if p)
+    if isinstance(record, Comment):
+        return record.text
     return ""
