@@ -117,6 +117,48 @@ class OpenReport:
 
 
 @dataclass
+class Verification:
+    """What "Verify journal" found: every row of the file, not only current records."""
+
+    integrity: list[str] = field(default_factory=list)
+    rows: int = 0
+    decrypted: int = 0
+    records: int = 0
+    quarantined: list[QuarantinedRow] = field(default_factory=list)
+    set_hash_ok: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.integrity and not self.quarantined and self.set_hash_ok
+
+    def summary(self) -> list[str]:
+        """Plain sentences for the screen, the verdict first."""
+        lines = [
+            "The journal is whole: every stored row decrypts and nothing was added, "
+            "removed or rolled back outside the app."
+            if self.ok
+            else "The journal has problems: see below. Keep a backup before changing anything."
+        ]
+        lines.append(
+            f"{self.decrypted} of {self.rows} stored rows decrypted "
+            f"({self.records} records with their earlier revisions)."
+        )
+        if self.integrity:
+            lines.append("SQLite's integrity check reported: " + "; ".join(self.integrity[:5]))
+        if not self.set_hash_ok:
+            lines.append(
+                "The integrity hash does not match: rows were deleted, added or rolled back "
+                "outside the app."
+            )
+        if self.quarantined:
+            lines.append(
+                f"{len(self.quarantined)} row(s) could not be decrypted and are quarantined "
+                "(listed below): kept as they are, never overwritten."
+            )
+        return lines
+
+
+@dataclass
 class SearchHit:
     """One record whose text contains the query."""
 
@@ -554,17 +596,31 @@ class Journal:
 
     def purge(self, record_id: str) -> None:
         """Erase every revision of a record for good (secure_delete overwrites the pages)."""
-        self.entry(record_id)
+        self.purge_many([record_id])
+
+    def purge_many(self, record_ids: list[str]) -> None:
+        """Erase every revision of several records, in one transaction (all or none)."""
+        for record_id in record_ids:
+            self.entry(record_id)
         with self._writing():
-            rows = self._db.execute(
-                "SELECT revision, kind, format, blob FROM records WHERE id = ?", [record_id]
-            ).fetchall()
-            delta = -sum(
-                crypto.set_hash_element(self._set_key, crypto.blob_tag(r[3])) for r in rows
-            )
-            self._db.execute("DELETE FROM records WHERE id = ?", [record_id])
+            delta = 0
+            for record_id in record_ids:
+                rows = self._db.execute(
+                    "SELECT blob FROM records WHERE id = ?", [record_id]
+                ).fetchall()
+                delta -= sum(
+                    crypto.set_hash_element(self._set_key, crypto.blob_tag(r[0])) for r in rows
+                )
+                self._db.execute("DELETE FROM records WHERE id = ?", [record_id])
             self._adjust_set_hash(delta)
-        self._forget(record_id)
+        for record_id in record_ids:
+            self._forget(record_id)
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the file and empty it, so erased pages leave the
+        -wal too (secure_delete has already zeroed them in the file)."""
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def save_draft(self, key: str, fields: dict[str, Any]) -> Draft:
         """Autosave a screen's unsaved fields (replaces the previous draft of that screen)."""
@@ -608,6 +664,51 @@ class Journal:
         raw = crypto.new_key()
         self.write_slot(vault.recovery_slot(self._dek, raw))
         return crypto.format_recovery_key(raw)
+
+    # ---- verifying ----------------------------------------------------------------------
+
+    def verify(self) -> Verification:
+        """Check the whole file: SQLite's integrity check, every revision of every record
+        decrypted, and the set hash recomputed over all rows. Changes nothing."""
+        with self._lock:
+            integrity = [row[0] for row in self._db.execute("PRAGMA integrity_check")]
+            result = Verification(integrity=[] if integrity == ["ok"] else integrity)
+            tags = []
+            for record_id, revision, kind, fmt, blob in self._db.execute(
+                "SELECT id, revision, kind, format, blob FROM records ORDER BY id, revision"
+            ):
+                result.rows += 1
+                tags.append(crypto.blob_tag(blob))
+                problem = self._check_row(record_id, revision, kind, fmt, blob)
+                if problem is None:
+                    result.decrypted += 1
+                else:
+                    result.quarantined.append(problem)
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'set_hash'").fetchone()
+        stored = int.from_bytes(row[0] if row else b"", "big")
+        result.set_hash_ok = crypto.set_hash_total(self._set_key, b"".join(tags)) == stored
+        result.records = len({q.id for q in result.quarantined} | set(self._entries))
+        return result
+
+    def _check_row(
+        self, record_id: str, revision: int, kind: str, fmt: int, blob: bytes
+    ) -> QuarantinedRow | None:
+        try:
+            plain = crypto.open_sealed(
+                self._cipher, blob, record_aad(kind, record_id, revision, fmt)
+            )
+            self._entry_from(kind, record_id, revision, plain)
+        except InvalidTag:
+            return QuarantinedRow(record_id, revision, kind, "does not decrypt (changed or moved)")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            reason = f"unreadable content ({type(exc).__name__})"
+            return QuarantinedRow(record_id, revision, kind, reason)
+        return None
+
+    def open_backup(self, path: Path) -> Journal:
+        """Open another file made from this journal (a backup) with this journal's key,
+        to check or restore it. Raises DamagedJournal or WrongKey-like errors as `unlock`."""
+        return type(self)._open_unlocked(path, self._dek)
 
     # ---- backups ----------------------------------------------------------------------
 

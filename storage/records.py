@@ -171,6 +171,8 @@ class Settings:
     custom_prompts: list[dict[str, Any]] = field(default_factory=list)
     hidden_prompts: list[str] = field(default_factory=list)
     supervision_target_hours: float = 1.5
+    backup_folder: str = ""
+    backup_keep: int = 5
     id: str = field(default_factory=new_id)
 
 
