@@ -7,6 +7,7 @@ records themselves. Everything takes an unlocked Journal.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from storage.records import Client, Estimate, Feedback, Reflection, Session
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,23}$")
 # Two or more capitalised words of letters: "Jane Smith", "Mary-Ann O'Neil"
 _FULL_NAME = re.compile(r"\b[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)+\b")
+CLIENT_STATUSES = ("active", "ended")
 WITHDRAWAL_MARKERS = (
     "went quiet or flat",
     "vague or abstract answers",
@@ -160,3 +162,55 @@ def record_feedback(
     )
     journal.save(feedback)
     return feedback
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    """One row of the Clients list."""
+
+    client: Client
+    sessions: int
+    first_session: date | None
+    last_session: date | None
+    latest_estimate: int | None
+    latest_feedback: int | None
+
+
+def client_summaries(journal: Journal) -> list[ClientSummary]:
+    """Every client with their sessions count, first and last session and latest scores,
+    active first, then by code."""
+    estimates = {e.session_id: e.total for e in journal.all(Estimate)}
+    feedback = {f.session_id: f.total for f in journal.all(Feedback)}
+    by_client: dict[str, list[Session]] = {}
+    for session in journal.all(Session):
+        by_client.setdefault(session.client_id, []).append(session)
+    rows = []
+    for client in clients_by_code(journal):
+        sessions = sorted(by_client.get(client.id, []), key=lambda s: (s.date, s.number))
+
+        def latest(scores: dict[str, int], sessions: list[Session] = sessions) -> int | None:
+            return next((scores[s.id] for s in reversed(sessions) if s.id in scores), None)
+
+        rows.append(
+            ClientSummary(
+                client=client,
+                sessions=len(sessions),
+                first_session=sessions[0].date if sessions else None,
+                last_session=sessions[-1].date if sessions else None,
+                latest_estimate=latest(estimates),
+                latest_feedback=latest(feedback),
+            )
+        )
+    return rows
+
+
+def set_status(journal: Journal, client_id: str, status: str) -> Client:
+    """End or reopen a client ("ended" / "active"); their records stay."""
+    if status not in CLIENT_STATUSES:
+        raise InvalidRecord("Status", f"must be one of {', '.join(CLIENT_STATUSES)}")
+    client = journal.get(client_id)
+    if not isinstance(client, Client):
+        raise InvalidRecord("Client", "no such client")
+    client = replace(client, status=status)
+    journal.save(client)
+    return client
