@@ -21,7 +21,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 ## run: set up .venv and start the journal on http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run journal_app.py --server.port $(PORT)
+	$(BIN)/streamlit run serve.py --server.port $(PORT)
 
 ## test: set up, then lint and every test (browser tests included)
 test: $(VENV)/.dev test-tools lint

@@ -65,7 +65,7 @@ def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Ser
     env = {**os.environ, "JOURNAL_DATA_DIR": str(data_dir), **(extra_env or {})}
     log = (data_dir.parent / f"streamlit-{port}.log").open("wb")
     process = subprocess.Popen(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "streamlit", "run", "journal_app.py", "--server.port", str(port)],
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=log,
