@@ -6,7 +6,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 PORT ?= 8501
 
-.PHONY: run test lint format bench demo test-tools clean
+.PHONY: run test lint format bench demo screenshots test-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ format: $(VENV)/.dev
 ## bench: time create/unlock/open/save/search at 1k, 10k and 50k sessions
 bench: $(VENV)/.runtime
 	$(BIN)/python -m tests.bench
+
+## screenshots: remake the README's screenshots (docs/screenshots) from the browser journeys
+screenshots: $(VENV)/.dev test-tools
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest tests/e2e/test_journeys.py tests/e2e/test_supervision_browser.py
 
 ## demo: a synthetic journal "demo" (passphrase printed) in the data folder
 demo: $(VENV)/.runtime

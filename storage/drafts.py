@@ -28,6 +28,8 @@ def fresh_state(seed: int, today: date | None = None) -> dict[str, Any]:
     """The starting state of a new reflection (the prompt seed keeps prompts stable)."""
     state = {
         ACTIVE: True,
+        # set, not just absent: the browser then clears the client picked last time
+        "rf_client": None,
         "rf_free": False,
         "rf_date": today or date.today(),
         "rf_modality": "in person",

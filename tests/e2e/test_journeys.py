@@ -1,0 +1,149 @@
+"""Whole journeys in Chromium against the server `make run` starts, each on a fresh data
+folder, each ending with the canary sweep of SECURITY.md: the words typed in the journey
+must be nowhere on disk in plain form (data folder, -wal, -shm, backups, temp files,
+~/.streamlit; UTF-8, UTF-16, hex, base64).
+
+`make screenshots` runs them with SCREENSHOT_DIR=docs/screenshots for the README."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from storage.journal import Journal
+from storage.records import Feedback, Reflection
+from tests.conftest import sweep_for_canary
+from tests.e2e.harness import (
+    Server,
+    create_journal,
+    form_with,
+    go_to,
+    new_journal,
+    open_app,
+    unlock,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.browser
+PASSPHRASE = "journey lamp river stone"
+
+
+def shot(page: Page, name: str, tmp_path: Path) -> None:
+    """A full-page screenshot: into docs/ for `make screenshots`, else the test's folder."""
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def reflect_on_session(page: Page, code: str, answer: str, new_client: bool) -> None:
+    go_to(page, "Reflect")
+    page.get_by_label("Client", exact=True).click()
+    if new_client:
+        page.get_by_role("option", name="New client…").click()
+        wait_idle(page)
+        page.get_by_label("Client code").fill(code)
+        page.get_by_label("Client code").press("Enter")
+        wait_idle(page)
+        page.get_by_role("button", name="Add client").click()
+    else:
+        page.get_by_role("option", name=code).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Save my read").click()
+    wait_idle(page)
+    box = page.locator("[data-testid='stTextArea'] textarea").first
+    box.click()
+    box.press_sequentially(answer, delay=2)
+    page.get_by_role("textbox", name="Next step").fill("Ask how the pace feels.")
+    page.get_by_role("button", name="Save reflection").click()
+    wait_idle(page)
+
+
+def kiosk_feedback(page: Page, code: str) -> None:
+    go_to(page, "Client feedback")
+    page.get_by_label("Client", exact=True).click()
+    page.get_by_role("option", name=code).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Hand to client").click()
+    wait_idle(page)
+    sliders = page.get_by_role("slider")
+    sliders.nth(0).focus()
+    page.keyboard.press("End")
+    page.get_by_role("button", name="Submit").click()
+    wait_idle(page)
+    expect(page.get_by_text("Thank you. Your answers are saved.")).to_be_visible()
+
+
+def test_first_run_to_trends_and_lock(page: Page, server: Server, tmp_path: Path) -> None:
+    started = time.time()
+    canary = "JOURNEYCANARY1hq7Kd"
+    open_app(page, server)
+    recovery_key = create_journal(page, PASSPHRASE)
+    assert len(recovery_key.replace("-", "").replace(" ", "")) >= 40
+
+    for number in range(1, 4):
+        words = f"Session {number}: {canary} the pause before she answered."
+        reflect_on_session(page, "C-301", words, new_client=number == 1)
+        if number == 1:
+            shot(page, "reflect", tmp_path)
+    for _ in range(3):
+        kiosk_feedback(page, "C-301")
+        unlock(page, PASSPHRASE)  # the kiosk locks the journal when the client is done
+
+    go_to(page, "Trends")
+    page.get_by_role("combobox", name="Show").click()
+    page.get_by_role("option", name="C-301").click()
+    wait_idle(page)
+    feedback_points = page.locator(
+        '[role="graphics-symbol"][aria-label*="Whose rating: Client\'s feedback; Client: C-301; '
+        'Session:"]'
+    )
+    expect(feedback_points).to_have_count(3)
+    shot(page, "trends", tmp_path)
+
+    page.get_by_role("button", name="Lock", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Unlock", exact=True)).to_be_visible()
+    journal = Journal.unlock(server.data_dir / "journal.journal", PASSPHRASE)
+    try:
+        assert len(journal.all(Reflection)) == 3 and len(journal.all(Feedback)) == 3
+        assert {f.source for f in journal.all(Feedback)} == {"kiosk"}
+    finally:
+        journal.lock()
+    sweep_for_canary(canary, [server.data_dir], started)
+
+
+def test_three_wrong_passphrases_then_the_draft_is_intact(page: Page, server: Server) -> None:
+    started = time.time()
+    canary = "DRAFTCANARY7zQw2pL"
+    new_journal(server.data_dir, PASSPHRASE).lock()
+    open_app(page, server)
+    unlock(page, PASSPHRASE)
+    go_to(page, "Reflect")
+    page.get_by_text("Free reflection (not about one session)").click()
+    wait_idle(page)
+    box = page.locator("[data-testid='stTextArea'] textarea").first
+    box.click()
+    box.press_sequentially(f"Unfinished: {canary}", delay=2)
+    page.wait_for_timeout(2_500)  # the page commits typed text after a pause; it autosaves
+    wait_idle(page)
+    page.get_by_role("button", name="Lock", exact=True).click()
+    wait_idle(page)
+
+    for attempt in range(3):
+        unlock(page, f"not the passphrase {attempt}")
+        expect(form_with(page, "Unlock")).to_be_visible()
+        expect(page.get_by_text("Wrong passphrase", exact=False)).to_be_visible()
+    unlock(page, PASSPHRASE)
+    go_to(page, "Reflect")
+    page.get_by_role("button", name="Resume draft").click()
+    wait_idle(page)
+    expect(page.locator("[data-testid='stTextArea'] textarea").first).to_have_value(
+        f"Unfinished: {canary}"
+    )
+    page.get_by_role("button", name="Lock", exact=True).click()
+    wait_idle(page)
+    sweep_for_canary(canary, [server.data_dir], started)
