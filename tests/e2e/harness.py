@@ -182,3 +182,10 @@ def new_journal(data_dir: Path, passphrase: str, name: str = "practice"):
     params = crypto.KdfParams(salt=os.urandom(16), memory_kib=65536, iterations=3, lanes=4)
     journal, _ = Journal.create(data_dir / f"{name}.journal", passphrase, params)
     return journal
+
+
+def shot(page: Page, name: str, tmp_path: Path) -> None:
+    """A full-page screenshot: into docs/ for `make screenshots`, else the test's folder."""
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)

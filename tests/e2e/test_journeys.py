@@ -7,7 +7,6 @@ must be nowhere on disk in plain form (data folder, -wal, -shm, backups, temp fi
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -24,19 +23,13 @@ from tests.e2e.harness import (
     go_to,
     new_journal,
     open_app,
+    shot,
     unlock,
     wait_idle,
 )
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "journey lamp river stone"
-
-
-def shot(page: Page, name: str, tmp_path: Path) -> None:
-    """A full-page screenshot: into docs/ for `make screenshots`, else the test's folder."""
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def reflect_on_session(page: Page, code: str, answer: str, new_client: bool) -> None:

@@ -4,6 +4,7 @@ comments back, and read them next to the entry."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -12,11 +13,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from storage.records import Answer, Client, Estimate, Reflection, Session
+from tests.conftest import sweep_for_canary
 from tests.e2e.harness import (
     Server,
     go_to,
     new_journal,
     open_app,
+    shot,
     start_server,
     stop_server,
     unlock,
@@ -27,6 +30,7 @@ pytestmark = pytest.mark.browser
 SUPERVISEE_PASSPHRASE = "supervisee lamp river stone"
 SUPERVISOR_PASSPHRASE = "supervisor maple cloud nine"
 ALIAS = "Wrenna"
+CANARY = "SUPERVISIONCANARY93kdQ"
 
 
 @pytest.fixture
@@ -44,7 +48,7 @@ def supervisee(server: Server) -> Server:
                 client_id=client.id,
                 framework="gibbs",
                 answers=[Answer("p-1", "What did I notice?", f"{ALIAS} went quiet at the fee.")],
-                next_step="Ask about the quiet.",
+                next_step=f"Ask about the quiet. {CANARY}",
                 flagged_for_supervision=True,
             ),
         ]
@@ -107,6 +111,7 @@ def download(page: Page, button: str, folder: Path) -> Path:
 def test_the_supervision_loop_between_two_journals(
     page: Page, browser: Browser, supervisee: Server, supervisor: Server, tmp_path: Path
 ) -> None:
+    started = time.time()
     other = second_page(browser)
     open_app(page, supervisee)
     unlock(page, SUPERVISEE_PASSPHRASE)
@@ -126,6 +131,7 @@ def test_the_supervision_loop_between_two_journals(
     page.get_by_text("C-101 · session 1").click()
     wait_idle(page)
     expect(page.locator("mark", has_text=ALIAS)).to_be_visible()
+    shot(page, "supervision", tmp_path)
     make = page.get_by_role("button", name="Make bundle")
     expect(make).to_be_disabled()
     page.get_by_role("button", name="Redact all undecided").click()
@@ -163,3 +169,4 @@ def test_the_supervision_loop_between_two_journals(
     expect(page.get_by_text("C-101 · session 1 · 02 Nov 2026")).to_be_visible()
     expect(page.get_by_text("What did the fee stir in you?")).to_be_visible()
     other.context.close()
+    sweep_for_canary(CANARY, [supervisee.data_dir, supervisor.data_dir], started)
