@@ -45,6 +45,8 @@ def require_journal() -> Journal:
 
 def start_session(opened: Journal) -> None:
     """Keep a freshly unlocked journal in this session and count it as activity."""
+    for key in [k for k in st.session_state if str(k).startswith("derived_")]:
+        del st.session_state[key]  # views of another journal (a restore) must not show
     st.session_state[JOURNAL] = opened
     st.session_state[LAST_JOURNAL] = opened.name
     st.session_state.pop(NOTICE, None)
@@ -129,8 +131,9 @@ def derived(name: str, opened: Journal, build: Callable[[], T]) -> T:
     cache) until the journal changes."""
     key = f"derived_{name}"
     cached = st.session_state.get(key)
-    if cached is None or cached[0] != opened.version:
-        cached = (opened.version, build())
+    stamp = (id(opened), opened.version)  # versions of two journals can coincide
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, build())
         st.session_state[key] = cached
     return cached[1]
 

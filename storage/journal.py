@@ -714,7 +714,10 @@ class Journal:
 
     def backup(self, folder: Path) -> Path:
         """An encrypted copy made with SQLite's backup API; never overwrites a file."""
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BackupError(f"the folder cannot be made ({exc.strerror})") from exc
         stamp = now().strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"{self.name}-backup-{stamp}.journal"
         if target.exists():

@@ -1,4 +1,4 @@
-"""Settings: profession, idle lock, your own prompts and instruments (stored encrypted)."""
+"""Settings: profession, idle lock, prompts, instruments, thresholds, keys, backups, verify."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import dataclasses
 import streamlit as st
 
 from insights import ruptures
-from pages import ui
+from pages import settings_safety, ui
 from prompts.authoring import instrument_from_form
 from prompts.library import (
     PHASES,
@@ -219,3 +219,5 @@ with st.form("thresholds_form"):
             dataclasses.replace(settings, rupture_thresholds={}, srs_cutoff_inclusive=True)
         )
         _saved("Rupture settings back to the defaults.")
+
+settings_safety.show(journal)
