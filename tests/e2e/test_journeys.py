@@ -8,13 +8,14 @@ must be nowhere on disk in plain form (data folder, -wal, -shm, backups, temp fi
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from storage.journal import Journal
-from storage.records import Feedback, Reflection
+from storage.records import Client, Feedback, Reflection, Session
 from tests.conftest import sweep_for_canary
 from tests.e2e.harness import (
     Server,
@@ -139,4 +140,62 @@ def test_three_wrong_passphrases_then_the_draft_is_intact(page: Page, server: Se
     )
     page.get_by_role("button", name="Lock", exact=True).click()
     wait_idle(page)
+    sweep_for_canary(canary, [server.data_dir], started)
+
+
+def test_backup_then_erase_a_client_then_restore_brings_them_back(
+    page: Page, server: Server
+) -> None:
+    started = time.time()
+    canary = "ERASEJOURNEYCANARY5x"
+    journal = new_journal(server.data_dir, PASSPHRASE)
+    for code in ("C-701", "C-702"):
+        client = Client(code=code, alias=f"{canary} {code}" if code == "C-701" else "")
+        session = Session(client_id=client.id, date=date(2026, 10, 5), number=1)
+        journal.save_all(
+            [
+                client,
+                session,
+                Reflection(session_id=session.id, client_id=client.id, free_text=f"{code} note"),
+            ]
+        )
+    journal.lock()
+    open_app(page, server)
+    unlock(page, PASSPHRASE)
+
+    go_to(page, "Settings")
+    page.get_by_role("button", name="Back up now").click()
+    wait_idle(page)
+    expect(page.get_by_text("It was checked and opens.")).to_be_visible()
+
+    go_to(page, "Clients")
+    erase = page.get_by_role("button", name="Erase client and 3 records")
+    expect(erase).to_be_disabled()
+    page.get_by_label("Type C-701 to confirm").fill("C-701")
+    page.get_by_label("Type C-701 to confirm").press("Enter")
+    wait_idle(page)
+    erase.click()
+    wait_idle(page)
+    expect(page.get_by_text("C-701 erased: 3 records removed for good.")).to_be_visible()
+    expect(page.get_by_role("gridcell", name="C-701")).to_have_count(0)
+
+    go_to(page, "Settings")
+    page.get_by_label("Backup to restore").click()
+    page.get_by_role("option").first.click()
+    page.get_by_text("Replace my journal with this backup").click()
+    page.get_by_role("button", name="Restore from backup").click()
+    wait_idle(page)
+    expect(page.get_by_text("Restored the backup")).to_be_visible()
+    go_to(page, "Clients")
+    page.get_by_label("Client", exact=True).click()
+    expect(page.get_by_role("option", name="C-701")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Lock", exact=True).click()
+    wait_idle(page)
+    restored = Journal.unlock(server.data_dir / "practice.journal", PASSPHRASE)
+    try:
+        assert restored.client_by_code("C-701") is not None
+        assert restored.search("C-701 note") != []
+    finally:
+        restored.lock()
     sweep_for_canary(canary, [server.data_dir], started)
