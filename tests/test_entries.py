@@ -1,0 +1,459 @@
+"""Entries without the screen: search, filters, one entry's view, edits and their history,
+the trash, and exports. Clients, supervisors and every word here are invented."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+
+from insights.export import frame_csv
+from storage import entries, entry_export
+from storage.entries import EntryEdit, EntryFilter
+from storage.errors import InvalidRecord, RecordNotFound
+from storage.journal import Journal
+from storage.records import (
+    Answer,
+    Client,
+    Comment,
+    Estimate,
+    Feedback,
+    Reflection,
+    Session,
+    now,
+)
+
+SUPERVISOR = "Dr Marrowby"
+
+
+@dataclass
+class Casebook:
+    """Three reflections on two invented clients, and one free reflection."""
+
+    journal: Journal
+    lighthouse: Reflection  # C-201 session 1: boundaries, helpless, flagged, tag "metaphor"
+    harbour: Reflection  # C-201 session 2: a supervisor's comment and client feedback
+    orchard: Reflection  # C-202 session 1: presence, positive, tag "ending"
+    free: Reflection  # no session
+    clients: dict[str, Client]
+
+
+@pytest.fixture
+def casebook(journal: Journal) -> Casebook:
+    first, second = Client(code="C-201"), Client(code="C-202")
+    s1 = Session(first.id, date(2026, 1, 5), 1, modality="video")
+    s2 = Session(first.id, date(2026, 2, 2), 2)
+    s3 = Session(second.id, date(2026, 3, 2), 1)
+    lighthouse = Reflection(
+        session_id=s1.id,
+        client_id=first.id,
+        framework="gibbs",
+        focus_domains=["boundaries"],
+        answers=[Answer("p-1", "What did I notice?", "The lighthouse image landed well.")],
+        reactions={"helpless/inadequate": 2, "positive": 0},
+        free_text="I offered extra time at the end.",
+        next_step="Hold the ending time.",
+        tags=["metaphor"],
+        flagged_for_supervision=True,
+    )
+    harbour = Reflection(
+        session_id=s2.id,
+        client_id=first.id,
+        focus_domains=["alliance"],
+        free_text="We talked about the harbour walk.",
+        next_step="Return to the walk.",
+    )
+    orchard = Reflection(
+        session_id=s3.id,
+        client_id=second.id,
+        focus_domains=["presence"],
+        reactions={"positive": 1},
+        answers=[Answer("p-2", "What went well?", "Quiet minutes in the orchard story.")],
+        tags=["ending"],
+    )
+    free = Reflection(free_text="A free thought about a lighthouse course I read about.")
+    comment = Comment(
+        entry_id=harbour.id,
+        entry_revision=1,
+        text="Notice the pull to rescue on the pier.",
+        contact_fingerprint="f1f1",
+        functions=["formative"],
+        author=SUPERVISOR,
+        received=True,
+    )
+    journal.save_all(
+        [
+            first,
+            second,
+            s1,
+            s2,
+            s3,
+            Estimate(s1.id, "sac4", {"bond": 6, "goals": 7, "tasks": 5, "voice": 6}, presence=8),
+            Feedback(s1.id, "sac4", {"bond": 9, "goals": 8, "tasks": 8, "voice": 9}),
+            Estimate(s2.id, "sac4", {"bond": 5, "goals": 5, "tasks": 5, "voice": 5}),
+            Feedback(
+                s2.id, "sac4", {"bond": 7, "goals": 7, "tasks": 7, "voice": 7}, "too much homework"
+            ),
+            lighthouse,
+            harbour,
+            orchard,
+            free,
+            comment,
+        ]
+    )
+    return Casebook(journal, lighthouse, harbour, orchard, free, {"C-201": first, "C-202": second})
+
+
+def found_ids(journal: Journal, query: str = "", **kwargs: object) -> list[str]:
+    return [f.id for f in entries.find_entries(journal, query, **kwargs)]
+
+
+# ---- search -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "where"),
+    [("lighthouse image", "answer"), ("EXTRA TIME", "free text"), ("ending time", "next step")],
+)
+def test_search_finds_words_in_every_part_of_a_reflection(
+    casebook: Casebook, query: str, where: str
+) -> None:
+    assert found_ids(casebook.journal, query) == [casebook.lighthouse.id], where
+
+
+def test_search_leaves_out_the_trash_unless_asked(casebook: Casebook) -> None:
+    journal = casebook.journal
+    journal.delete(casebook.lighthouse.id)
+    assert found_ids(journal, "lighthouse") == [casebook.free.id]
+    with_trash = entries.find_entries(journal, "lighthouse", include_trash=True)
+    assert {f.id for f in with_trash} == {casebook.free.id, casebook.lighthouse.id}
+    assert [f.row.in_trash for f in with_trash if f.id == casebook.lighthouse.id] == [True]
+
+
+def test_without_a_search_every_entry_outside_the_trash_is_listed_newest_first(
+    casebook: Casebook,
+) -> None:
+    journal = casebook.journal
+    journal.delete(casebook.harbour.id)
+    # the free reflection is dated the day it was written (today), after every session
+    assert found_ids(journal) == [casebook.free.id, casebook.orchard.id, casebook.lighthouse.id]
+
+
+def test_a_match_in_a_supervisors_comment_leads_to_the_reflection_it_is_about(
+    casebook: Casebook,
+) -> None:
+    (found,) = entries.find_entries(casebook.journal, "pull to rescue")
+    assert found.id == casebook.harbour.id
+    (shown,) = found.excerpts()
+    assert shown.where == f"Comment from {SUPERVISOR}"
+    assert [part for part, matched in shown.parts if matched] == ["pull to rescue"]
+
+
+def test_a_match_in_client_feedback_leads_to_the_reflection_on_that_session(
+    casebook: Casebook,
+) -> None:
+    (found,) = entries.find_entries(casebook.journal, "homework")
+    assert found.id == casebook.harbour.id
+    assert found.excerpts()[0].where == "Your client's feedback"
+
+
+def test_a_comment_the_journal_wrote_itself_does_not_list_an_entry(casebook: Casebook) -> None:
+    journal = casebook.journal
+    journal.save(Comment(casebook.orchard.id, 1, "a note about fennel", "f2f2", received=False))
+    assert found_ids(journal, "fennel") == []
+
+
+def test_client_codes_and_aliases_are_not_entries(casebook: Casebook) -> None:
+    journal = casebook.journal
+    journal.save(Client(code="C-777", alias="Quillon"))
+    assert found_ids(journal, "Quillon") == []
+
+
+# ---- filters ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make_filter", "expected"),
+    [
+        (lambda c: EntryFilter(client_ids=frozenset({c.clients["C-202"].id})), ["orchard"]),
+        (lambda c: EntryFilter(start=date(2026, 1, 20), end=date(2026, 2, 20)), ["harbour"]),
+        (
+            lambda c: EntryFilter(domains=frozenset({"boundaries", "presence"})),
+            ["orchard", "lighthouse"],
+        ),
+        (lambda c: EntryFilter(tags=frozenset({"metaphor"})), ["lighthouse"]),
+        # "positive" at intensity 0 on the lighthouse entry does not count as felt
+        (lambda c: EntryFilter(reactions=frozenset({"positive"})), ["orchard"]),
+        (lambda c: EntryFilter(reactions=frozenset({"helpless/inadequate"})), ["lighthouse"]),
+        (lambda c: EntryFilter(flagged_only=True), ["lighthouse"]),
+    ],
+    ids=["client", "dates", "focus", "tag", "reaction", "reaction-2", "flagged"],
+)
+def test_each_filter_narrows_the_list(casebook: Casebook, make_filter, expected) -> None:
+    ids = found_ids(casebook.journal, chosen_filter=make_filter(casebook))
+    assert ids == [getattr(casebook, name).id for name in expected]
+
+
+def test_search_and_filters_combine(casebook: Casebook) -> None:
+    journal = casebook.journal
+    first = frozenset({casebook.clients["C-201"].id})
+    assert found_ids(journal, "lighthouse", chosen_filter=EntryFilter(client_ids=first)) == [
+        casebook.lighthouse.id
+    ]
+    assert found_ids(journal, "orchard", chosen_filter=EntryFilter(client_ids=first)) == []
+
+
+# ---- excerpts ---------------------------------------------------------------------------
+
+
+def test_an_excerpt_is_a_short_line_around_the_match_with_every_match_marked() -> None:
+    text = "word " * 100 + "the Gate\nand the gate again " + "word " * 100
+    start = text.index("Gate")
+    spans = [(start, start + 4), (text.index("gate a"), text.index("gate a") + 4)]
+    shown = entries.excerpt(text, spans, width=80)
+    assert shown.matches == 2
+    assert [part for part, matched in shown.parts if matched] == ["Gate", "gate"]
+    flat = shown.text()
+    assert flat.startswith("…") and flat.endswith("…") and "\n" not in flat
+    assert len(flat) <= 80 + 2
+
+
+def test_an_excerpt_without_a_match_is_the_beginning() -> None:
+    shown = entries.excerpt("short text", [], width=80)
+    assert shown.parts == (("short text", False),) and shown.matches == 0
+
+
+# ---- one entry ------------------------------------------------------------------------------
+
+
+def test_the_entry_view_has_its_session_scores_reactions_and_received_comments(
+    casebook: Casebook,
+) -> None:
+    journal = casebook.journal
+    view = entries.entry_view(journal, casebook.lighthouse.id)
+    assert view.row.client_code == "C-201" and view.row.session_number == 1
+    assert view.row.estimate.total == 24 and view.row.feedback.total == 34
+    assert view.reactions() == ["helpless/inadequate (moderate)"]
+    assert view.item_scores()[0] == ("bond", 6, 9)
+    assert view.comments == ()
+    harbour = entries.entry_view(journal, casebook.harbour.id)
+    assert [(c.author, c.functions) for c in harbour.comments] == [(SUPERVISOR, ["formative"])]
+    with pytest.raises(RecordNotFound):
+        entries.entry_view(journal, "no-such-id")
+
+
+# ---- editing and history --------------------------------------------------------------------
+
+
+def edit_of(reflection: Reflection, **changes: object) -> EntryEdit:
+    fields = {
+        "answers": tuple(a.answer for a in reflection.answers),
+        "free_text": reflection.free_text,
+        "next_step": reflection.next_step,
+        "tags": tuple(reflection.tags),
+        "flagged": reflection.flagged_for_supervision,
+    }
+    return EntryEdit(**{**fields, **changes})
+
+
+def test_an_edit_keeps_the_earlier_revision_and_restoring_brings_it_back(
+    casebook: Casebook,
+) -> None:
+    journal, entry_id = casebook.journal, casebook.lighthouse.id
+    edit = edit_of(casebook.lighthouse, free_text="I kept to time.", tags=(" metaphor ", "time"))
+    assert entries.save_edit(journal, entry_id, edit) is True
+    assert journal.get(entry_id).free_text == "I kept to time."
+    assert journal.get(entry_id).tags == ["metaphor", "time"]
+
+    history = entries.revisions(journal, entry_id)
+    assert [(r.revision, r.current) for r in history] == [(2, True), (1, False)]
+    assert history[0].changes == ("Free text", "Tags")
+    assert history[1].reflection.free_text == "I offered extra time at the end."
+
+    journal.restore_revision(entry_id, 1)
+    assert journal.get(entry_id).free_text == "I offered extra time at the end."
+    history = entries.revisions(journal, entry_id)
+    assert len(history) == 3  # nothing lost: the edited text is still revision 2
+    assert history[0].changes[0] == "Back to the text of revision 1"
+    assert history[1].reflection.free_text == "I kept to time."
+
+
+def test_an_edit_that_would_empty_the_entry_is_refused_and_writes_nothing(
+    casebook: Casebook,
+) -> None:
+    journal, entry_id = casebook.journal, casebook.harbour.id
+    with pytest.raises(InvalidRecord, match="it would be empty"):
+        entries.save_edit(journal, entry_id, edit_of(casebook.harbour, free_text=" ", next_step=""))
+    assert journal.entry(entry_id).revision == 1
+
+
+def test_an_unchanged_edit_stores_no_revision(casebook: Casebook) -> None:
+    journal, entry_id = casebook.journal, casebook.orchard.id
+    assert entries.save_edit(journal, entry_id, edit_of(casebook.orchard)) is False
+    assert journal.entry(entry_id).revision == 1
+
+
+def test_an_entry_in_the_trash_cannot_be_edited(casebook: Casebook) -> None:
+    journal, entry_id = casebook.journal, casebook.orchard.id
+    journal.delete(entry_id)
+    with pytest.raises(InvalidRecord, match="in the trash"):
+        entries.save_edit(journal, entry_id, edit_of(casebook.orchard, free_text="more"))
+
+
+def test_an_answer_cleared_in_an_edit_is_dropped_like_on_reflect(casebook: Casebook) -> None:
+    journal, entry_id = casebook.journal, casebook.lighthouse.id
+    entries.save_edit(journal, entry_id, edit_of(casebook.lighthouse, answers=("",)))
+    assert journal.get(entry_id).answers == []
+    (latest, _) = entries.revisions(journal, entry_id)
+    assert latest.changes == ("Answer to “What did I notice?” removed",)
+
+
+def test_revision_changes_name_each_changed_part() -> None:
+    old = Reflection(answers=[Answer("p-1", "What happened?", "a")], free_text="x", tags=["t"])
+    new = Reflection(
+        id=old.id,
+        written_at=old.written_at,
+        answers=[Answer("p-1", "What happened?", "b")],
+        free_text="x",
+        next_step="call",
+        tags=["t"],
+        flagged_for_supervision=True,
+    )
+    assert entries.revision_changes(old, new) == [
+        "Answer to “What happened?”",
+        "Next step",
+        "Flag for supervision",
+    ]
+    assert entries.revision_changes(old, old) == []
+
+
+def test_moving_to_the_trash_and_back_shows_in_the_history(casebook: Casebook) -> None:
+    journal, entry_id = casebook.journal, casebook.orchard.id
+    journal.delete(entry_id)
+    journal.restore(entry_id)
+    assert [r.changes for r in entries.revisions(journal, entry_id)] == [
+        ("Restored from the trash",),
+        ("Moved to the trash",),
+        ("First saved",),
+    ]
+
+
+# ---- the trash ------------------------------------------------------------------------------
+
+
+def test_trash_restore_and_delete_for_good(casebook: Casebook) -> None:
+    journal = casebook.journal
+    journal.delete(casebook.orchard.id)
+    journal.delete(casebook.harbour.id)
+    trashed = entries.trashed_entries(journal)
+    assert [t.row.id for t in trashed] == [casebook.harbour.id, casebook.orchard.id]
+    assert not any(t.due for t in trashed)
+
+    journal.restore(casebook.orchard.id)
+    assert casebook.orchard.id in found_ids(journal)
+    entries.purge_entry(journal, casebook.harbour.id)
+    assert entries.trashed_entries(journal) == []
+    with pytest.raises(RecordNotFound):
+        journal.history(casebook.harbour.id)
+
+
+def test_delete_for_good_refuses_an_entry_outside_the_trash(casebook: Casebook) -> None:
+    journal = casebook.journal
+    with pytest.raises(InvalidRecord, match="only an entry in the trash"):
+        entries.purge_entry(journal, casebook.orchard.id)
+    assert journal.entry(casebook.orchard.id).revision == 1
+
+
+def test_only_entries_in_the_trash_more_than_30_days_are_due_and_emptied(
+    casebook: Casebook,
+) -> None:
+    journal = casebook.journal
+    journal.delete(casebook.orchard.id)
+    journal.delete(casebook.harbour.id)  # a moment later
+    later = journal.entry(casebook.harbour.id).deleted_at + timedelta(days=30)
+    due = {t.row.id: t.due for t in entries.trashed_entries(journal, at=later)}
+    assert due == {casebook.orchard.id: True, casebook.harbour.id: False}
+
+    assert entries.empty_old_trash(journal, at=later) == 1
+    assert [t.row.id for t in entries.trashed_entries(journal)] == [casebook.harbour.id]
+    with pytest.raises(RecordNotFound):
+        journal.entry(casebook.orchard.id)
+
+
+def test_nothing_is_due_just_under_30_days(casebook: Casebook) -> None:
+    journal = casebook.journal
+    journal.delete(casebook.orchard.id)
+    soon = now() + timedelta(days=29, hours=23)
+    assert entries.empty_old_trash(journal, at=soon) == 0
+    assert entries.trashed_entries(journal)[0].row.id == casebook.orchard.id
+
+
+# ---- exports --------------------------------------------------------------------------------
+
+
+def chosen_views(casebook: Casebook) -> list[entries.EntryView]:
+    ids = [casebook.lighthouse.id, casebook.orchard.id]
+    return entries.entry_views(casebook.journal, ids)
+
+
+def test_every_export_holds_the_chosen_entries_and_nothing_else(casebook: Casebook) -> None:
+    views = chosen_views(casebook)
+    frame = entry_export.to_csv_frame(views)
+    documents = {
+        "markdown": entry_export.to_markdown(views),
+        "json": entry_export.to_json(views),
+        "csv": frame_csv(frame).decode("utf-8"),
+    }
+    for name, text in documents.items():
+        for wanted in ("lighthouse image landed", "Quiet minutes in the orchard", "C-202"):
+            assert wanted in text, (name, wanted)
+        for unwanted in ("harbour", "homework", "pull to rescue", "free thought"):
+            assert unwanted not in text, (name, unwanted)
+    assert list(frame["client"]) == ["C-201", "C-202"]
+    assert frame["estimate"].iloc[0] == 24 and frame["estimate"].isna().iloc[1]
+
+
+def test_the_json_export_parses_back_with_every_field(casebook: Casebook) -> None:
+    document = json.loads(entry_export.to_json(chosen_views(casebook)))
+    lighthouse, orchard = document["entries"]
+    assert lighthouse == {
+        "client": "C-201",
+        "date": "2026-01-05",
+        "session": 1,
+        "framework": "gibbs",
+        "focus": ["boundaries"],
+        "answers": [
+            {"prompt": "What did I notice?", "answer": "The lighthouse image landed well."}
+        ],
+        "free_text": "I offered extra time at the end.",
+        "next_step": "Hold the ending time.",
+        "tags": ["metaphor"],
+        "reactions": {"helpless/inadequate": 2},
+        "flagged_for_supervision": True,
+        "instrument": "sac4",
+        "estimate": 24,
+        "feedback": 34,
+    }
+    assert orchard["estimate"] is None and orchard["feedback"] is None
+
+
+def test_the_markdown_export_reads_as_a_document(casebook: Casebook) -> None:
+    text = entry_export.to_markdown(chosen_views(casebook))
+    assert text.startswith("# Reflections exported from your journal")
+    assert "## C-201 · session 1 · 05 Jan 2026" in text
+    assert "### What did I notice?\n\nThe lighthouse image landed well." in text
+    assert "- Reactions: helpless/inadequate (moderate)" in text
+    assert "- Your estimate: 24 (sac4)" in text and "- Flagged for supervision: yes" in text
+
+
+def test_the_csv_export_defuses_cells_a_spreadsheet_would_run(casebook: Casebook) -> None:
+    journal, entry_id = casebook.journal, casebook.orchard.id
+    edit = edit_of(casebook.orchard, free_text="=cmd|' /C calc'!A0", tags=("@SUM(A1)",))
+    entries.save_edit(journal, entry_id, edit)
+    csv = frame_csv(entry_export.to_csv_frame(entries.entry_views(journal, [entry_id])))
+    text = csv.decode("utf-8")
+    assert "'=cmd" in text and "'@SUM(A1)" in text
+    for unsafe in (",=cmd", '"=cmd', ",@SUM", '"@SUM'):
+        assert unsafe not in text
