@@ -31,7 +31,7 @@ from storage.records import (
     now,
 )
 
-INTENSITY_WORDS: dict[int, str] = {1: "mild", 2: "moderate", 3: "strong"}
+INTENSITY_WORDS: dict[int, str] = {0: "none", 1: "mild", 2: "moderate", 3: "strong"}
 TRASH_DAYS = 30
 EXCERPT_WIDTH = 160
 GIST_WORDS = 20
@@ -566,8 +566,14 @@ def purge_entry(journal: Journal, reflection_id: str) -> None:
     stored = journal.entry(reflection_id)
     if not isinstance(stored.record, Reflection) or stored.deleted_at is None:
         raise InvalidRecord("Entry", "only an entry in the trash can be deleted for good")
-    journal.purge(reflection_id)
+    journal.purge_many([reflection_id, *_comments_on(journal, [reflection_id])])
     journal.checkpoint()
+
+
+def _comments_on(journal: Journal, reflection_ids: list[str]) -> list[str]:
+    """Supervisors' comments about these reflections: they go with them."""
+    wanted = set(reflection_ids)
+    return [c.id for c in journal.all(Comment, include_trash=True) if c.entry_id in wanted]
 
 
 def empty_old_trash(journal: Journal, at: datetime | None = None, days: int = TRASH_DAYS) -> int:
@@ -575,6 +581,6 @@ def empty_old_trash(journal: Journal, at: datetime | None = None, days: int = TR
     `days` days; returns how many. Only ever called when the user asks."""
     due = [t.row.id for t in trashed_entries(journal, at, days=days) if t.due]
     if due:
-        journal.purge_many(due)
+        journal.purge_many([*due, *_comments_on(journal, due)])
         journal.checkpoint()
     return len(due)

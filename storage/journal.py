@@ -528,6 +528,9 @@ class Journal:
         ).fetchall()
         if any(row[1] != kind for row in rows):
             raise InvalidRecord(kind, "that id belongs to another kind of record")
+        if not rows and record_id in self._entries and kind not in UNVERSIONED_KINDS:
+            # known here but gone from the file: deleted for good in another tab
+            raise InvalidRecord(kind, "it was deleted for good in another window or tab")
         revision = max((row[0] for row in rows), default=0) + 1
         plain = _envelope(record, deleted_at)
         blob = crypto.seal(self._record_key, plain, record_aad(kind, record_id, revision))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,7 @@ from storage.records import (
     Session,
     now,
 )
+from tests.conftest import JournalTemplate
 
 SUPERVISOR = "Dr Marrowby"
 
@@ -457,3 +459,30 @@ def test_the_csv_export_defuses_cells_a_spreadsheet_would_run(casebook: Casebook
     assert "'=cmd" in text and "'@SUM(A1)" in text
     for unsafe in (",=cmd", '"=cmd', ",@SUM", '"@SUM'):
         assert unsafe not in text
+
+
+def test_deleting_for_good_takes_the_supervisors_comments_with_it(journal: Journal) -> None:
+    reflection = Reflection(free_text="A thought.")
+    comment = Comment(reflection.id, 1, "A comment on it.", "ABCDE", received=True)
+    journal.save_all([reflection, comment])
+    journal.delete(reflection.id)
+    entries.purge_entry(journal, reflection.id)
+    assert journal.all(Comment, include_trash=True) == []
+
+
+def test_a_tab_with_a_stale_copy_cannot_bring_back_an_entry_deleted_for_good(
+    journal: Journal, journal_path: Path, empty_template: JournalTemplate
+) -> None:
+    reflection = Reflection(free_text="Deleted elsewhere.")
+    journal.save(reflection)
+    other_tab = empty_template.open(journal_path)
+    try:
+        stale = other_tab.get(reflection.id)
+        journal.delete(reflection.id)
+        entries.purge_entry(journal, reflection.id)
+        stale.free_text = "Edited in the stale tab."
+        with pytest.raises(InvalidRecord, match="deleted for good in another window"):
+            other_tab.save(stale)
+    finally:
+        other_tab.lock()
+    assert journal.search("stale tab", include_trash=True) == []

@@ -21,10 +21,10 @@ from prompts.selector import (
     swap_prompt,
 )
 from storage import caseload, drafts
+from storage.entries import INTENSITY_WORDS
 from storage.errors import JournalError
 from storage.records import DOMAINS, MODALITIES, REACTIONS, Answer, Estimate, Reflection, Session
 
-INTENSITY = {0: "none", 1: "mild", 2: "moderate", 3: "strong"}
 NEW_CLIENT = "__new__"
 
 CLIENT_ERROR = "reflect_client_error"
@@ -162,8 +162,8 @@ else:
                 state.setdefault(f"rf_reaction_{index}", 0)
                 columns[index % 2].select_slider(
                     reaction,
-                    options=list(INTENSITY),
-                    format_func=INTENSITY.get,
+                    options=list(INTENSITY_WORDS),
+                    format_func=INTENSITY_WORDS.get,
                     key=f"rf_reaction_{index}",
                 )
         if session is None:
