@@ -68,6 +68,7 @@ def run() -> None:
     locked = ui.lock_if_idle() or ui.journal() is None
     if not locked:
         ui.touch()
+        ui.sync()
     st.set_page_config(
         page_title="Reflective Practice Journal",
         page_icon=":material/edit_note:",

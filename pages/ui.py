@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from storage import idle
+from storage.errors import JournalError
 from storage.journal import Journal
 
 T = TypeVar("T")
@@ -51,6 +52,18 @@ def start_session(opened: Journal) -> None:
     st.session_state[LAST_JOURNAL] = opened.name
     st.session_state.pop(NOTICE, None)
     touch()
+
+
+def sync() -> None:
+    """Show what another tab or window saved since this one last looked; a file that can
+    no longer be read locks the journal instead of failing mid-page."""
+    opened = journal()
+    if opened is None:
+        return
+    try:
+        opened.sync()
+    except JournalError as error:
+        lock(f"Locked: {error}")
 
 
 def touch() -> None:

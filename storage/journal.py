@@ -224,6 +224,7 @@ class Journal:
         self.report = OpenReport()
         self.needs_new_passphrase = False
         self.version = 0  # goes up with every change seen by this session: keys derived views
+        self._data_version = 0  # SQLite's count of commits by other connections
 
     # ---- opening and closing ----------------------------------------------------------
 
@@ -287,6 +288,7 @@ class Journal:
             vault.integrity_check(db, path.stem)
             meta = vault.read_meta(db, path.stem)
             journal = cls(path, db, dek)
+            journal._data_version = journal._file_version()
             journal._load(meta)
         except BaseException:
             db.conn.close()
@@ -379,6 +381,28 @@ class Journal:
             saved_at=datetime.fromisoformat(envelope["saved_at"]),
             deleted_at=datetime.fromisoformat(deleted) if deleted else None,
         )
+
+    def _file_version(self) -> int:
+        # fetchall: a cursor left open would hold a read snapshot and hide others' commits
+        return self._db.execute("PRAGMA data_version").fetchall()[0][0]
+
+    def sync(self) -> bool:
+        """Take in what another window or tab saved to the file since this one last
+        looked (a re-read of every record); True when something had changed."""
+        with self._lock:
+            current = self._file_version()
+            if current == self._data_version:
+                return False
+            self._data_version = current
+            meta = vault.read_meta(self._db, self.name)
+            self._entries.clear()
+            for kind_entries in self._by_kind.values():
+                kind_entries.clear()
+            self._search_text.clear()
+            self.report = OpenReport()
+            self._load(meta)
+            self.version += 1
+            return True
 
     @property
     def is_open(self) -> bool:

@@ -735,3 +735,22 @@ def test_two_sessions_writing_the_same_journal_at_once_lose_nothing(
         assert {r.id for r in reopened.all(Reflection)} == set(saved[0] + saved[1])
     finally:
         reopened.lock()
+
+
+def test_sync_takes_in_what_another_window_saved(
+    journal: Journal, journal_path: Path, empty_template: JournalTemplate
+) -> None:
+    other = empty_template.open(journal_path)
+    try:
+        assert other.sync() is False  # nothing new
+        journal.save(Reflection(free_text="Written in the first window."))
+        assert other.search("first window") == []  # not seen yet
+        version = other.version
+        assert other.sync() is True
+        assert [h.record.free_text for h in other.search("first window")] == [
+            "Written in the first window."
+        ]
+        assert other.version > version and other.report.set_hash_ok
+        assert journal.sync() is False  # its own saves are not news to it
+    finally:
+        other.lock()
