@@ -6,8 +6,7 @@ import streamlit as st
 
 from pages import ui
 from sharing import exchange, share
-from sharing.identity import SharingError
-from storage.errors import RecordNotFound
+from storage.errors import JournalError, RecordNotFound
 from storage.journal import Journal
 from storage.records import Comment, Reflection
 
@@ -33,7 +32,7 @@ def _import(journal: Journal) -> None:
     if st.button("Import comments", disabled=upload is None, key="sv_import_comments"):
         try:
             done = exchange.import_comments(journal, upload.getvalue())
-        except SharingError as error:
+        except JournalError as error:
             st.error(str(error))
         else:
             (st.info if done.already else st.success)(done.message)

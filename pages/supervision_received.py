@@ -8,7 +8,7 @@ import streamlit as st
 
 from pages import shared_entry, ui
 from sharing import exchange, report
-from sharing.identity import SharingError
+from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import PROCTOR_FUNCTIONS, Comment
 
@@ -64,7 +64,7 @@ def _import(journal: Journal) -> None:
         if st.button("Import bundle", disabled=upload is None, key="sv_import_entries"):
             try:
                 done = exchange.import_entries(journal, upload.getvalue(), passphrase or None)
-            except SharingError as error:
+            except JournalError as error:
                 st.error(str(error))
             else:
                 (st.info if done.already else st.success)(done.message)
@@ -121,7 +121,7 @@ def _send_back(journal: Journal, supervisee: str, name: str) -> None:
     if st.button("Make comments bundle", key="sv_make_comments"):
         try:
             data = exchange.export_comments(journal, supervisee)
-        except SharingError as error:
+        except JournalError as error:
             st.error(str(error))
         else:
             st.session_state[COMMENTS] = (supervisee, data)

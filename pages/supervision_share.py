@@ -11,7 +11,7 @@ from pages import ui
 from prompts.library import library_for
 from sharing import exchange, keys, report, share
 from sharing.bundle import BUNDLE_SUFFIX
-from sharing.identity import SharingError
+from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import Client, Reflection
 
@@ -232,7 +232,7 @@ def _export(journal: Journal, content: dict | None, waiting: int) -> None:
     ):
         try:
             data = exchange.send_entries(journal, content, to=to, passphrase=passphrase)
-        except SharingError as error:
+        except JournalError as error:
             st.error(str(error))
         else:
             st.session_state[BUNDLE] = (f"supervision-{date.today():%Y-%m-%d}{BUNDLE_SUFFIX}", data)

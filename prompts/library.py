@@ -310,7 +310,9 @@ def _kind(value: object) -> str:
 def _entry_name(kind: str, data: object, position: int) -> str:
     """ "prompt 'x'" when the entry has a usable id, else "prompt #3" (1-based)."""
     if isinstance(data, dict) and isinstance(data.get("id"), str) and data["id"].strip():
-        return f"{kind} '{data['id'].strip()}'"
+        shown = data["id"].strip()
+        shown = shown if len(shown) <= 60 else shown[:60] + "…"  # a message stays readable
+        return f"{kind} '{shown}'"
     return f"{kind} #{position + 1}"
 
 
@@ -523,6 +525,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise LibraryError(f"{path.name}{line}: not valid TOML ({error})") from None
     except UnicodeDecodeError:
         raise LibraryError(f"{path.name}: not valid TOML (the file is not UTF-8)") from None
+    except (RecursionError, ValueError):  # nesting too deep, a number too long to read
+        raise LibraryError(f"{path.name}: not valid TOML (nested or sized beyond reason)") from None
     except OSError as error:
         raise LibraryError(f"{path.name}: cannot be read ({error.strerror})") from None
 

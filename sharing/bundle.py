@@ -142,15 +142,14 @@ def _fail(message: str, reason: str) -> SharingError:
 
 def _canonical_json(value: Any) -> bytes:
     try:
-        text = json.dumps(
+        return json.dumps(
             value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-        )
-    except (TypeError, ValueError) as exc:
+        ).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # UnicodeEncodeError is a ValueError
         raise _fail(
             "The bundle content cannot be written: it holds values JSON cannot carry.",
             "bad_payload",
         ) from exc
-    return text.encode("utf-8")
 
 
 def _check_items(items: object) -> list[tuple[str, int]]:

@@ -33,6 +33,8 @@ from storage.records import (
 
 _NOTHING = " Nothing was imported."
 MAX_COMMENT_CHARS = 20_000
+MAX_SCORE = 10_000  # far above any session scale; keeps a partner's numbers drawable
+MAX_CHART_ROWS = 20_000
 FROM_MYSELF = "This bundle was made by this journal: there is nothing to import." + _NOTHING
 WRONG_KIND = {
     "entries": ("This is a bundle of comments: import it under Supervision → Comments." + _NOTHING),
@@ -321,11 +323,17 @@ def _bad(detail: str) -> SharingError:
 
 
 def _is_text(value: object, limit: int = 200_000) -> bool:
-    return isinstance(value, str) and len(value) <= limit
+    if not isinstance(value, str) or len(value) > limit:
+        return False
+    try:
+        value.encode("utf-8")  # a lone surrogate is valid JSON but cannot be stored
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+def _is_count(value: object, limit: int = MAX_SCORE) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit
 
 
 def _check_scores(scores: object, where: str) -> None:
@@ -335,9 +343,12 @@ def _check_scores(scores: object, where: str) -> None:
         raise _bad(f"{where}: scores")
     if not _is_count(scores.get("total")) or not isinstance(scores.get("items"), dict):
         raise _bad(f"{where}: scores")
-    if not all(_is_count(v) and _is_text(k, 100) for k, v in scores["items"].items()):
+    if len(scores["items"]) > 200 or not all(
+        _is_count(v) and _is_text(k, 100) for k, v in scores["items"].items()
+    ):
         raise _bad(f"{where}: item scores")
-    if scores.get("max") is not None and not _is_count(scores["max"]):
+    top = scores.get("max")
+    if top is not None and (not _is_count(top) or scores["total"] > top):
         raise _bad(f"{where}: maximum score")
 
 
@@ -359,8 +370,10 @@ def _check_entry(item: Mapping[str, Any], where: str) -> None:
     ):
         raise _bad(f"{where}: answers")
     reactions = item.get("reactions", {})
-    if not isinstance(reactions, dict) or not all(
-        _is_text(k, 100) and _is_count(v) and v <= 3 for k, v in reactions.items()
+    if (
+        not isinstance(reactions, dict)
+        or len(reactions) > 50
+        or not all(_is_text(k, 100) and _is_count(v) and v <= 3 for k, v in reactions.items())
     ):
         raise _bad(f"{where}: reactions")
     _check_scores(item.get("estimate"), where)
@@ -371,29 +384,42 @@ def _check_entries(content: Mapping[str, Any]) -> None:
     for number, item in enumerate(content["items"], start=1):
         _check_entry(item, f"entry {number}")
     series = content.get("series", [])
-    if not isinstance(series, list):
+    if not isinstance(series, list) or len(series) > MAX_CHART_ROWS:
         raise _bad("chart data")
     for row in series:
-        if not (
-            isinstance(row, dict)
-            and _is_text(row.get("client"), 200)
-            and _is_count(row.get("session"))
-            and all(row.get(k) is None or _is_count(row.get(k)) for k in ("estimate", "feedback"))
-            and (row.get("max") is None or _is_count(row.get("max")))
-        ):
+        if not (isinstance(row, dict) and _chart_row_ok(row)):
             raise _bad("chart data")
+
+
+def _chart_row_ok(row: dict[str, Any]) -> bool:
+    """A chart point the report can draw: scores within 0..max of their instrument."""
+    top = row.get("max")
+    scores = [row.get(k) for k in ("estimate", "feedback") if row.get(k) is not None]
+    return (
+        _is_text(row.get("client"), 200)
+        and _is_text(row.get("instrument", ""), 100)
+        and _is_count(row.get("session"), 100_000)
+        and (top is None or (_is_count(top) and top > 0))
+        and all(_is_count(v, top if top is not None else MAX_SCORE) for v in scores)
+    )
 
 
 def _check_comments(content: Mapping[str, Any]) -> list[dict[str, Any]]:
     items = content["items"]
+    if len({item["id"] for item in items}) != len(items):
+        raise _bad("the same comment twice")
     for number, item in enumerate(items, start=1):
         where = f"comment {number}"
-        if not _is_text(item.get("entry_id"), 64) or not _is_count(item.get("entry_revision")):
+        if not _is_text(item.get("entry_id"), 64) or not _is_count(
+            item.get("entry_revision"), 10**9
+        ):
             raise _bad(f"{where}: entry")
         if not _is_text(item.get("text"), MAX_COMMENT_CHARS) or not item["text"].strip():
             raise _bad(f"{where}: text")
         functions = item.get("functions")
-        if not isinstance(functions, list) or not set(functions) <= set(PROCTOR_FUNCTIONS):
+        if not isinstance(functions, list) or not all(
+            isinstance(f, str) and f in PROCTOR_FUNCTIONS for f in functions
+        ):
             raise _bad(f"{where}: Proctor functions")
         try:
             written = datetime.fromisoformat(item.get("written_at"))

@@ -201,6 +201,32 @@ def _envelope(record: Any, deleted_at: datetime | None) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _stored_hash(value: object) -> int:
+    """The set hash kept in meta; -1 (never a real total) when it is not bytes."""
+    return int.from_bytes(value, "big") if isinstance(value, bytes) else -1
+
+
+def _malformed(
+    record_id: object, revision: object, kind: object, fmt: object, blob: object
+) -> QuarantinedRow | None:
+    """A row no writer of ours could have made: wrong types, or a revision below 1."""
+    well_typed = (
+        isinstance(record_id, str)
+        and isinstance(kind, str)
+        and isinstance(fmt, int)
+        and isinstance(blob, bytes)
+        and isinstance(revision, int)
+    )
+    if well_typed and revision >= 1:
+        return None
+    return QuarantinedRow(
+        str(record_id)[:64],
+        revision if isinstance(revision, int) else -1,
+        str(kind)[:32],
+        "not a row this app writes (changed outside it)",
+    )
+
+
 def record_aad(kind: str, record_id: str, revision: int, fmt: int = vault.FORMAT_VERSION) -> bytes:
     """AAD binds a blob to its row: moved, re-kinded or re-numbered, it fails to open."""
     return f"{kind}|{record_id}|{revision}|{fmt}".encode()
@@ -272,7 +298,7 @@ class Journal:
             db = sqlite_utils.Database(conn, execute_plugins=False)
             vault.read_meta(db, path.stem)
             return vault.read_slot(db, slot_id, path.stem)
-        except sqlite3.DatabaseError as exc:
+        except vault.UNREADABLE as exc:
             raise DamagedJournal(path.stem, "SQLite cannot read it") from exc
         finally:
             conn.close()
@@ -282,7 +308,7 @@ class Journal:
         vault.check_file(path)
         try:
             db = vault.connect(path)
-        except sqlite3.DatabaseError as exc:
+        except vault.UNREADABLE as exc:
             raise DamagedJournal(path.stem, "SQLite cannot open it") from exc
         try:
             vault.integrity_check(db, path.stem)
@@ -301,13 +327,12 @@ class Journal:
         gc.disable()  # json.loads of every record would trigger many full collections
         try:
             total = self._load_rows()
-        except sqlite3.DatabaseError as exc:
+        except vault.UNREADABLE as exc:
             raise DamagedJournal(self.name, "its records are unreadable") from exc
         finally:
             if collecting:
                 gc.enable()
-        stored = int.from_bytes(meta.get("set_hash", b""), "big")
-        self.report.set_hash_ok = total == stored
+        self.report.set_hash_ok = total == _stored_hash(meta.get("set_hash"))
 
     def _load_rows(self) -> int:
         """One pass over the rows in storage order; returns their set hash.
@@ -321,7 +346,11 @@ class Journal:
         for record_id, revision, kind, fmt, blob in self._db.execute(
             "SELECT id, revision, kind, format, blob FROM records"
         ):
-            tags.append(crypto.blob_tag(blob))
+            tags.append(crypto.blob_tag(blob if isinstance(blob, bytes) else b""))
+            malformed = _malformed(record_id, revision, kind, fmt, blob)
+            if malformed is not None:  # e.g. a newest revision renumbered to roll it back
+                self.report.quarantined.append(malformed)
+                continue
             previous = seen.get(record_id)
             if previous is not None and revision <= previous:
                 continue
@@ -705,14 +734,16 @@ class Journal:
                 "SELECT id, revision, kind, format, blob FROM records ORDER BY id, revision"
             ):
                 result.rows += 1
-                tags.append(crypto.blob_tag(blob))
-                problem = self._check_row(record_id, revision, kind, fmt, blob)
+                tags.append(crypto.blob_tag(blob if isinstance(blob, bytes) else b""))
+                problem = _malformed(record_id, revision, kind, fmt, blob) or self._check_row(
+                    record_id, revision, kind, fmt, blob
+                )
                 if problem is None:
                     result.decrypted += 1
                 else:
                     result.quarantined.append(problem)
             row = self._db.execute("SELECT value FROM meta WHERE name = 'set_hash'").fetchone()
-        stored = int.from_bytes(row[0] if row else b"", "big")
+        stored = _stored_hash(row[0] if row else None)
         result.set_hash_ok = crypto.set_hash_total(self._set_key, b"".join(tags)) == stored
         result.records = len({q.id for q in result.quarantined} | set(self._entries))
         return result

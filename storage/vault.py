@@ -49,18 +49,26 @@ CREATE TABLE records (id TEXT NOT NULL, revision INTEGER NOT NULL, kind TEXT NOT
 """
 
 
+# SQLite's errors; a damaged schema can also make its message undecodable (UnicodeDecodeError)
+UNREADABLE = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
 def connect(path: Path) -> sqlite_utils.Database:
     """One connection for one session, usable from Streamlit's script threads.
 
     Writes are serialised by the Journal's lock and BEGIN IMMEDIATE.
     """
     conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
-    db = sqlite_utils.Database(conn, execute_plugins=False)
-    # WAL must be switched on outside a transaction, so before anything else
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA secure_delete=ON")
-    conn.execute("PRAGMA temp_store=MEMORY")
+    try:
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        # WAL must be switched on outside a transaction, so before anything else
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.execute("PRAGMA temp_store=MEMORY")
+    except BaseException:
+        conn.close()  # a refused file keeps no connection (and no -wal) behind
+        raise
     return db
 
 
@@ -91,9 +99,12 @@ def read_meta(db: sqlite_utils.Database, name: str) -> dict[str, bytes]:
     """The meta table, after checking the format version is one this code reads."""
     try:
         meta = {row[0]: row[1] for row in db.execute("SELECT name, value FROM meta")}
-    except sqlite3.DatabaseError as exc:
+    except UNREADABLE as exc:
         raise DamagedJournal(name, "its tables are unreadable") from exc
-    found = int(meta.get("format_version", b"0"))
+    try:
+        found = int(meta.get("format_version", b"0"))
+    except (TypeError, ValueError) as exc:
+        raise DamagedJournal(name, "its format version is unreadable") from exc
     if found > FORMAT_VERSION:
         raise NewerFormat(name, found, FORMAT_VERSION)
     if found < 1:
@@ -105,7 +116,7 @@ def integrity_check(db: sqlite_utils.Database, name: str) -> None:
     """SQLite's own check of every page; a damaged file is refused, never repaired."""
     try:
         result = [row[0] for row in db.execute("PRAGMA integrity_check")]
-    except sqlite3.DatabaseError as exc:
+    except UNREADABLE as exc:
         raise DamagedJournal(name, "SQLite reports the file is malformed") from exc
     if result != ["ok"]:
         raise DamagedJournal(name, "SQLite's integrity check failed")
@@ -160,9 +171,16 @@ def recovery_slot(dek: bytes, recovery_key: bytes) -> Slot:
 
 
 def read_slot(db: sqlite_utils.Database, slot_id: str, name: str) -> Slot:
-    row = db.execute("SELECT id, kind, params, blob FROM slots WHERE id = ?", [slot_id]).fetchone()
+    try:
+        row = db.execute(
+            "SELECT id, kind, params, blob FROM slots WHERE id = ?", [slot_id]
+        ).fetchone()
+    except UNREADABLE as exc:
+        raise DamagedJournal(name, "its key slots are unreadable") from exc
     if row is None:
         raise DamagedJournal(name, f"its {slot_id} key slot is missing")
+    if not (isinstance(row[2], str) and isinstance(row[3], bytes)):
+        raise DamagedJournal(name, f"its {slot_id} key slot is damaged")
     return Slot(*row)
 
 
