@@ -368,17 +368,26 @@ class Journal:
         self, record_id: str, revision: int, kind: str, fmt: int, blob: bytes
     ) -> QuarantinedRow | None:
         """Decrypt one row into memory; returns why it must be quarantined, if it must."""
+        opened = self._decrypt_row(record_id, revision, kind, fmt, blob)
+        if isinstance(opened, QuarantinedRow):
+            return opened
+        self._remember(opened)
+        return None
+
+    def _decrypt_row(
+        self, record_id: str, revision: int, kind: str, fmt: int, blob: bytes
+    ) -> Entry | QuarantinedRow:
+        """The row as a typed entry, or why it must be quarantined."""
         try:
             plain = crypto.open_sealed(
                 self._cipher, blob, record_aad(kind, record_id, revision, fmt)
             )
-            self._remember(self._entry_from(kind, record_id, revision, plain))
+            return self._entry_from(kind, record_id, revision, plain)
         except InvalidTag:
             return QuarantinedRow(record_id, revision, kind, "does not decrypt (changed or moved)")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             reason = f"unreadable content ({type(exc).__name__})"
             return QuarantinedRow(record_id, revision, kind, reason)
-        return None
 
     def _remember(self, entry: Entry) -> None:
         self.version += 1
@@ -735,33 +744,18 @@ class Journal:
             ):
                 result.rows += 1
                 tags.append(crypto.blob_tag(blob if isinstance(blob, bytes) else b""))
-                problem = _malformed(record_id, revision, kind, fmt, blob) or self._check_row(
+                opened = _malformed(record_id, revision, kind, fmt, blob) or self._decrypt_row(
                     record_id, revision, kind, fmt, blob
                 )
-                if problem is None:
-                    result.decrypted += 1
+                if isinstance(opened, QuarantinedRow):
+                    result.quarantined.append(opened)
                 else:
-                    result.quarantined.append(problem)
+                    result.decrypted += 1
             row = self._db.execute("SELECT value FROM meta WHERE name = 'set_hash'").fetchone()
         stored = _stored_hash(row[0] if row else None)
         result.set_hash_ok = crypto.set_hash_total(self._set_key, b"".join(tags)) == stored
         result.records = len({q.id for q in result.quarantined} | set(self._entries))
         return result
-
-    def _check_row(
-        self, record_id: str, revision: int, kind: str, fmt: int, blob: bytes
-    ) -> QuarantinedRow | None:
-        try:
-            plain = crypto.open_sealed(
-                self._cipher, blob, record_aad(kind, record_id, revision, fmt)
-            )
-            self._entry_from(kind, record_id, revision, plain)
-        except InvalidTag:
-            return QuarantinedRow(record_id, revision, kind, "does not decrypt (changed or moved)")
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            reason = f"unreadable content ({type(exc).__name__})"
-            return QuarantinedRow(record_id, revision, kind, reason)
-        return None
 
     def open_backup(self, path: Path) -> Journal:
         """Open another file made from this journal (a backup) with this journal's key,
