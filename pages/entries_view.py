@@ -71,6 +71,7 @@ def _save(journal: Journal, reflection_id: str, prefix: str, answers: int) -> No
     except JournalError as error:  # shown under the form, which keeps what was typed
         state[ERROR] = str(error)
         return
+    journal.discard_draft(entries.EDIT_DRAFT)
     state[NOTICE] = (
         "Changes saved. The earlier version is kept under History."
         if changed
@@ -177,36 +178,127 @@ def read(journal: Journal, view: entries.EntryView) -> None:
 def _edit(journal: Journal, view: entries.EntryView, known_tags: list[str]) -> None:
     reflection = view.reflection
     prefix = f"en_edit_{reflection.id}_{view.row.revision}"  # a new revision starts fresh
-    with st.form(f"{prefix}_form"):
-        for i, answer in enumerate(reflection.answers):
-            st.text_area(
-                ui.plain(answer.prompt_text or answer.prompt_id),
-                value=answer.answer,
-                key=f"{prefix}_answer_{i}",
-            )
-        st.text_area("Free text", value=reflection.free_text, key=f"{prefix}_free_text")
-        st.text_area("Next step", value=reflection.next_step, key=f"{prefix}_next_step")
-        st.multiselect(
-            "Tags",
-            sorted(set(known_tags) | set(reflection.tags), key=str.casefold),
-            default=reflection.tags,
-            accept_new_options=True,
-            key=f"{prefix}_tags",
-        )
-        st.checkbox(
-            "Flag for supervision",
-            value=reflection.flagged_for_supervision,
-            key=f"{prefix}_flagged",
-        )
-        st.form_submit_button(
-            "Save changes",
-            type="primary",
-            on_click=_save,
-            args=(journal, reflection.id, prefix, len(reflection.answers)),
+    keys = _edit_keys(prefix, len(reflection.answers))
+    restored = _restore_draft(journal, reflection.id, view.row.revision, keys)
+    _start_from(reflection, keys)
+    # plain widgets, not a form: typing then counts as activity and autosaves a draft
+    ui.commit_text_while_typing()
+    for i, answer in enumerate(reflection.answers):
+        st.text_area(ui.plain(answer.prompt_text or answer.prompt_id), key=keys["answers"][i])
+    st.text_area("Free text", key=keys["free_text"])
+    st.text_area("Next step", key=keys["next_step"])
+    chosen_tags = st.session_state[keys["tags"]]
+    st.multiselect(
+        "Tags",
+        sorted(set(known_tags) | set(reflection.tags) | set(chosen_tags), key=str.casefold),
+        accept_new_options=True,
+        key=keys["tags"],
+    )
+    st.checkbox("Flag for supervision", key=keys["flagged"])
+    save, discard = st.columns(2)
+    save.button(
+        "Save changes",
+        type="primary",
+        on_click=_save,
+        args=(journal, reflection.id, prefix, len(reflection.answers)),
+    )
+    if restored:
+        st.info(f"Your unsaved changes from {restored} are back.", icon=":material/restore:")
+        discard.button(
+            "Discard changes", on_click=_discard_changes, args=(journal, list(_keys_of(keys)))
         )
     st.caption("Saving keeps the earlier version: you can see it and restore it under History.")
     if error := st.session_state.pop(ERROR, None):
         st.error(error)
+    _autosave(journal, reflection, view.row.revision, keys)
+
+
+def _edit_keys(prefix: str, answers: int) -> dict[str, Any]:
+    return {
+        "answers": [f"{prefix}_answer_{i}" for i in range(answers)],
+        "free_text": f"{prefix}_free_text",
+        "next_step": f"{prefix}_next_step",
+        "tags": f"{prefix}_tags",
+        "flagged": f"{prefix}_flagged",
+    }
+
+
+def _keys_of(keys: dict[str, Any]) -> list[str]:
+    return [*keys["answers"], keys["free_text"], keys["next_step"], keys["tags"], keys["flagged"]]
+
+
+def _start_from(reflection: Reflection, keys: dict[str, Any]) -> None:
+    """Widgets start from the entry as saved (set once; they then keep what is typed)."""
+    state = st.session_state
+    for key, answer in zip(keys["answers"], reflection.answers, strict=True):
+        state.setdefault(key, answer.answer)
+    state.setdefault(keys["free_text"], reflection.free_text)
+    state.setdefault(keys["next_step"], reflection.next_step)
+    state.setdefault(keys["tags"], list(reflection.tags))
+    state.setdefault(keys["flagged"], reflection.flagged_for_supervision)
+
+
+def _typed(keys: dict[str, Any]) -> dict[str, Any] | None:
+    """What the widgets hold now (None before they were drawn)."""
+    state = st.session_state
+    if not all(k in state for k in _keys_of(keys)):
+        return None
+    return {
+        "answers": [state[k] for k in keys["answers"]],
+        "free_text": state[keys["free_text"]],
+        "next_step": state[keys["next_step"]],
+        "tags": list(state[keys["tags"]]),
+        "flagged": bool(state[keys["flagged"]]),
+    }
+
+
+def _restore_draft(journal: Journal, entry_id: str, revision: int, keys: dict[str, Any]) -> str:
+    """Put back unsaved changes to this revision kept from before a lock; when, or ""."""
+    state = st.session_state
+    draft = journal.draft(entries.EDIT_DRAFT)
+    if draft is None or any(k in state for k in _keys_of(keys)):
+        return state.get(f"{keys['free_text']}_restored", "")
+    fields = draft.fields
+    if fields.get("entry_id") != entry_id or fields.get("revision") != revision:
+        return ""
+    answers = fields.get("answers", [])
+    if len(answers) == len(keys["answers"]):
+        for key, value in zip(keys["answers"], answers, strict=True):
+            state[key] = value
+    for name in ("free_text", "next_step", "tags", "flagged"):
+        if name in fields:
+            state[keys[name]] = fields[name]
+    when = f"{draft.saved_at.astimezone():%d %b %Y, %H:%M}"
+    state[f"{keys['free_text']}_restored"] = when
+    return when
+
+
+def _autosave(journal: Journal, reflection: Reflection, revision: int, keys: dict) -> None:
+    """Keep typed changes as an encrypted draft, so a lock or a closed tab loses nothing."""
+    typed = _typed(keys)
+    if typed is None:
+        return
+    stored = {
+        "answers": [a.answer for a in reflection.answers],
+        "free_text": reflection.free_text,
+        "next_step": reflection.next_step,
+        "tags": list(reflection.tags),
+        "flagged": reflection.flagged_for_supervision,
+    }
+    draft = journal.draft(entries.EDIT_DRAFT)
+    if typed == stored:
+        return
+    fields = {"entry_id": reflection.id, "revision": revision, **typed}
+    if draft is None or draft.fields != fields:
+        journal.save_draft(entries.EDIT_DRAFT, fields)
+
+
+def _discard_changes(journal: Journal, widget_keys: list[str]) -> None:
+    journal.discard_draft(entries.EDIT_DRAFT)
+    for key in widget_keys:
+        st.session_state.pop(key, None)
+    st.session_state[NOTICE] = "Unsaved changes discarded."
+    st.session_state[MODE] = "View"
 
 
 def _history(journal: Journal, view: entries.EntryView) -> None:

@@ -31,6 +31,7 @@ from storage.records import (
     now,
 )
 
+EDIT_DRAFT = "entries-edit"  # the draft key of unsaved changes to an entry
 INTENSITY_WORDS: dict[int, str] = {0: "none", 1: "mild", 2: "moderate", 3: "strong"}
 TRASH_DAYS = 30
 EXCERPT_WIDTH = 160
@@ -567,6 +568,9 @@ def purge_entry(journal: Journal, reflection_id: str) -> None:
     if not isinstance(stored.record, Reflection) or stored.deleted_at is None:
         raise InvalidRecord("Entry", "only an entry in the trash can be deleted for good")
     journal.purge_many([reflection_id, *_comments_on(journal, [reflection_id])])
+    draft = journal.draft(EDIT_DRAFT)
+    if draft is not None and draft.fields.get("entry_id") == reflection_id:
+        journal.discard_draft(EDIT_DRAFT)  # unsaved changes to it would keep its words
     journal.checkpoint()
 
 
@@ -582,5 +586,8 @@ def empty_old_trash(journal: Journal, at: datetime | None = None, days: int = TR
     due = [t.row.id for t in trashed_entries(journal, at, days=days) if t.due]
     if due:
         journal.purge_many([*due, *_comments_on(journal, due)])
+        draft = journal.draft(EDIT_DRAFT)
+        if draft is not None and draft.fields.get("entry_id") in due:
+            journal.discard_draft(EDIT_DRAFT)
         journal.checkpoint()
     return len(due)

@@ -35,7 +35,9 @@ def client_records(journal: Journal, client_id: str) -> list[str]:
     drafts = [
         d.id
         for d in everything(Draft)
-        if d.fields.get("rf_client") == client_id or d.fields.get("rf_session_id") in sessions
+        if d.fields.get("rf_client") == client_id
+        or d.fields.get("rf_session_id") in sessions
+        or d.fields.get("entry_id") in reflections  # unsaved changes to one of their entries
     ]
     return [client_id, *sessions, *ratings, *reflections, *comments, *drafts]
 

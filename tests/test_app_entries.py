@@ -297,3 +297,45 @@ def test_words_written_through_edit_never_reach_disk_in_plaintext(
     at = click(at, "Move to trash")
     at = click(at, "Lock")
     sweep_for_canary(canary, [journal_path.parent], started)
+
+
+def test_unsaved_changes_survive_a_lock_and_come_back_when_editing_again(
+    ids: dict[str, str],
+) -> None:
+    entry_id = ids["kite"]
+    at = open_entry(open_entries(app()), entry_id)
+    at = at.segmented_control(key="en_mode").set_value("Edit").run()
+    (free_text,) = [t for t in at.text_area if t.key.endswith("_free_text")]
+    at = free_text.input("Half an edit, not yet saved.").run()  # typed, then a pause
+    draft = journal_of(at).draft(entries.EDIT_DRAFT)
+    assert draft is not None and draft.fields["free_text"] == "Half an edit, not yet saved."
+    assert journal_of(at).get(entry_id).free_text != "Half an edit, not yet saved."
+
+    at = click(at, "Lock")
+    at = open_entry(open_entries(at), entry_id)
+    at = at.segmented_control(key="en_mode").set_value("Edit").run()
+    (free_text,) = [t for t in at.text_area if t.key.endswith("_free_text")]
+    assert free_text.value == "Half an edit, not yet saved."
+    assert any("unsaved changes" in i.value for i in at.info)
+    assert not at.warning  # no Streamlit warning about values set twice
+    at = click(at, "Save changes")
+    assert journal_of(at).get(entry_id).free_text == "Half an edit, not yet saved."
+    assert journal_of(at).draft(entries.EDIT_DRAFT) is None
+
+
+def test_discarding_unsaved_changes_brings_back_the_saved_text(ids: dict[str, str]) -> None:
+    entry_id = ids["kite"]
+    at = open_entry(open_entries(app()), entry_id)
+    at = at.segmented_control(key="en_mode").set_value("Edit").run()
+    saved = journal_of(at).get(entry_id).free_text
+    (free_text,) = [t for t in at.text_area if t.key.endswith("_free_text")]
+    at = free_text.input("A change I will not keep.").run()
+    at = click(at, "Lock")
+    at = open_entry(open_entries(at), entry_id)
+    at = at.segmented_control(key="en_mode").set_value("Edit").run()
+    at = click(at, "Discard changes")
+    assert journal_of(at).draft(entries.EDIT_DRAFT) is None
+    assert journal_of(at).get(entry_id).free_text == saved
+    at = at.segmented_control(key="en_mode").set_value("Edit").run()
+    (free_text,) = [t for t in at.text_area if t.key.endswith("_free_text")]
+    assert free_text.value == saved

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import caseload, erase
+from storage import caseload, entries, erase
 from storage.errors import InvalidRecord
 from storage.journal import Journal
 from storage.records import (
@@ -130,3 +130,12 @@ def test_ending_and_reopening_a_client_keeps_their_records(journal: Journal) -> 
     assert journal.get(client.id).status == "active"
     with pytest.raises(InvalidRecord, match="Status"):
         caseload.set_status(journal, client.id, "archived")
+
+
+def test_erasing_a_client_also_drops_unsaved_changes_to_their_entries(journal: Journal) -> None:
+    gone = client_with_everything(journal, "C-901", CANARY)
+    journal.save_draft(
+        entries.EDIT_DRAFT, {"entry_id": gone["reflection"], "free_text": f"{CANARY} unsaved"}
+    )
+    erase.erase_client(journal, gone["client"], "C-901")
+    assert journal.draft(entries.EDIT_DRAFT) is None
