@@ -70,9 +70,10 @@ if not state.get(drafts.ACTIVE):
             journal.discard_draft(drafts.REFLECT)
             st.rerun()
     else:
+        # set before any widget is drawn, so this same run shows the fresh form: a second
+        # run here would let a click made in between land on the stale form and be lost
         state.update(drafts.fresh_state(secrets.randbits(32)))
-        st.rerun()
-else:
+if state.get(drafts.ACTIVE):
     drafts.autosave(journal, state)
 
     # ---- 1. the session ------------------------------------------------------------------

@@ -6,6 +6,7 @@ download is never used. A missing browser fails the run: browser tests never ski
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -114,18 +115,35 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     opened = context.new_page()
     opened.set_default_timeout(20_000)
     yield opened
+    report = getattr(request.node, "call_report", None)
+    if report is not None and report.failed:
+        # what the browser showed when the test failed, for whoever reads the CI log
+        folder = ROOT / "test-artifacts"
+        folder.mkdir(exist_ok=True)
+        target = folder / f"{request.node.name}.png"
+        with contextlib.suppress(Exception):
+            opened.screenshot(path=str(target), full_page=True)
+            print(f"screenshot of the failure: {target}")
     context.close()
 
 
 def wait_idle(page: Page) -> None:
     """Wait until Streamlit has finished the current script run."""
     page.wait_for_timeout(150)
-    expect(page.locator(APP_IDLE)).to_be_attached(timeout=30_000)
+    idle = page.locator(APP_IDLE)
+    # a run that ends in st.rerun() is idle for a moment before the next run starts,
+    # so the app counts as idle only when it still is a little later
+    deadline = time.monotonic() + 30
+    while True:
+        expect(idle).to_be_attached(timeout=30_000)
+        page.wait_for_timeout(200)
+        if idle.count() or time.monotonic() > deadline:
+            return
 
 
 def open_app(page: Page, server: Server, path: str = "") -> None:

@@ -61,7 +61,11 @@ def kiosk_feedback(page: Page, code: str) -> None:
     page.get_by_label("Client", exact=True).click()
     page.get_by_role("option", name=code).click()
     wait_idle(page)
-    page.get_by_role("button", name="Hand to client").click()
+    try:
+        page.get_by_role("button", name="Hand to client").click(timeout=8000)
+    except Exception:
+        page.screenshot(path="/tmp/fail.png", full_page=True)
+        raise
     wait_idle(page)
     sliders = page.get_by_role("slider")
     sliders.nth(0).focus()
