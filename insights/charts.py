@@ -43,7 +43,8 @@ ESTIMATE = "Your estimate"
 FEEDBACK = "Client's feedback"
 SEEN_FIRST_NOTE = "feedback seen before your estimate: left out of calibration"
 CAUTION = "few sessions: read with caution"
-GAP_TITLE = "Gap (your estimate − client's rating)"
+# short: a y-axis title longer than the plot pushes the chart title out of view
+GAP_TITLE = "Gap (estimate − feedback)"
 
 # Sessions drawn one by one; above this the all-clients views aggregate per period.
 MAX_POINTS = 300
@@ -390,6 +391,8 @@ def alliance_chart(
         "who:N",
         title="Whose rating",
         scale=alt.Scale(domain=[ESTIMATE, FEEDBACK], range=[BLUE, ORANGE]),
+        # a line symbol long enough to show the estimate's dashes (a point hides them)
+        legend=alt.Legend(symbolType="stroke", symbolSize=400, symbolStrokeWidth=2.5),
     )
     dash = alt.StrokeDash(
         "who:N",

@@ -107,3 +107,19 @@ def growth_views(data: TrendsData) -> dict[str, pd.DataFrame]:
         "consistency": growth.consistency(data.reflections),
         "associations": growth.associations(data.reflections, data.sessions),
     }
+
+
+def rupture_table(data: TrendsData) -> pd.DataFrame:
+    """The possible ruptures as the screen lists them: client, session, rules in words,
+    status."""
+    by_session = data.sessions.set_index("session_id")
+    rows = [
+        {
+            "Client": by_session["client"].get(r.session_id, ""),
+            "Session": int(by_session["number"].get(r.session_id, 0)),
+            "Rules": ", ".join(ruptures.RULE_NAMES.get(rule, rule) for rule in r.rules),
+            "Status": r.status,
+        }
+        for r in data.ruptures
+    ]
+    return pd.DataFrame(rows, columns=["Client", "Session", "Rules", "Status"])

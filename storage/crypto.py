@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import re
 import sys
+import time
 import unicodedata
 from array import array
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
@@ -101,6 +104,35 @@ def new_kdf_params(memory_kib: int = 131072, iterations: int = 3, lanes: int = 4
     params = KdfParams(os.urandom(SALT_LEN), memory_kib, iterations, lanes)
     FLOOR.check(params)
     return params
+
+
+# LUKS-style calibration: on a fast computer the default passes cost too little per guess
+KDF_TARGET_SECONDS = 0.35
+MAX_CALIBRATED_ITERATIONS = 12
+
+
+def calibrated_kdf_params(
+    seconds_for: Callable[[KdfParams], float] | None = None,
+    target: float = KDF_TARGET_SECONDS,
+) -> KdfParams:
+    """Fresh default parameters with more passes where one derivation would take less than
+    `target` seconds on this computer (never fewer passes than the default).
+
+    `seconds_for` times one derivation; tests give their own.
+    """
+    params = new_kdf_params()
+    elapsed = (seconds_for or _time_derivation)(params)
+    if elapsed <= 0 or elapsed >= target:
+        return params
+    # Argon2id's time grows linearly with its passes
+    passes = math.ceil(params.iterations * target / elapsed)
+    return replace(params, iterations=min(MAX_CALIBRATED_ITERATIONS, passes))
+
+
+def _time_derivation(params: KdfParams) -> float:
+    start = time.perf_counter()
+    derive_passphrase_key("calibration only, never stored", params)
+    return time.perf_counter() - start
 
 
 def normalise_passphrase(passphrase: str) -> bytes:

@@ -263,7 +263,7 @@ class Journal:
         problem = passphrase_problem(passphrase)
         if problem:
             raise WeakPassphrase(problem)
-        params = params or crypto.new_kdf_params()
+        params = params or crypto.calibrated_kdf_params()
         dek = crypto.new_key()
         recovery = crypto.new_key()
         slots = [vault.passphrase_slot(dek, passphrase, params), vault.recovery_slot(dek, recovery)]
@@ -715,7 +715,9 @@ class Journal:
         problem = passphrase_problem(new_passphrase)
         if problem:
             raise WeakPassphrase(problem)
-        slot = vault.passphrase_slot(self._dek, new_passphrase, params or crypto.new_kdf_params())
+        slot = vault.passphrase_slot(
+            self._dek, new_passphrase, params or crypto.calibrated_kdf_params()
+        )
         self.write_slot(slot)
         self.needs_new_passphrase = False
 

@@ -68,6 +68,17 @@ def test_one_clients_trends_and_items_on_demand(demo_journal: Path) -> None:
     assert len(at.get("vega_lite_chart")) == 8
 
 
+def test_possible_ruptures_are_listed_with_their_rules_in_words(demo_journal: Path) -> None:
+    at = open_trends(app(timeout=60))
+    (table,) = [d for d in at.dataframe if "Rules" in d.value.columns]
+    rows = table.value
+    assert list(rows.columns) == ["Client", "Session", "Rules", "Status"]
+    assert len(rows) > 0 and rows["Client"].str.startswith("C-").all()
+    rules = {rule for text in rows["Rules"] for rule in text.split(", ")}
+    assert "item drop" in rules and not any("_" in rule for rule in rules)
+    assert set(rows["Status"]) <= {"open", "repaired", "unrepaired"}
+
+
 def test_an_empty_journal_says_where_trends_come_from(journal_path: Path) -> None:
     from tests.conftest import PASSPHRASE
 

@@ -257,6 +257,32 @@ def test_new_kdf_parameters_default_to_128_mib_three_passes_four_lanes_and_a_fre
     assert len(first.salt) == crypto.SALT_LEN and first.salt != second.salt
 
 
+@pytest.mark.parametrize(
+    ("seconds", "passes"),
+    [(0.05, 12), (0.1, 11), (0.175, 6), (0.3, 4), (0.35, 3), (0.9, 3)],
+)
+def test_calibration_adds_passes_on_a_fast_computer_and_never_goes_below_the_default(
+    seconds: float, passes: int
+) -> None:
+    params = crypto.calibrated_kdf_params(lambda _: seconds, target=0.35)
+    assert params.iterations == passes
+    assert (params.memory_kib, params.lanes) == (131072, 4)
+    crypto.FLOOR.check(params)
+
+
+def test_a_new_journal_is_calibrated_to_this_computer_and_opens_with_its_passes(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage.journal import Journal
+
+    monkeypatch.setattr(crypto, "_time_derivation", lambda _: crypto.KDF_TARGET_SECONDS / 2)
+    path = tmp_path / "j.journal"
+    Journal.create(path, "correct horse battery staple")[0].lock()
+    slot = Journal._read_slot(path, "passphrase")
+    assert crypto.KdfParams.from_json(slot.params).iterations == 6
+    Journal.unlock(path, "correct horse battery staple").lock()
+
+
 def test_parameters_exactly_at_the_floor_are_accepted() -> None:
     crypto.FLOOR.check(KAT_PARAMS)
     assert crypto.FLOOR.memory_kib == FLOOR_MEMORY_KIB

@@ -58,19 +58,7 @@ def show() -> None:
         )
         if data.ruptures:
             st.subheader("Possible ruptures")
-            numbers = data.sessions.set_index("session_id")["number"]
-            st.dataframe(
-                [
-                    {
-                        "Client": codes[r.client_id],
-                        "Session": int(numbers.get(r.session_id, 0)),
-                        "Rules": ", ".join(r.rules),
-                        "Status": r.status,
-                    }
-                    for r in data.ruptures
-                ],
-                hide_index=True,
-            )
+            st.dataframe(trends.rupture_table(data), hide_index=True)
             st.caption(
                 "Flags prompt reflection; they never diagnose. They are never shown to clients."
             )
