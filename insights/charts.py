@@ -233,11 +233,19 @@ def _rupture_frame(
 
 def _status_encodings() -> tuple[alt.Shape, alt.Fill]:
     domain = list(STATUS_LABELS.values())
+    # symbols as large as the marks, or the black outline hides each status's colour
+    legend = alt.Legend(symbolSize=160, symbolStrokeWidth=1)
     shape = alt.Shape(
-        "status:N", title="Rupture", scale=alt.Scale(domain=domain, range=STATUS_SHAPES)
+        "status:N",
+        title="Rupture",
+        scale=alt.Scale(domain=domain, range=STATUS_SHAPES),
+        legend=legend,
     )
     fill = alt.Fill(
-        "status:N", title="Rupture", scale=alt.Scale(domain=domain, range=STATUS_COLOURS)
+        "status:N",
+        title="Rupture",
+        scale=alt.Scale(domain=domain, range=STATUS_COLOURS),
+        legend=legend,
     )
     return shape, fill
 

@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+SHOT_MAX_HEIGHT = 1800
 
 
 def chromium_path() -> str:
@@ -206,4 +207,14 @@ def shot(page: Page, name: str, tmp_path: Path) -> None:
     """A full-page screenshot: into docs/ for `make screenshots`, else the test's folder."""
     folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    # Streamlit scrolls inside its main block, so a full-page shot needs a taller window
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    content = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]')?.scrollHeight ?? 0"
+    )
+    height = min(max(size["height"], content + 60), SHOT_MAX_HEIGHT)
+    page.set_viewport_size({"width": size["width"], "height": height})
+    page.wait_for_timeout(600)  # charts lay themselves out again
+    page.screenshot(path=str(folder / f"{name}.png"))
+    page.set_viewport_size(size)
+    wait_idle(page)

@@ -7,7 +7,9 @@ must be nowhere on disk in plain form (data folder, -wal, -shm, backups, temp fi
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from storage.journal import Journal
-from storage.records import Client, Feedback, Reflection, Session
+from storage.records import Client, Estimate, Feedback, Reflection, Session
 from tests.conftest import sweep_for_canary
 from tests.e2e.harness import (
     Server,
@@ -33,7 +35,26 @@ pytestmark = pytest.mark.browser
 PASSPHRASE = "journey lamp river stone"
 
 
-def reflect_on_session(page: Page, code: str, answer: str, new_client: bool) -> None:
+def set_sliders(page: Page, scores: tuple[int, ...]) -> None:
+    """Move the first sliders of the screen to `scores`, one key at a time, as a keyboard
+    user would."""
+    sliders = page.get_by_role("slider")
+    for index, score in enumerate(scores):
+        sliders.nth(index).focus()
+        page.keyboard.press("Home")
+        for _ in range(score):
+            page.keyboard.press("ArrowRight")
+    wait_idle(page)
+
+
+def reflect_on_session(
+    page: Page,
+    code: str,
+    answer: str,
+    new_client: bool,
+    estimate: tuple[int, ...] = (),
+    before_save: Callable[[], None] | None = None,
+) -> None:
     go_to(page, "Reflect")
     page.get_by_label("Client", exact=True).click()
     if new_client:
@@ -46,30 +67,28 @@ def reflect_on_session(page: Page, code: str, answer: str, new_client: bool) -> 
     else:
         page.get_by_role("option", name=code).click()
     wait_idle(page)
+    set_sliders(page, estimate)
     page.get_by_role("button", name="Save my read").click()
     wait_idle(page)
     box = page.locator("[data-testid='stTextArea'] textarea").first
     box.click()
     box.press_sequentially(answer, delay=2)
     page.get_by_role("textbox", name="Next step").fill("Ask how the pace feels.")
+    if before_save is not None:
+        before_save()
     page.get_by_role("button", name="Save reflection").click()
     wait_idle(page)
 
 
-def kiosk_feedback(page: Page, code: str) -> None:
+def kiosk_feedback(page: Page, code: str, scores: tuple[int, ...] = (10,)) -> None:
+    """The client rates the latest session still waiting for feedback."""
     go_to(page, "Client feedback")
     page.get_by_label("Client", exact=True).click()
     page.get_by_role("option", name=code).click()
     wait_idle(page)
-    try:
-        page.get_by_role("button", name="Hand to client").click(timeout=8000)
-    except Exception:
-        page.screenshot(path="/tmp/fail.png", full_page=True)
-        raise
+    page.get_by_role("button", name="Hand to client").click()
     wait_idle(page)
-    sliders = page.get_by_role("slider")
-    sliders.nth(0).focus()
-    page.keyboard.press("End")
+    set_sliders(page, scores)
     page.get_by_role("button", name="Submit").click()
     wait_idle(page)
     expect(page.get_by_text("Thank you. Your answers are saved.")).to_be_visible()
@@ -84,11 +103,18 @@ def test_first_run_to_trends_and_lock(page: Page, server: Server, tmp_path: Path
 
     for number in range(1, 4):
         words = f"Session {number}: {canary} the pause before she answered."
-        reflect_on_session(page, "C-301", words, new_client=number == 1)
-        if number == 1:
-            shot(page, "reflect", tmp_path)
-    for _ in range(3):
-        kiosk_feedback(page, "C-301")
+        reflect_on_session(
+            page,
+            "C-301",
+            words,
+            new_client=number == 1,
+            estimate=(8, 8, 8, 8),
+            before_save=(lambda: shot(page, "reflect", tmp_path)) if number == 1 else None,
+        )
+    # The kiosk offers the latest session first: sessions 3, 2, 1 get 26, 36, 36. The fall
+    # at session 3, which the estimate of 32 missed, is a possible rupture.
+    for scores in [(9, 9, 4, 4), (9, 9, 9, 9), (9, 9, 9, 9)]:
+        kiosk_feedback(page, "C-301", scores)
         unlock(page, PASSPHRASE)  # the kiosk locks the journal when the client is done
 
     go_to(page, "Trends")
@@ -100,6 +126,13 @@ def test_first_run_to_trends_and_lock(page: Page, server: Server, tmp_path: Path
         'Session:"]'
     )
     expect(feedback_points).to_have_count(3)
+    labels = [feedback_points.nth(i).get_attribute("aria-label") or "" for i in range(3)]
+    scores = {
+        int(re.search(r"Session: (\d+)", label)[1]): int(re.search(r"0\u201340\): (\d+)", label)[1])
+        for label in labels
+    }
+    assert scores == {1: 36, 2: 36, 3: 26}
+    expect(page.get_by_role("heading", name="Possible ruptures")).to_be_visible()
     shot(page, "trends", tmp_path)
 
     page.get_by_role("button", name="Lock", exact=True).click()
@@ -109,6 +142,7 @@ def test_first_run_to_trends_and_lock(page: Page, server: Server, tmp_path: Path
     try:
         assert len(journal.all(Reflection)) == 3 and len(journal.all(Feedback)) == 3
         assert {f.source for f in journal.all(Feedback)} == {"kiosk"}
+        assert [e.total for e in journal.all(Estimate)] == [32, 32, 32]
     finally:
         journal.lock()
     sweep_for_canary(canary, [server.data_dir], started)
