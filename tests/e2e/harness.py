@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -32,6 +33,8 @@ CHROMIUM_ARGS = [
 ]
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SHOT_MAX_HEIGHT = 1800
+# assertions wait as long as actions do: a busy CI machine can take seconds per rerun
+expect.set_options(timeout=20_000)
 
 
 def chromium_path() -> str:
@@ -188,6 +191,10 @@ def unlock(page: Page, passphrase: str) -> None:
 def go_to(page: Page, title: str) -> None:
     """Click a page of the top navigation and wait for it to render."""
     page.get_by_role("link", name=title, exact=True).click()
+    # the address changes first: only then is what follows on the new page, not the old
+    slug = title.lower().replace(" ", "_")
+    expect(page).to_have_url(re.compile(rf"/{slug}(\?.*)?$"))
+    expect(page.get_by_role("heading", name=title, level=1, exact=True)).to_be_visible()
     wait_idle(page)
 
 

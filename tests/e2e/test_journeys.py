@@ -36,15 +36,21 @@ PASSPHRASE = "journey lamp river stone"
 
 
 def set_sliders(page: Page, scores: tuple[int, ...]) -> None:
-    """Move the first sliders of the screen to `scores`, one key at a time, as a keyboard
-    user would."""
+    """Move the first sliders of the screen to `scores` with the arrow keys, as a keyboard
+    user would, and wait until each shows its score."""
     sliders = page.get_by_role("slider")
     for index, score in enumerate(scores):
-        sliders.nth(index).focus()
-        page.keyboard.press("Home")
-        for _ in range(score):
-            page.keyboard.press("ArrowRight")
-    wait_idle(page)
+        slider = sliders.nth(index)
+        # a slider outside a form reruns the page on each key, so check and correct
+        for _ in range(5):
+            wait_idle(page)
+            now = int(slider.input_value())
+            if now == score:
+                break
+            slider.focus()
+            for _ in range(abs(score - now)):
+                page.keyboard.press("ArrowRight" if score > now else "ArrowLeft")
+        expect(slider).to_have_value(str(score))
 
 
 def reflect_on_session(
