@@ -21,6 +21,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from insights.ruptures import RULE_NAMES
+
 __all__ = [
     "CAUTION",
     "ESTIMATE",
@@ -229,6 +231,16 @@ def _rupture_frame(
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     frame["resolved_at"] = pd.to_numeric(frame["resolved_at"], errors="coerce").astype("Int64")
     return frame.merge(s, on="session_id", how="inner")
+
+
+def _rules_in_words(flags: Iterable[Any] | None) -> dict[Any, str]:
+    """Session id -> the rules that fired on it, in words, in the order they fired."""
+    fired: dict[Any, list[str]] = {}
+    for flag in flags or ():
+        words = RULE_NAMES.get(str(flag.rule), str(flag.rule))
+        if words not in fired.setdefault(flag.session_id, []):
+            fired[flag.session_id].append(words)
+    return {session: ", ".join(rules) for session, rules in fired.items()}
 
 
 def _status_encodings() -> tuple[alt.Shape, alt.Fill]:
@@ -465,7 +477,10 @@ def alliance_chart(
                 )
             )
     else:
-        keep = ["client", "date", "number", "seen_first"]
+        # every rule that fired on a session, also inside a rupture already under way
+        fired = _rules_in_words(flags)
+        s["flags"] = [fired.get(session, "none") for session in s["session_id"]]
+        keep = ["client", "date", "number", "seen_first", "flags"]
         data = _by_whose_rating(s, keep, est, fb)
         x = _axis_x_number() if per_client else alt.X("date:T", title="Date")
         tooltip = [
@@ -474,6 +489,7 @@ def alliance_chart(
             alt.Tooltip("date:T", title="Date", format=DATE_FORMAT),
             alt.Tooltip("who:N", title="Whose rating"),
             alt.Tooltip("score:Q", title=y_title, format=score_fmt),
+            alt.Tooltip("flags:N", title="Flags on this session"),
         ]
         detail = {"detail": "client:N"} if clients > 1 else {}
         layers = [

@@ -318,6 +318,26 @@ def test_alliance_rupture_points_carry_rules_sentence_and_status():
     assert rows[4]["score"] == sessions.iloc[3]["feedback"]
 
 
+def test_alliance_points_name_every_flag_of_their_session_in_words():
+    sessions = make_sessions(per_client=8)
+    first, rupture = rupture_on(sessions, 3, "unrepaired")
+    later = sessions.iloc[5]
+    # a fall inside a rupture already under way has no marker of its own, but its flags show
+    inside = [
+        Flag(later.session_id, later.client_id, rule, "rupture", "Fell again.")
+        for rule in ("drop", "item_drop", "drop")
+    ]
+    spec = ch.alliance_chart(sessions, [first, *inside], [rupture]).to_dict()
+    (points,) = [
+        p for p in find(spec, "point", x="number", y="score") if "shape" not in p["encoding"]
+    ][:1]
+    assert "Flags on this session" in tooltip_titles(points)
+    flags_of = {r["number"]: r["flags"] for r in rows_of(spec)}
+    assert flags_of[int(later.number)] == "drop, item drop"
+    assert flags_of[int(sessions.iloc[3].number)] == "drop"
+    assert flags_of[int(sessions.iloc[0].number)] == "none"
+
+
 def test_alliance_ruptures_of_other_clients_are_not_drawn():
     sessions = make_sessions(clients=2)
     one = sessions[sessions["client_id"] == "c0"]
