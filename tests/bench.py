@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 import os
 import platform
 import resource
@@ -261,6 +262,10 @@ def _trends_app(bench: Bench, screen: str = "trends"):
     """An AppTest session unlocked on the bench journal, switched to a screen (not yet run)."""
     from streamlit.testing.v1 import AppTest
 
+    # AppTest's thread warns that it has no browser session: noise in the bench's report
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(
+        logging.ERROR
+    )
     os.environ["JOURNAL_DATA_DIR"] = str(bench.folder)
     root = Path(__file__).resolve().parents[1]
     at = AppTest.from_file(str(root / "journal_app.py"), default_timeout=120).run()
