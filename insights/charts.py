@@ -21,7 +21,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from insights.ruptures import RULE_NAMES
+from insights.ruptures import rule_in_words
 
 __all__ = [
     "CAUTION",
@@ -216,7 +216,7 @@ def _rupture_frame(
         rows.append(
             {
                 "session_id": rupture.session_id,
-                "rules": ", ".join(_in_words(rule) for rule in rules),
+                "rules": ", ".join(rule_in_words(rule) for rule in rules),
                 "sentence": " ".join(dict.fromkeys(said)),
                 "status": STATUS_LABELS.get(status, status.capitalize()),
                 "resolved_at": None if resolved is None else int(resolved),
@@ -233,16 +233,11 @@ def _rupture_frame(
     return frame.merge(s, on="session_id", how="inner")
 
 
-def _in_words(rule: Any) -> str:
-    """A rule's name as the screens show it."""
-    return RULE_NAMES.get(str(rule), str(rule).replace("_", " "))
-
-
 def _rules_in_words(flags: Iterable[Any] | None) -> dict[Any, str]:
     """Session id -> the rules that fired on it, in words, in the order they fired."""
     fired: dict[Any, list[str]] = {}
     for flag in flags or ():
-        words = _in_words(flag.rule)
+        words = rule_in_words(flag.rule)
         if words not in fired.setdefault(flag.session_id, []):
             fired[flag.session_id].append(words)
     return {session: ", ".join(rules) for session, rules in fired.items()}

@@ -91,6 +91,12 @@ RULE_NAMES: Mapping[str, str] = {
     "unrepaired": "unrepaired",
 }
 
+
+def rule_in_words(rule: object) -> str:
+    """A rule's name as the screens show it (an unknown rule with its underscores as spaces)."""
+    return RULE_NAMES.get(str(rule), str(rule).replace("_", " "))
+
+
 # The scale the default thresholds are written on (SAC-4).
 ITEM_SPAN = 10.0
 TOTAL_SPAN = 40.0
@@ -766,6 +772,7 @@ __all__ = [
     "PRIORITY",
     "RULES",
     "RULE_NAMES",
+    "rule_in_words",
     "THRESHOLD_HELP",
     "Flag",
     "Rupture",

@@ -117,7 +117,7 @@ def rupture_table(data: TrendsData) -> pd.DataFrame:
         {
             "Client": by_session["client"].get(r.session_id, ""),
             "Session": int(by_session["number"].get(r.session_id, 0)),
-            "Rules": ", ".join(ruptures.RULE_NAMES.get(rule, rule) for rule in r.rules),
+            "Rules": ", ".join(ruptures.rule_in_words(rule) for rule in r.rules),
             "Status": r.status,
         }
         for r in data.ruptures

@@ -328,9 +328,9 @@ def test_alliance_points_name_every_flag_of_their_session_in_words():
         for rule in ("drop", "item_drop", "drop")
     ]
     spec = ch.alliance_chart(sessions, [first, *inside], [rupture]).to_dict()
-    (points,) = [
+    points = next(
         p for p in find(spec, "point", x="number", y="score") if "shape" not in p["encoding"]
-    ][:1]
+    )
     assert "Flags on this session" in tooltip_titles(points)
     flags_of = {r["number"]: r["flags"] for r in rows_of(spec)}
     assert flags_of[int(later.number)] == "drop, item drop"
