@@ -45,7 +45,7 @@ screenshots: $(VENV)/.dev test-tools
 
 ## demo: a synthetic journal "demo" (passphrase printed) in the data folder
 demo: $(VENV)/.runtime
-	$(BIN)/python -m storage.demo --sessions 400
+	$(BIN)/python -m practice.demo --sessions 400
 
 # Browser tests use Debian's Chromium; Playwright's own browser download cannot work offline.
 # Bundle tests check our files with the reference `age` tool.

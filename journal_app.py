@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import ui
+from pages.ui import journal_session
 from prompts.library import LibraryError, builtin_library
-from storage import idle
+from pages.ui import idle
 
 
 def _page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
@@ -22,14 +22,14 @@ def _page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
 
 
 def _pages() -> list[st.Page]:
-    journal = ui.journal()
+    journal = journal_session.journal()
     if journal is None:
         return [_page("unlock", "Unlock", ":material/lock:", default=True)]
     if journal.needs_new_passphrase:
         return [_page("new_passphrase", "New passphrase", ":material/key:", default=True)]
-    if st.session_state.get(ui.RECOVERY_KEY):
+    if st.session_state.get(journal_session.RECOVERY_KEY):
         return [_page("recovery_key", "Recovery key", ":material/key:", default=True)]
-    if ui.in_kiosk():
+    if journal_session.in_kiosk():
         return [_page("client_feedback", "Client feedback", ":material/reviews:", default=True)]
     return [
         _page("home", "Home", ":material/home:", default=True),
@@ -46,29 +46,29 @@ def _pages() -> list[st.Page]:
 @st.fragment(run_every=idle.WATCHDOG_SECONDS)
 def _idle_watchdog() -> None:
     """Locks a screen left open: fragment reruns are not user activity."""
-    if ui.lock_if_idle():
+    if journal_session.lock_if_idle():
         st.rerun(scope="app")
 
 
 def _sidebar() -> None:
-    journal = ui.journal()
-    if journal is None or ui.in_kiosk():
+    journal = journal_session.journal()
+    if journal is None or journal_session.in_kiosk():
         return
     with st.sidebar:
         st.markdown(f"**{journal.name}**")
         if st.button("Lock", icon=":material/lock:", use_container_width=True):
-            ui.lock()
+            journal_session.lock()
             st.rerun()
-        minutes = ui.idle_minutes(journal)
+        minutes = journal_session.idle_minutes(journal)
         st.caption(f"Locks itself after {minutes} idle minute{'' if minutes == 1 else 's'}.")
 
 
 def run() -> None:
     """Draw one run of the app."""
-    locked = ui.lock_if_idle() or ui.journal() is None
+    locked = journal_session.lock_if_idle() or journal_session.journal() is None
     if not locked:
-        ui.touch()
-        ui.sync()
+        journal_session.touch()
+        journal_session.sync()
     st.set_page_config(
         page_title="Reflective Practice Journal",
         page_icon=":material/edit_note:",
@@ -80,11 +80,11 @@ def run() -> None:
         st.error(f"The prompt library cannot be used: {error}")
         st.stop()
     # the client holding the device in kiosk mode sees no way to other pages
-    page = st.navigation(_pages(), position="hidden" if ui.in_kiosk() else "top")
+    page = st.navigation(_pages(), position="hidden" if journal_session.in_kiosk() else "top")
     # the page first: it autosaves its draft before a Lock pressed in this run wipes state
     page.run()
     _sidebar()
-    if ui.journal() is not None:
+    if journal_session.journal() is not None:
         _idle_watchdog()  # also in kiosk mode: a device left with a client still locks
 
 

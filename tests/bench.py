@@ -34,7 +34,8 @@ from pathlib import Path
 import cryptography
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from storage import crypto, demo, vault
+from storage import crypto, vault
+from practice import demo
 from storage.journal import Journal, record_aad
 from storage.records import Reflection, new_id, now
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from insights.export import EXPORT_WARNING
-from storage import entries
+from practice import entries
 from storage.journal import Journal
 from storage.records import Answer, Client, Comment, Estimate, Feedback, Reflection, Session, now
 from tests.apptest import app, click, errors

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from prompts.library import builtin_library
-from storage import caseload
+from practice import caseload
 from storage.errors import InvalidRecord
 from storage.journal import Journal
 from storage.records import Estimate, Feedback, Session

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from prompts.library import builtin_library
-from storage import caseload
+from practice import caseload
 from storage.journal import Journal
 from storage.records import Draft, Estimate, Feedback, Reflection, Session, Settings
 from tests.apptest import app, click, errors

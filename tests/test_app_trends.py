@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from storage import demo
+from practice import demo
 from tests.apptest import app, click
 from tests.conftest import floor_params
 

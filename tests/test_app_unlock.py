@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from storage import crypto, idle
+from storage import crypto
+from pages.ui import idle
 from storage.journal import Journal
 from tests.apptest import app, click, errors, unlocked
 

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from storage import caseload, drafts
+from practice import caseload
+from pages.reflect import draft as drafts
 from storage.errors import InvalidRecord
 from storage.journal import Journal
 from storage.records import Client, Draft, Estimate, Reflection, Session

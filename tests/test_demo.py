@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from storage import crypto, demo
+from storage import crypto
+from practice import demo
 from storage.errors import JournalExists, KdfBelowFloor
 from storage.journal import Journal, passphrase_problem
 from storage.records import (
@@ -257,7 +258,7 @@ def test_key_settings_below_the_floor_are_refused_before_writing(tmp_path: Path)
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "storage.demo", *args],
+        [sys.executable, "-m", "practice.demo", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

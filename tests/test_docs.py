@@ -32,7 +32,7 @@ def supervision_sections() -> list[str]:
 
 def settings_sections() -> list[str]:
     found = []
-    for relative in ("pages/screens/settings.py", "pages/settings_safety.py"):
+    for relative in ("pages/screens/settings.py", "pages/settings/safety.py"):
         found += re.findall(r'st\.subheader\("([^"]+)"\)', _source(relative))
     return found
 

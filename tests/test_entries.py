@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from insights.export import frame_csv
-from storage import entries, entry_export
-from storage.entries import EntryEdit, EntryFilter
+from practice import entries
+from practice import entry_export
+from practice.entries import EntryEdit, EntryFilter
 from storage.errors import InvalidRecord, RecordNotFound
 from storage.journal import Journal
 from storage.records import (

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from storage import caseload, entries, erase
+from practice import caseload
+from practice import entries
+from practice import erase
 from storage.errors import InvalidRecord
 from storage.journal import Journal
 from storage.records import (

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage.errors import InvalidRecord, JournalError
-from storage.feedback_csv import (
+from practice.feedback_csv import (
     ColumnMap,
     CsvProblem,
     PreviewRow,

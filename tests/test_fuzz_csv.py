@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from prompts.library import builtin_library
 from storage.errors import JournalError
-from storage.feedback_csv import (
+from practice.feedback_csv import (
     MAX_BYTES,
     MAX_ROWS,
     ColumnMap,

@@ -31,7 +31,7 @@ from insights.ruptures import (
     session_sentence,
     unrepaired_flags,
 )
-from storage import demo
+from practice import demo
 from storage.records import Client, Estimate, Feedback, Reflection, Session
 from tests.test_frames import INSTRUMENTS, Caseload, V, sid
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import ui
-from pages.feedback_import import csv_import
+from pages.ui import journal_session
+from pages.client_feedback.csv_import import csv_import
 from prompts.library import library_for
-from storage import caseload
+from practice import caseload
 from storage.errors import JournalError
 
-journal = ui.require_journal()
+journal = journal_session.require_journal()
 library = library_for(journal.settings)
-kiosk = st.session_state.get(ui.KIOSK)
+kiosk = st.session_state.get(journal_session.KIOSK)
 
 if kiosk is None:
     st.title("Client feedback")
@@ -57,7 +57,7 @@ if kiosk is None:
                         "Reflect or import them from CSV."
                     )
                 elif st.button("Hand to client", type="primary", icon=":material/front_hand:"):
-                    ui.start_kiosk(session_id, instrument.id)
+                    journal_session.start_kiosk(session_id, instrument.id)
                     st.rerun()
 else:
     instrument = library.instruments[kiosk["instrument"]]
@@ -94,5 +94,5 @@ else:
             except JournalError as error:
                 st.error(str(error))
             else:
-                ui.lock("Thank you. Your answers are saved. Please hand the device back.")
+                journal_session.lock("Thank you. Your answers are saved. Please hand the device back.")
                 st.rerun()

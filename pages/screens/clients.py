@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import ui
-from storage import caseload, erase
+from pages.ui import journal_session
+from practice import caseload
+from practice import erase
 from storage.errors import InvalidRecord
 
 NOTICE = "cl_notice"
@@ -16,7 +17,7 @@ ERASE_WARNING = (
     "still hold them: delete those too if the notes must go everywhere."
 )
 
-journal = ui.require_journal()
+journal = journal_session.require_journal()
 st.title("Clients")
 if NOTICE in st.session_state:
     st.success(st.session_state.pop(NOTICE))

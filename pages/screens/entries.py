@@ -9,9 +9,12 @@ from datetime import date
 import streamlit as st
 
 from insights.export import EXPORT_WARNING, frame_csv
-from pages import entries_trash, entries_view, ui
-from storage import entries, entry_export
-from storage.entries import EntryFilter, EntryIndex, FoundEntry
+from pages.ui import journal_session, widgets
+from pages.entries import trash as entries_trash
+from pages.entries import view as entries_view
+from practice import entries
+from practice import entry_export
+from practice.entries import EntryFilter, EntryIndex, FoundEntry
 from storage.journal import Journal
 from storage.records import DOMAINS, REACTIONS
 
@@ -19,8 +22,8 @@ PAGE_SIZE = 20
 SELECTED = "en_selected"
 LISTED_FOR = "en_listed_for"
 
-journal = ui.require_journal()
-index = ui.derived("entries", journal, lambda: entries.build_index(journal))
+journal = journal_session.require_journal()
+index = journal_session.derived("entries", journal, lambda: entries.build_index(journal))
 state = st.session_state
 
 st.title("Entries")
@@ -82,7 +85,7 @@ def _row(found: FoundEntry, query: str) -> None:
     with st.container(border=True):
         pick, body = st.columns([1, 24])
         pick.checkbox(
-            f"Select {ui.plain(row.label())} for export",
+            f"Select {widgets.plain(row.label())} for export",
             value=row.id in state.get(SELECTED, set()),
             key=f"en_pick_{row.id}",
             on_change=_toggle,
@@ -90,7 +93,7 @@ def _row(found: FoundEntry, query: str) -> None:
             label_visibility="collapsed",
         )
         body.button(
-            ui.plain(row.label()),
+            widgets.plain(row.label()),
             key=f"en_open_{row.id}",
             on_click=_open,
             args=(row.id,),
@@ -103,7 +106,7 @@ def _row(found: FoundEntry, query: str) -> None:
         if query:
             body.html("".join(_highlighted(e) for e in found.excerpts()))
         else:
-            body.caption(ui.plain(row.gist()))
+            body.caption(widgets.plain(row.gist()))
 
 
 def _page(found: list[FoundEntry], signature: tuple) -> list[FoundEntry]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from insights.overview import overview
-from pages import ui
+from pages.ui import journal_session
 from storage.records import Client, Estimate, Feedback, Reflection, Session
 
-journal = ui.require_journal()
+journal = journal_session.require_journal()
 st.title(journal.name)
 
 for problem in journal.report.problems():

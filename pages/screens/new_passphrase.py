@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import ui
+from pages.ui import journal_session
 from storage.errors import JournalError, WeakPassphrase
 from storage.journal import PASSPHRASE_RULE, passphrase_problem
 
-journal = ui.require_journal()
+journal = journal_session.require_journal()
 
 st.title("Set a new passphrase")
 st.write(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import ui
+from pages.ui import journal_session
 
-journal = ui.require_journal()
-recovery_key = st.session_state.get(ui.RECOVERY_KEY, "")
-demo_passphrase = st.session_state.get(ui.DEMO_PASSPHRASE)
+journal = journal_session.require_journal()
+recovery_key = st.session_state.get(journal_session.RECOVERY_KEY, "")
+demo_passphrase = st.session_state.get(journal_session.DEMO_PASSPHRASE)
 
 st.title("Recovery key")
 if demo_passphrase:
@@ -26,6 +26,6 @@ st.caption(
 )
 stored = st.checkbox("I have stored my recovery key", key="recovery_key_stored")
 if st.button("Continue", type="primary", disabled=not stored):
-    st.session_state.pop(ui.RECOVERY_KEY, None)
-    st.session_state.pop(ui.DEMO_PASSPHRASE, None)
+    st.session_state.pop(journal_session.RECOVERY_KEY, None)
+    st.session_state.pop(journal_session.DEMO_PASSPHRASE, None)
     st.rerun()

@@ -8,8 +8,8 @@ from datetime import date
 import streamlit as st
 
 from insights import session_flags
-from pages import ui
-from pages.feedback_entry import feedback_step
+from pages.ui import journal_session, widgets
+from pages.reflect.feedback_entry import feedback_step
 from prompts.library import library_for
 from prompts.selector import (
     FOLLOW_UP_ID,
@@ -20,8 +20,9 @@ from prompts.selector import (
     stage_for,
     swap_prompt,
 )
-from storage import caseload, drafts
-from storage.entries import INTENSITY_WORDS
+from practice import caseload
+from pages.reflect import draft as drafts
+from practice.entries import INTENSITY_WORDS
 from storage.errors import JournalError
 from storage.records import DOMAINS, MODALITIES, REACTIONS, Answer, Estimate, Reflection, Session
 
@@ -29,8 +30,8 @@ NEW_CLIENT = "__new__"
 
 CLIENT_ERROR = "reflect_client_error"
 
-journal = ui.require_journal()
-ui.commit_text_while_typing()
+journal = journal_session.require_journal()
+widgets.commit_text_while_typing()
 settings = journal.settings
 library = library_for(settings)
 state = st.session_state

@@ -7,7 +7,8 @@ import dataclasses
 import streamlit as st
 
 from insights import ruptures
-from pages import settings_safety, ui
+from pages.ui import journal_session
+from pages.settings import safety as settings_safety
 from prompts.authoring import instrument_from_form
 from prompts.library import (
     PHASES,
@@ -25,7 +26,7 @@ PROFESSION_GROUPS = {
     "physical": "hands-on",
 }
 
-journal = ui.require_journal()
+journal = journal_session.require_journal()
 settings = journal.settings
 builtin = builtin_library()
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from insights import charts, trends
-from pages import ui
+from pages.ui import journal_session, widgets
 from prompts.library import library_for
 
-journal = ui.require_journal()
+journal = journal_session.require_journal()
 library = library_for(journal.settings)
 thresholds = trends.thresholds_for(journal)
-caseload = ui.derived("trends", journal, lambda: trends.build(journal, library.instruments))
+caseload = journal_session.derived("trends", journal, lambda: trends.build(journal, library.instruments))
 
 st.title("Trends")
 
@@ -33,7 +33,7 @@ def show() -> None:
 
     with alliance_tab:
         show_items = per_client and st.toggle("Show items", key="trends_items")
-        ui.chart(
+        widgets.chart(
             charts.alliance_chart(
                 data.sessions,
                 data.flags,
@@ -50,7 +50,7 @@ def show() -> None:
                 f"{data.seen_first} session(s) where the feedback was seen before your estimate "
                 "are marked and left out of the calibration figures."
             )
-        ui.chart(
+        widgets.chart(
             charts.gap_chart(data.sessions, per_client=per_client),
             data.sessions[["client", "date", "number", "gap", "gap_pct"]],
             f"gap-{slug}",
@@ -83,7 +83,7 @@ def show() -> None:
             f"From {figures.n} session(s) with both ratings; "
             f"{figures.sensitivity_n} session(s) where your client's rating signalled a rupture."
         )
-        ui.chart(
+        widgets.chart(
             charts.calibration_chart(data.by_quarter),
             data.by_quarter,
             f"calibration-{slug}",
@@ -94,31 +94,31 @@ def show() -> None:
 
     with growth_tab:
         views = trends.growth_views(data)
-        ui.chart(
+        widgets.chart(
             charts.reactions_heatmap(views["reactions"]),
             views["reactions"],
             f"reactions-{slug}",
             "Your countertransference reactions by month.",
         )
-        ui.chart(
+        widgets.chart(
             charts.domains_chart(views["domains"]),
             views["domains"],
             f"domains-{slug}",
             "The domains you reflected on over time.",
         )
-        ui.chart(
+        widgets.chart(
             charts.presence_chart(views["presence"]),
             views["presence"],
             f"presence-{slug}",
             "Your own presence rating over time.",
         )
-        ui.chart(
+        widgets.chart(
             charts.consistency_calendar(views["consistency"]),
             views["consistency"],
             f"consistency-{slug}",
             "The days you wrote reflections.",
         )
-        ui.chart(
+        widgets.chart(
             charts.associations_chart(views["associations"]),
             views["associations"],
             f"associations-{slug}",

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import ui
-from storage import demo, paths
+from pages.ui import journal_session
+from storage import paths
+from practice import demo
 from storage.errors import JournalError, WeakPassphrase
 from storage.journal import PASSPHRASE_RULE, Journal, passphrase_problem
 
 st.title("Reflective Practice Journal")
 st.caption("Private, encrypted notes after each session. Nothing leaves this computer.")
 
-notice = st.session_state.get(ui.NOTICE)
+notice = st.session_state.get(journal_session.NOTICE)
 if notice:
     st.info(notice, icon=":material/lock:")
 
@@ -27,7 +28,7 @@ def _open(action, *args) -> None:
     except JournalError as error:
         st.error(str(error))
         return
-    ui.start_session(opened)
+    journal_session.start_session(opened)
     st.rerun()
 
 
@@ -36,7 +37,7 @@ def _create(name: str, passphrase: str, confirmation: str) -> Journal:
     if problem:
         raise WeakPassphrase(problem)
     opened, recovery_key = Journal.create(paths.journal_path(name, folder), passphrase)
-    st.session_state[ui.RECOVERY_KEY] = recovery_key
+    st.session_state[journal_session.RECOVERY_KEY] = recovery_key
     return opened
 
 
@@ -46,13 +47,13 @@ def _create_demo() -> Journal:
     opened, recovery_key = demo.build_demo(
         paths.journal_path(name, folder), passphrase, sessions=demo.APP_DEMO_SESSIONS
     )
-    st.session_state[ui.RECOVERY_KEY] = recovery_key
-    st.session_state[ui.DEMO_PASSPHRASE] = passphrase
+    st.session_state[journal_session.RECOVERY_KEY] = recovery_key
+    st.session_state[journal_session.DEMO_PASSPHRASE] = passphrase
     return opened
 
 
 def _unlock_form() -> None:
-    last = st.session_state.get(ui.LAST_JOURNAL)
+    last = st.session_state.get(journal_session.LAST_JOURNAL)
     index = journals.index(last) if last in journals else 0
     name = st.selectbox("Journal", journals, index=index, key="unlock_journal")
     with st.form("unlock_form"):

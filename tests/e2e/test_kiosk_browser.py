@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from storage import caseload
+from practice import caseload
 from storage.journal import Journal
 from storage.records import Estimate, Feedback, Session
 from tests.e2e.harness import Server, go_to, new_journal, open_app, unlock, wait_idle

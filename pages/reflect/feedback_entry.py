@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import ui
-from storage import caseload
+from pages.ui import journal_session
+from practice import caseload
 from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import Feedback, Session
@@ -23,7 +23,7 @@ def feedback_step(journal: Journal, session: Session, instrument) -> Feedback | 
     if not instrument.scores_only and st.button(
         "Hand to client", icon=":material/front_hand:", key="reflect_hand_over"
     ):
-        ui.start_kiosk(session.id, instrument.id)
+        journal_session.start_kiosk(session.id, instrument.id)
         st.rerun()
     with st.expander("Type scores from paper"), st.form("paper_feedback_form"):
         if instrument.licence_note:

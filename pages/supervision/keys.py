@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from pages import ui
+from pages.ui import widgets
 from sharing.identity import MAX_NAME_LEN, PublicCard, SharingError
 from sharing.keys import contacts, my_card, my_keys, pin_contact
 from storage.errors import InvalidRecord
@@ -155,7 +155,7 @@ def _pin(journal: Journal) -> None:
         st.error(str(error))
         return
     st.session_state[PIN] = generation + 1
-    _done(f"{ui.plain(contact.name)} pinned as {ROLES[contact.role].lower()}.")
+    _done(f"{widgets.plain(contact.name)} pinned as {ROLES[contact.role].lower()}.")
 
 
 def _pin_problem(journal: Journal, card: PublicCard, name: str, fingerprint: str) -> str | None:
@@ -202,7 +202,7 @@ def _pinned(journal: Journal) -> None:
     if removing is None:
         return
     st.warning(
-        f"Remove {ui.plain(_label(removing))}? Bundles and comments from this contact will "
+        f"Remove {widgets.plain(_label(removing))}? Bundles and comments from this contact will "
         "no longer be accepted, and you can no longer share with them. What you already "
         "imported stays. To work together again, pin their card anew."
     )
@@ -210,7 +210,7 @@ def _pinned(journal: Journal) -> None:
     if yes.button("Yes, remove", type="primary", key="sv_keys_confirm"):
         journal.delete(removing.id)
         st.session_state.pop(REMOVING, None)
-        _done(f"{ui.plain(removing.name)} removed from your contacts.")
+        _done(f"{widgets.plain(removing.name)} removed from your contacts.")
     if no.button("Cancel", key="sv_keys_cancel"):
         st.session_state.pop(REMOVING, None)
         st.rerun()

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from storage import feedback_csv
+from practice import feedback_csv
 from storage.errors import JournalError
 from storage.journal import Journal
 

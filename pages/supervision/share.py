@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from pages import ui
+from pages.ui import widgets
 from prompts.library import library_for
 from sharing import exchange, keys, report, share
 from sharing.bundle import BUNDLE_SUFFIX
@@ -93,7 +93,7 @@ def _choose(journal: Journal) -> list[share.Candidate]:
     chosen = [
         candidate
         for candidate in found[:SHOWN_AT_MOST]
-        if st.checkbox(ui.plain(share.describe(candidate, 12)), key=f"sv_pick_{candidate.id}")
+        if st.checkbox(widgets.plain(share.describe(candidate, 12)), key=f"sv_pick_{candidate.id}")
     ]
     if not chosen:
         st.caption("Tick the entries to share.")
@@ -158,13 +158,13 @@ def _review(shared: share.Review) -> dict[str, str]:
             continue
         if passage.entry_id != current:
             current = passage.entry_id
-            st.markdown(f"**{ui.plain(labels[current])}**")
+            st.markdown(f"**{widgets.plain(labels[current])}**")
         with st.container(border=True):
             st.caption(passage.part.capitalize())
             st.html(f"<div>{_highlighted(passage)}</div>")
             for finding in passage.findings:
                 choice = st.radio(
-                    f"“{ui.plain(finding.text)}”: {ui.plain(finding.reason)}",
+                    f"“{widgets.plain(finding.text)}”: {widgets.plain(finding.reason)}",
                     ["Redact", "Keep"],
                     index=None,
                     horizontal=True,

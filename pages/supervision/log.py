@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from insights import supervision
-from pages import ui
+from pages.ui import widgets
 from sharing.keys import contacts
 from storage.errors import InvalidRecord
 from storage.journal import Journal
@@ -66,7 +66,7 @@ def _add(journal: Journal) -> None:
             return
     if chosen != SOMEONE_ELSE and typed.strip():
         st.error(
-            f"Supervisor: you chose {ui.plain(chosen)} and also typed a name. Choose "
+            f"Supervisor: you chose {widgets.plain(chosen)} and also typed a name. Choose "
             f"'{SOMEONE_ELSE}' to use the typed name, or clear it. Nothing was saved."
         )
         return
@@ -94,7 +94,7 @@ def _hours(journal: Journal) -> None:
         journal.all(SupervisionMeeting), settings.supervision_target_hours
     )
     st.write(supervision.summary(monthly))
-    ui.chart(
+    widgets.chart(
         supervision.supervision_chart(monthly),
         monthly,
         name="supervision_hours",
@@ -143,7 +143,7 @@ def _log(journal: Journal) -> None:
     if deleting is None:
         return
     st.warning(
-        f"Move the session of {ui.plain(_label(deleting))} to the trash? It will no longer "
+        f"Move the session of {widgets.plain(_label(deleting))} to the trash? It will no longer "
         "count towards your monthly hours."
     )
     yes, no = st.columns(2)

@@ -7,7 +7,7 @@ session composed from original sentence templates. Nothing here describes a real
 person. The same seed (and the same `today`) always gives the same records, ids
 included.
 
-    python -m storage.demo --sessions 400 [--data-dir DIR] [--name demo]
+    python -m practice.demo --sessions 400 [--data-dir DIR] [--name demo]
                            [--passphrase "four words you like"] [--seed 0]
 """
 
@@ -1117,7 +1117,7 @@ def build_demo(
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m storage.demo", description="Write a demo journal of invented sessions."
+        prog="python -m practice.demo", description="Write a demo journal of invented sessions."
     )
     parser.add_argument("--data-dir", type=Path, default=None, help="folder of journals")
     parser.add_argument("--name", default=paths.DEMO_NAME, help="journal name (default: demo)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import ui
+from pages.ui import widgets
 from sharing import exchange, share
 from storage.errors import JournalError, RecordNotFound
 from storage.journal import Journal
@@ -50,19 +50,21 @@ def _entry(
                 reflection, label = None, "Entry no longer in the journal"
         else:
             reflection, label = candidate.reflection, share.describe(candidate)
-        st.markdown(f"**{ui.plain(label)}**")
+        st.markdown(f"**{widgets.plain(label)}**")
         if isinstance(reflection, Reflection):
             with st.expander("Your entry"):
                 for answer in reflection.answers:
-                    st.markdown(f"**{ui.plain(answer.prompt_text)}**")
-                    st.markdown(ui.plain(answer.answer))
+                    st.markdown(f"**{widgets.plain(answer.prompt_text)}**")
+                    st.markdown(widgets.plain(answer.answer))
                 if reflection.free_text:
-                    st.markdown(ui.plain(reflection.free_text))
+                    st.markdown(widgets.plain(reflection.free_text))
                 if reflection.next_step:
-                    st.markdown(f"**Next step:** {ui.plain(reflection.next_step)}")
+                    st.markdown(f"**Next step:** {widgets.plain(reflection.next_step)}")
         for comment in comments:
             tags = f" · {', '.join(comment.functions)}" if comment.functions else ""
             st.caption(
-                ui.plain(f"{comment.author} · {comment.written_at.astimezone():%d %b %Y}{tags}")
+                widgets.plain(
+                    f"{comment.author} · {comment.written_at.astimezone():%d %b %Y}{tags}"
+                )
             )
-            st.markdown(ui.plain(comment.text))
+            st.markdown(widgets.plain(comment.text))

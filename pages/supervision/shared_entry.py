@@ -6,13 +6,13 @@ from typing import Any
 
 import streamlit as st
 
-from pages import ui
+from pages.ui import widgets
 
 
 def title(item: dict[str, Any]) -> str:
     """ "Client A · session 6", or "Free reflection" (escaped for markdown)."""
     parts = [p for p in (item.get("client"), item.get("session")) if p]
-    return ui.plain(" · ".join(parts) if parts else "Free reflection")
+    return widgets.plain(" · ".join(parts) if parts else "Free reflection")
 
 
 def _scores(item: dict[str, Any]) -> None:
@@ -26,7 +26,7 @@ def _scores(item: dict[str, Any]) -> None:
     ):
         if scores:
             out_of = f" / {scores['max']}" if scores.get("max") else ""
-            column.metric(label, f"{scores['total']}{out_of}", help=ui.plain(scores["name"]))
+            column.metric(label, f"{scores['total']}{out_of}", help=widgets.plain(scores["name"]))
         else:
             column.metric(label, "—")
 
@@ -38,21 +38,21 @@ def show(item: dict[str, Any]) -> None:
         facts.append("Focus: " + ", ".join(item["focus"]))
     if item.get("flagged"):
         facts.append("flagged for supervision")
-    st.caption(ui.plain(" · ".join(facts)))
+    st.caption(widgets.plain(" · ".join(facts)))
     _scores(item)
     reactions = {k: v for k, v in item.get("reactions", {}).items() if v}
     if reactions:
         st.markdown(
             "**Reactions:** "
-            + ui.plain(", ".join(f"{name} ({level}/3)" for name, level in reactions.items()))
+            + widgets.plain(", ".join(f"{name} ({level}/3)" for name, level in reactions.items()))
         )
     for answer in item.get("answers", []):
-        st.markdown(f"**{ui.plain(answer['prompt'])}**")
-        st.markdown(ui.plain(answer["answer"]) if answer["answer"] else "_(no answer)_")
+        st.markdown(f"**{widgets.plain(answer['prompt'])}**")
+        st.markdown(widgets.plain(answer["answer"]) if answer["answer"] else "_(no answer)_")
     if item.get("text"):
         st.markdown("**Free text**")
-        st.markdown(ui.plain(item["text"]))
+        st.markdown(widgets.plain(item["text"]))
     if item.get("next_step"):
-        st.markdown(f"**Next step:** {ui.plain(item['next_step'])}")
+        st.markdown(f"**Next step:** {widgets.plain(item['next_step'])}")
     if item.get("tags"):
-        st.caption("Tags: " + ui.plain(", ".join(item["tags"])))
+        st.caption("Tags: " + widgets.plain(", ".join(item["tags"])))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import ui
+from pages.ui import journal_session, widgets
 from storage import backups
 from storage.errors import JournalError, WeakPassphrase
 from storage.journal import PASSPHRASE_RULE, Journal, passphrase_problem
@@ -69,7 +69,7 @@ def _keys(journal: Journal) -> None:
                 st.error(f"Tick “{CONFIRM_RECOVERY}” first. Nothing was changed.")
             else:
                 # journal_app shows the recovery-key screen while this is set (as after create)
-                st.session_state[ui.RECOVERY_KEY] = journal.new_recovery_key()
+                st.session_state[journal_session.RECOVERY_KEY] = journal.new_recovery_key()
                 st.rerun()
 
 
@@ -133,7 +133,7 @@ def _backups(journal: Journal) -> None:
                 journal.save_settings(changed)
                 _done("backups", "Backup settings saved.")
 
-    st.markdown(f"Backups go to {ui.plain(str(folder))}")
+    st.markdown(f"Backups go to {widgets.plain(str(folder))}")
     if st.button("Back up now", type="primary", key="back_up_now"):
         try:
             with st.spinner("Backing up and checking the backup..."):
@@ -193,18 +193,18 @@ def _restore(journal: Journal, choice: str | None, typed: str) -> None:
         return
     kept = backups.kept_aside(restored.path)
     # like a fresh unlock: no view or widget of the replaced journal survives
-    ui.lock()
-    ui.start_session(restored)
+    journal_session.lock()
+    journal_session.start_session(restored)
     _done("backups", _restored_message(source, kept[0] if kept else None, changed))
 
 
 def _after_failed_restore(error: backups.RestoreFailed) -> None:
     """The journal passed in is locked by now: carry on with the one put back, if open."""
     if error.journal is None:
-        ui.lock(str(error))
+        journal_session.lock(str(error))
         st.rerun()
-    ui.lock()
-    ui.start_session(error.journal)
+    journal_session.lock()
+    journal_session.start_session(error.journal)
     _done("backups", str(error), ok=False)
 
 
@@ -237,7 +237,7 @@ def _verify(journal: Journal) -> None:
         result = journal.verify()
     verdict, *details = result.summary()
     (st.success if result.ok else st.error)(verdict)
-    st.markdown("\n".join(f"- {ui.plain(line)}" for line in details))
+    st.markdown("\n".join(f"- {widgets.plain(line)}" for line in details))
     if result.quarantined:
         rows = [
             {"id": q.id, "revision": q.revision, "kind": q.kind, "reason": q.reason}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import entries_view, ui
-from storage import entries
+from pages.ui import widgets
+from pages.entries import view as entries_view
+from practice import entries
 from storage.journal import Journal
 
 SHOWN_AT_MOST = 100
@@ -64,12 +65,12 @@ def _empty_old(journal: Journal, due: int) -> None:
 def _item(journal: Journal, trashed: entries.TrashedEntry) -> None:
     row = trashed.row
     with st.container(border=True):
-        st.markdown(f"**{ui.plain(row.label())}**")
+        st.markdown(f"**{widgets.plain(row.label())}**")
         when = f"Moved to the trash on {trashed.deleted_at.astimezone():%d %b %Y}"
         if trashed.due:
             when += f" · due for purging (in the trash more than {entries.TRASH_DAYS} days)"
         st.caption(when)
-        st.caption(ui.plain(row.gist()))
+        st.caption(widgets.plain(row.gist()))
         if st.session_state.get(CONFIRM_PURGE) == row.id:
             st.warning(
                 "Delete this entry for good, with every earlier revision? This cannot be undone.",

@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from pages import ui
+from pages.ui import widgets
 from prompts.library import library_for
-from storage import entries
+from practice import entries
 from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import Reflection
@@ -107,24 +107,24 @@ def _delete(journal: Journal, reflection_id: str) -> None:
 def reflection_text(reflection: Reflection) -> None:
     """The words of a reflection: prompts and answers, reactions, free text, next step, tags."""
     for answer in reflection.answers:
-        st.markdown(f"**{ui.plain(answer.prompt_text or answer.prompt_id)}**")
-        st.markdown(ui.plain(answer.answer) if answer.answer else "_(no answer)_")
+        st.markdown(f"**{widgets.plain(answer.prompt_text or answer.prompt_id)}**")
+        st.markdown(widgets.plain(answer.answer) if answer.answer else "_(no answer)_")
     reactions = entries.reactions_in_words(reflection.reactions)
     if reactions:
-        st.markdown("**Reactions:** " + ui.plain(", ".join(reactions)))
+        st.markdown("**Reactions:** " + widgets.plain(", ".join(reactions)))
     if reflection.free_text:
         st.markdown("**Free text**")
-        st.markdown(ui.plain(reflection.free_text))
+        st.markdown(widgets.plain(reflection.free_text))
     if reflection.next_step:
         st.markdown("**Next step**")
-        st.markdown(ui.plain(reflection.next_step))
+        st.markdown(widgets.plain(reflection.next_step))
     facts = []
     if reflection.tags:
         facts.append("Tags: " + ", ".join(reflection.tags))
     if reflection.flagged_for_supervision:
         facts.append("flagged for supervision")
     if facts:
-        st.caption(ui.plain(" · ".join(facts)))
+        st.caption(widgets.plain(" · ".join(facts)))
 
 
 def _scores(view: entries.EntryView, instruments: dict[str, Any]) -> None:
@@ -147,7 +147,7 @@ def _scores(view: entries.EntryView, instruments: dict[str, Any]) -> None:
     if row.estimate is not None and row.estimate.presence is not None:
         st.caption(f"Your own presence: {row.estimate.presence} of 10")
     if row.feedback is not None and row.feedback.comment:
-        st.markdown("**Your client wrote:** " + ui.plain(row.feedback.comment))
+        st.markdown("**Your client wrote:** " + widgets.plain(row.feedback.comment))
 
 
 def read(journal: Journal, view: entries.EntryView) -> None:
@@ -161,7 +161,7 @@ def read(journal: Journal, view: entries.EntryView) -> None:
     facts = [row.session_line(), f"Framework: {framework}"]
     if reflection.focus_domains:
         facts.append("Focus: " + ", ".join(reflection.focus_domains))
-    st.caption(ui.plain(" · ".join(facts)))
+    st.caption(widgets.plain(" · ".join(facts)))
     _scores(view, library.instruments)
     reflection_text(reflection)
     if view.comments:
@@ -171,8 +171,8 @@ def read(journal: Journal, view: entries.EntryView) -> None:
             if comment.functions:
                 about.append(", ".join(comment.functions))
             with st.container(border=True):
-                st.caption(ui.plain(" · ".join(about)))
-                st.markdown(ui.plain(comment.text))
+                st.caption(widgets.plain(" · ".join(about)))
+                st.markdown(widgets.plain(comment.text))
 
 
 def _edit(journal: Journal, view: entries.EntryView, known_tags: list[str]) -> None:
@@ -182,9 +182,9 @@ def _edit(journal: Journal, view: entries.EntryView, known_tags: list[str]) -> N
     restored = _restore_draft(journal, reflection.id, view.row.revision, keys)
     _start_from(reflection, keys)
     # plain widgets, not a form: typing then counts as activity and autosaves a draft
-    ui.commit_text_while_typing()
+    widgets.commit_text_while_typing()
     for i, answer in enumerate(reflection.answers):
-        st.text_area(ui.plain(answer.prompt_text or answer.prompt_id), key=keys["answers"][i])
+        st.text_area(widgets.plain(answer.prompt_text or answer.prompt_id), key=keys["answers"][i])
     st.text_area("Free text", key=keys["free_text"])
     st.text_area("Next step", key=keys["next_step"])
     chosen_tags = st.session_state[keys["tags"]]
@@ -326,7 +326,9 @@ def _history(journal: Journal, view: entries.EntryView) -> None:
     )
     chosen, current = by_number[number], found[0]
     with st.container(border=True):
-        st.caption(ui.plain("What changed from the revision before: " + "; ".join(chosen.changes)))
+        st.caption(
+            widgets.plain("What changed from the revision before: " + "; ".join(chosen.changes))
+        )
         reflection_text(chosen.reflection)
     same = not entries.revision_changes(chosen.reflection, current.reflection)
     st.button(
@@ -360,7 +362,7 @@ def show(journal: Journal, index: entries.EntryIndex, reflection_id: str) -> Non
     """The open entry with View / Edit / History / Delete."""
     st.button("Back to the list", icon=":material/arrow_back:", key="en_back", on_click=close)
     view = entries.entry_view(journal, reflection_id, index)
-    st.subheader(ui.plain(view.row.label()))
+    st.subheader(widgets.plain(view.row.label()))
     if view.row.deleted_at is not None:
         st.warning(
             f"In the trash since {_local(view.row.deleted_at)}. Restore it to edit it.",

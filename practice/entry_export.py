@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from storage.entries import EntryView, reactions_in_words
+from practice.entries import EntryView, reactions_in_words
 from storage.records import Estimate, Feedback, now
 
 FORMAT_VERSION = 1

@@ -6,7 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from pages import shared_entry, ui
+from pages.ui import widgets
+from pages.supervision import shared_entry
 from sharing import exchange, report
 from storage.errors import JournalError
 from storage.journal import Journal
@@ -40,7 +41,7 @@ def show(journal: Journal) -> None:
     )
     series = _latest_series(bundles)
     if series:
-        ui.chart(
+        widgets.chart(
             report.shared_alliance_chart(series),
             series,
             f"shared_{supervisee[:5]}",
@@ -109,13 +110,13 @@ def _entry(journal: Journal, supervisee: str, item: dict[str, Any]) -> None:
 def _comment(comment: Comment) -> None:
     tags = f" · {', '.join(comment.functions)}" if comment.functions else ""
     st.caption(f"{comment.written_at.astimezone():%d %b %Y}{tags}")
-    st.markdown(ui.plain(comment.text))
+    st.markdown(widgets.plain(comment.text))
 
 
 def _send_back(journal: Journal, supervisee: str, name: str) -> None:
     st.subheader("Send comments back")
     st.caption(
-        f"One bundle with every comment you wrote on {ui.plain(name)}'s entries, encrypted "
+        f"One bundle with every comment you wrote on {widgets.plain(name)}'s entries, encrypted "
         "to them only. Sending again is safe: they get only what is new or changed."
     )
     if st.button("Make comments bundle", key="sv_make_comments"):

@@ -1,0 +1,1 @@
+"""Sections of the Entries screen: the entry view and the trash."""

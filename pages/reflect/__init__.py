@@ -1,0 +1,1 @@
+"""Sections of the Reflect screen and its draft (the widget-key contract)."""

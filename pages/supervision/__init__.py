@@ -1,0 +1,1 @@
+"""Sections of the Supervision screen: share, shared with me, comments, log, keys."""

@@ -1,0 +1,81 @@
+"""Widgets every screen shares: text committed while typing, charts with downloads,
+text shown exactly as typed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import streamlit as st
+
+
+# Text areas send their value only on blur or Ctrl+Enter. This commits a text area after
+# a pause in typing, so drafts autosave and typing counts as activity for the idle lock.
+_COMMIT_WHILE_TYPING = """
+<script>
+(() => {
+  if (window.__journalCommitWhileTyping) return;
+  window.__journalCommitWhileTyping = true;
+  const timers = new WeakMap();
+  document.addEventListener("input", (event) => {
+    const area = event.target;
+    if (!(area instanceof HTMLTextAreaElement)) return;
+    clearTimeout(timers.get(area));
+    timers.set(area, setTimeout(() => {
+      if (!area.isConnected || area.closest("[data-testid='stForm']")) return;
+      area.dispatchEvent(new KeyboardEvent("keydown",
+        {key: "Enter", code: "Enter", keyCode: 13, ctrlKey: true, bubbles: true}));
+    }, PAUSE_MS));
+  }, true);
+})();
+</script>
+"""
+TYPING_PAUSE_MS = 1500
+
+
+def commit_text_while_typing() -> None:
+    """Install (once per browser tab) the commit-on-pause script for text areas."""
+    script = _COMMIT_WHILE_TYPING.replace("PAUSE_MS", str(TYPING_PAUSE_MS))
+    st.html(script, unsafe_allow_javascript=True)
+
+
+# Streamlit's own chart toolbar offers "Download as PNG", "Show data" and "Copy spec":
+# plaintext exports without our warning. Charts keep only the Download menu below them.
+_HIDE_CHART_TOOLBAR = """
+<style>
+[class*="st-key-chart_"] [data-testid="stElementToolbar"] { display: none !important; }
+</style>
+"""
+
+
+def chart(figure: Any, data: Any, name: str, description: str) -> None:
+    """An Altair chart with PNG, SVG and CSV downloads, made only when clicked."""
+    st.html(_HIDE_CHART_TOOLBAR)
+    # imported here: only the screens that chart pay for vl-convert
+    from insights.export import EXPORT_WARNING, chart_png, chart_svg, frame_csv
+
+    # SVG keeps Vega's ARIA labels in the page, so screen readers can read each point
+    figure = figure.properties(usermeta={"embedOptions": {"renderer": "svg"}})
+    with st.container(key=f"chart_{name}"):
+        st.altair_chart(figure, width="stretch", alt=description)
+    with st.popover("Download", icon=":material/download:", key=f"download_{name}"):
+        st.caption(EXPORT_WARNING)
+        formats = {
+            "PNG": (lambda: chart_png(figure), "png", "image/png"),
+            "SVG": (lambda: chart_svg(figure), "svg", "image/svg+xml"),
+            "CSV": (lambda: frame_csv(data), "csv", "text/csv"),
+        }
+        for column, (label, (make, suffix, mime)) in zip(
+            st.columns(3), formats.items(), strict=True
+        ):
+            column.download_button(
+                label, make, f"{name}.{suffix}", mime, key=f"{suffix}_{name}", on_click="ignore"
+            )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
+
+
+def plain(text: str) -> str:
+    """`text` escaped for st.markdown: shown as typed, never read as markup or links."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
