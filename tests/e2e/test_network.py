@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,8 +71,8 @@ def request(server: Server, host: str) -> int:
         connection.close()
 
 
-def websocket_status(server: Server, origin: str, host: str | None = None) -> str:
-    """The status line the server answers a WebSocket upgrade with."""
+def websocket_status(server: Server, origin: str | None, host: str | None = None) -> str:
+    """The status line the server answers a WebSocket upgrade with (no Origin when None)."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(
             (
@@ -80,10 +81,23 @@ def websocket_status(server: Server, origin: str, host: str | None = None) -> st
                 "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                 "Sec-WebSocket-Protocol: streamlit\r\n"
-                f"Origin: {origin}\r\n\r\n"
+                + (f"Origin: {origin}\r\n" if origin is not None else "")
+                + "\r\n"
             ).encode()
         )
         return sock.recv(200).split(b"\r\n")[0].decode()
+
+
+def response_to(
+    server: Server, method: str = "GET", path: str = "/", headers: dict[str, str] | None = None
+) -> http.client.HTTPResponse:
+    """The server's response (status and headers read) to one plain HTTP request."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request(method, path, headers=headers or {})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
 
 
 def test_a_foreign_host_header_is_refused(server: Server) -> None:
@@ -115,3 +129,46 @@ def test_no_outbound_connection_while_starting_and_serving(
     lines = log.read_text().splitlines()
     assert lines[0] == "watching"  # the watch ran inside the server
     assert lines[1:] == []
+
+
+def test_a_websocket_from_another_local_port_or_with_no_origin_is_refused(server: Server) -> None:
+    # any page the user opens on another local port (a dev server, a local tool) is not us
+    assert websocket_status(server, f"http://127.0.0.1:{server.port + 1}").endswith("403 Forbidden")
+    assert websocket_status(server, f"http://localhost:{server.port + 1}").endswith("403 Forbidden")
+    assert websocket_status(server, f"https://127.0.0.1:{server.port}").endswith("403 Forbidden")
+    assert websocket_status(server, None).endswith("403 Forbidden")
+    assert websocket_status(server, "null").endswith("403 Forbidden")
+
+
+def test_a_request_carrying_a_foreign_origin_is_refused(server: Server) -> None:
+    same = response_to(server, headers={"Origin": f"http://127.0.0.1:{server.port}"})
+    assert same.status == 200
+    for origin in ("http://attacker.example", f"http://127.0.0.1:{server.port + 1}"):
+        assert (
+            response_to(server, "POST", "/_stcore/upload_file/x/y", {"Origin": origin}).status
+            == 403
+        )
+        assert response_to(server, headers={"Origin": origin}).status == 403
+
+
+def test_a_foreign_origin_makes_the_server_call_nobody(watched: tuple[Server, Path]) -> None:
+    # Streamlit, asked by a foreign Origin, looks up this machine's public address outside
+    server, log = watched
+    for origin in (
+        "http://attacker.example",
+        "http://203.0.113.9",
+        f"http://10.0.0.2:{server.port}",
+    ):
+        assert websocket_status(server, origin).endswith("403 Forbidden")
+    time.sleep(3)  # a lookup would run in a background thread of the server
+    assert log.read_text().splitlines() == ["watching"]
+
+
+def test_pages_cannot_be_framed_or_kept_in_the_browser_cache(server: Server) -> None:
+    page = response_to(server)
+    assert page.status == 200
+    assert "frame-ancestors 'none'" in (page.getheader("Content-Security-Policy") or "")
+    assert page.getheader("X-Frame-Options") == "DENY"
+    assert "no-store" in (page.getheader("Cache-Control") or "")
+    health = response_to(server, path="/_stcore/health")
+    assert "no-store" in (health.getheader("Cache-Control") or "")
