@@ -6,7 +6,8 @@
 - Streamlit accepts a WebSocket with no Origin or from any other local port, and a
   foreign Origin makes it look up this machine's public address from an outside service.
   `OwnOrigin` refuses, before Streamlit sees it, a WebSocket whose Origin is not exactly
-  this server's, and any request carrying another Origin.
+  this server's, and any request carrying another Origin; Streamlit's metrics are not
+  served at all.
 - Every response forbids framing by another site; pages are never kept in the browser's
   cache (back/forward included), where decrypted text could outlive a lock.
 """
@@ -24,6 +25,8 @@ LOCAL_HOSTS = ["localhost", "127.0.0.1"]
 # Streamlit's own JavaScript and fonts: content-hashed names, no journal data in them.
 CACHEABLE_PREFIX = "/static/"
 REFUSED = b"This page is not the journal. Open the journal from its own address."
+# Streamlit's own counters of what the server is doing: no one here needs them served.
+UNSERVED_PATHS = frozenset({"/_stcore/metrics"})
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -81,20 +84,23 @@ class OwnOrigin:
             await self.app(scope, receive, send)
             return
         if origin is not None and origin not in allowed:
-            await self._refuse(send)
+            await self._refuse(send, 403, REFUSED)
+            return
+        if scope.get("path", "").rstrip("/") in UNSERVED_PATHS:
+            await self._refuse(send, 404, b"Not found.")
             return
         await self.app(scope, receive, self._with_headers(send, scope.get("path", "")))
 
     @staticmethod
-    async def _refuse(send: Send) -> None:
+    async def _refuse(send: Send, status: int, text: bytes) -> None:
         await send(
             {
                 "type": "http.response.start",
-                "status": 403,
+                "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8")] + response_headers(""),
             }
         )
-        await send({"type": "http.response.body", "body": REFUSED})
+        await send({"type": "http.response.body", "body": text})
 
     @staticmethod
     def _with_headers(send: Send, path: str) -> Send:

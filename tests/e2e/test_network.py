@@ -172,3 +172,9 @@ def test_pages_cannot_be_framed_or_kept_in_the_browser_cache(server: Server) -> 
     assert "no-store" in (page.getheader("Cache-Control") or "")
     health = response_to(server, path="/_stcore/health")
     assert "no-store" in (health.getheader("Cache-Control") or "")
+
+
+def test_the_server_metrics_are_not_served(server: Server) -> None:
+    # Streamlit's metrics list what this server is doing; nobody here needs them
+    assert response_to(server, path="/_stcore/metrics").status == 404
+    assert response_to(server, path="/_stcore/metrics?x=1").status == 404
