@@ -8,6 +8,7 @@
   `OwnOrigin` refuses, before Streamlit sees it, a WebSocket whose Origin is not exactly
   this server's, and any request carrying another Origin; Streamlit's metrics are not
   served at all.
+- Uploads stay in memory, never in a temporary file.
 - Every response forbids framing by another site; pages are never kept in the browser's
   cache (back/forward included), where decrypted text could outlive a lock.
 """
@@ -18,10 +19,16 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import streamlit as st
+from starlette.formparsers import MultiPartParser
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+# server.maxUploadSize in .streamlit/config.toml: a year of CSV feedback or a large
+# supervision bundle is well under it. Starlette spools an upload over 1 MB to a
+# temporary file on disk, in plaintext: uploads, bounded by this limit, stay in memory.
+UPLOAD_LIMIT_MB = 10
+MultiPartParser.spool_max_size = (UPLOAD_LIMIT_MB + 1) * 1024 * 1024
 # Streamlit's own JavaScript and fonts: content-hashed names, no journal data in them.
 CACHEABLE_PREFIX = "/static/"
 REFUSED = b"This page is not the journal. Open the journal from its own address."

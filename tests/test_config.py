@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 import tomllib
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-BELOW_THE_UI = ("storage", "prompts", "insights", "sharing")
+BELOW_THE_UI = ("storage", "prompts", "insights", "sharing", "practice")
+# DESIGN.md "Layout and layers", lowest first: imports point downwards only.
+LAYERS = ("storage", "prompts", "insights", "sharing", "practice", "pages")
 
 
 @pytest.mark.parametrize(
@@ -23,6 +26,7 @@ BELOW_THE_UI = ("storage", "prompts", "insights", "sharing")
         ("server", "allowedHosts", ["localhost", "127.0.0.1"]),
         ("server", "enableAgentApi", False),
         ("server", "enableStaticServing", False),
+        ("server", "maxUploadSize", 10),
         ("browser", "gatherUsageStats", False),
         ("browser", "serverAddress", "localhost"),
         ("client", "showErrorDetails", "type"),
@@ -77,3 +81,21 @@ def test_no_query_param_binding_for_journal_text() -> None:
 def test_app_code_imports_no_network_library(path: Path) -> None:
     network = {"socket", "urllib", "http", "requests", "httpx", "aiohttp", "ftplib", "smtplib"}
     assert not (_imports(path) & network)
+
+
+def _layer_files() -> list[Path]:
+    return [p for layer in LAYERS for p in sorted((ROOT / layer).rglob("*.py"))]
+
+
+@pytest.mark.parametrize("path", _layer_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_import_runs_upward(path: Path) -> None:
+    own = LAYERS.index(path.relative_to(ROOT).parts[0])
+    above = set(LAYERS[own + 1 :]) | {"tests"}
+    assert not (_imports(path) & above), f"{path.name} imports {_imports(path) & above}"
+
+
+def test_storage_imports_only_itself_and_its_libraries() -> None:
+    allowed = {"storage", "cryptography", "sqlite_utils", "platformdirs", "__future__"}
+    for path in sorted((ROOT / "storage").rglob("*.py")):
+        foreign = {name for name in _imports(path) - allowed if name not in sys.stdlib_module_names}
+        assert not foreign, f"{path.name} imports {foreign}"
