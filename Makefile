@@ -6,7 +6,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 PORT ?= 8501
 
-.PHONY: run test lint format bench demo screenshots test-tools clean
+.PHONY: run test fuzz lint format bench demo screenshots test-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ run: $(VENV)/.runtime
 ## test: set up, then lint and every test (browser tests included)
 test: $(VENV)/.dev test-tools lint
 	$(BIN)/python -m pytest
+
+## fuzz: the property and fuzz tests on fresh random examples, FUZZ_ROUNDS rounds (make test repeats fixed ones)
+FUZZ_ROUNDS ?= 5
+fuzz: $(VENV)/.dev
+	for round in $$(seq $(FUZZ_ROUNDS)); do \
+	  HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider \
+	    $$(grep -l "^from hypothesis" tests/test_*.py) || exit 1; \
+	done
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

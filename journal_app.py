@@ -1,16 +1,16 @@
 """Reflective Practice Journal: the entry point. A router and a lock, nothing more.
 
 While locked only the unlock page exists; once unlocked the journal's pages are
-registered. Every run checks the idle lock before anything is drawn.
+registered. Every run checks the idle lock before anything is drawn; the server locks a
+session by itself when it is idle or its browser has gone (pages/ui/server_lock.py).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui import journal_session
+from pages.ui import idle, journal_session
 from prompts.library import LibraryError, builtin_library
-from pages.ui import idle
 
 
 def _page(file: str, title: str, icon: str, default: bool = False) -> st.Page:
@@ -45,8 +45,9 @@ def _pages() -> list[st.Page]:
 
 @st.fragment(run_every=idle.WATCHDOG_SECONDS)
 def _idle_watchdog() -> None:
-    """Locks a screen left open: fragment reruns are not user activity."""
-    if journal_session.lock_if_idle():
+    """Locks a screen left open: fragment reruns are not user activity. A journal the
+    server has locked meanwhile (pages/ui/server_lock.py) is redrawn as locked too."""
+    if journal_session.lock_if_idle() or journal_session.journal() is None:
         st.rerun(scope="app")
 
 
@@ -86,6 +87,7 @@ def run() -> None:
     _sidebar()
     if journal_session.journal() is not None:
         _idle_watchdog()  # also in kiosk mode: a device left with a client still locks
+        journal_session.watch_on_server()  # and a closed tab, which runs no watchdog
 
 
 run()

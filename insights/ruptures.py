@@ -365,6 +365,10 @@ class _ClientState:
             return None
         return math.sqrt(self.change_m2 / (self.changes - 1))
 
+    def run_with(self, total: float) -> int:
+        """How long the run of identical totals is once `total` joins it."""
+        return self.run_length + 1 if abs(total - self.run_value) <= EPS else 1
+
     def add_total(self, total: float) -> None:
         if self.history:
             change = total - self.history[-1]
@@ -378,6 +382,41 @@ class _ClientState:
             self.run_length += 1
         else:
             self.run_value, self.run_length = total, 1
+
+    def after(self, session: _Session, found: Sequence[Flag]) -> None:
+        """Remember a session once its rules have run."""
+        if session.has_total:
+            self.add_total(session.feedback_pct)
+        self.prev_alert = any(flag.kind in ALERT_KINDS for flag in found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Session:
+    """One session's values as the rules read them (`_pct`: percent of the range)."""
+
+    session_id: str
+    client_id: str
+    late: bool
+    total_min: float
+    total_max: float
+    cutoff: float  # NaN: the instrument has no cutoff
+    total: float  # the feedback total in points (NaN: none)
+    feedback_pct: float
+    gap_pct: float  # estimate - feedback (NaN: one of them is missing)
+    withdrawal: int
+    confrontation: int
+    has_feedback: bool
+
+    @property
+    def has_total(self) -> bool:
+        return self.feedback_pct == self.feedback_pct  # not NaN
+
+    def points(self, pct: float) -> float:
+        """A share of the total range, in points of this session's instrument."""
+        return pct * (self.total_max - self.total_min) / 100.0
+
+    def flag(self, rule: str, sentence: str) -> Flag:
+        return Flag(self.session_id, self.client_id, rule, KIND_OF_RULE[rule], sentence)
 
 
 _SESSION_FIELDS = (
@@ -395,123 +434,182 @@ _SESSION_FIELDS = (
 )
 
 
-def _columns(sessions: pd.DataFrame) -> list[list[Any]]:
-    """The session frame's columns used by the rules, as plain lists, plus 'has feedback'."""
-    columns = [sessions[c].tolist() for c in _SESSION_FIELDS]
-    columns.append(sessions["feedback_at"].notna().tolist())
-    return columns
+def _sessions(frame: pd.DataFrame) -> Iterable[_Session]:
+    """The session frame's rows, in frame order, as the rules read them."""
+    columns = [frame[c].tolist() for c in _SESSION_FIELDS]
+    columns.append(frame["feedback_at"].notna().tolist())
+    return (_Session(*row) for row in zip(*columns, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The thresholds on the percent-of-range scale, and the item facts of rules 2 and 4."""
+
+    t: Thresholds
+    facts: _ItemFacts
+    drop_need: float
+    few_need: float
+    low_level: float
+    ceiling_level: float
+    misattune_need: float
+    under_need: float
+
+    @classmethod
+    def of(cls, t: Thresholds, facts: _ItemFacts) -> _Rules:
+        return cls(
+            t,
+            facts,
+            drop_need=t.total_pct(t.drop_points),
+            few_need=t.total_pct(t.drop_few_sessions),
+            low_level=t.total_pct(t.low_total),
+            ceiling_level=t.total_pct(t.ceiling_total),
+            misattune_need=t.total_pct(t.misattune_total),
+            under_need=t.total_pct(t.under_total),
+        )
+
+
+# ---- the rules, in the order of CLINICAL.md (rule 7, repair, is `ruptures`) ---------------
+
+
+def _drop(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
+    """1. The total fell below the mean of the previous (up to 3) totals by `drop_points`
+    or `drop_sd_factor` SDs of the client's changes; `drop_few_sessions` with fewer than 3."""
+    if not (now.has_total and state.history):
+        return None
+    previous = state.history[-3:]
+    fall = sum(previous) / len(previous) - now.feedback_pct
+    if len(previous) >= 3:
+        sd = state.change_sd()
+        need = rules.drop_need if sd is None else max(rules.drop_need, rules.t.drop_sd_factor * sd)
+    else:
+        need = rules.few_need
+    if fall < need - EPS:
+        return None
+    return now.flag("drop", _drop_sentence(now.points(fall), len(previous)))
+
+
+def _item_drop(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
+    """2. An item at or below `item_low`, or down `item_drop` since the previous session."""
+    lows, falls = rules.facts.lows.get(now.session_id), rules.facts.falls.get(now.session_id)
+    if not (lows or falls):
+        return None
+    return now.flag("item_drop", _item_sentence(lows, falls))
+
+
+def _low(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
+    """3. The total at or below `low_total` (or the instrument's cutoff), or below the
+    client's own `low_percentile` once there are `low_min_sessions` earlier totals."""
+    if not now.has_total:
+        return None
+    t = rules.t
+    if now.cutoff == now.cutoff:  # the instrument has a cutoff
+        cutoff = now.cutoff
+        fixed = now.total <= cutoff + EPS if t.srs_cutoff_inclusive else now.total < cutoff - EPS
+    else:
+        fixed = now.feedback_pct <= rules.low_level + EPS
+    relative = (
+        len(state.history) >= t.low_min_sessions
+        and now.feedback_pct < _percentile(state.ordered, t.low_percentile) - EPS
+    )
+    if not (fixed or relative):
+        return None
+    sentence = _low_sentence(t, fixed, now.total, now.total_min, now.total_max, now.cutoff)
+    return now.flag("low", sentence)
+
+
+def _misattunement(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
+    """4. The estimate `misattune_total` above the total, or `misattune_item` above on an
+    item: a possible unrecognised rupture."""
+    if now.gap_pct != now.gap_pct:  # no gap without both ratings
+        return None
+    if now.gap_pct >= rules.misattune_need - EPS:
+        return now.flag("misattunement", _misattuned_sentence(None, now.points(now.gap_pct)))
+    over = rules.facts.over.get(now.session_id)
+    if over is None:
+        return None
+    return now.flag("misattunement", _misattuned_sentence(*over))
+
+
+def _underestimate(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
+    """4. The estimate `under_total` below the total: a gentle note."""
+    if now.gap_pct != now.gap_pct or now.gap_pct > -rules.under_need + EPS:
+        return None
+    return now.flag(
+        "underestimate",
+        f"Your estimate was {_points(now.points(-now.gap_pct))} below your client's total; "
+        "if you left feeling helpless or inadequate, that feeling may be worth a look "
+        "(underestimate).",
+    )
+
+
+def _markers(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
+    """5. Withdrawal or confrontation markers ticked, whatever the scores."""
+    if not (now.withdrawal or now.confrontation):
+        return None
+    return now.flag("markers", _markers_sentence(now.withdrawal, now.confrontation))
+
+
+def _ceiling(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
+    """6. The same total at or above `ceiling_total` for `ceiling_sessions` sessions in a
+    row (once per run): a nudge to invite critical feedback."""
+    if not now.has_total:
+        return None
+    run = state.run_with(now.feedback_pct)
+    if run != rules.t.ceiling_sessions or now.feedback_pct < rules.ceiling_level - EPS:
+        return None
+    return now.flag(
+        "ceiling",
+        f"Your client has given the same high total ({_num(now.total)} out of "
+        f"{_num(now.total_max)}) {run} sessions in a row; you could invite some critical "
+        "feedback (ceiling).",
+    )
+
+
+def _missing(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
+    """8. A late cancellation, or no feedback after a session with an alert."""
+    if now.late:
+        return now.flag(
+            "missing",
+            "Your client cancelled late, which can be a sign of withdrawal or of "
+            "dropping out (missing).",
+        )
+    if now.has_feedback or not state.prev_alert:
+        return None
+    return now.flag(
+        "missing",
+        "No feedback came in after a flagged session, which can be a sign of "
+        "withdrawal or of dropping out (missing).",
+    )
+
+
+# In `RULES` order: a session's flags come out in this order.
+_SESSION_RULES = (
+    _drop,
+    _item_drop,
+    _low,
+    _misattunement,
+    _underestimate,
+    _markers,
+    _ceiling,
+    _missing,
+)
 
 
 def flags(sessions: pd.DataFrame, items: pd.DataFrame, thresholds: Thresholds) -> list[Flag]:
     """Rules 1-6 and 8 of CLINICAL.md for every session, per client in session order
     (frame order); within a session in `RULES` order. Rule 7 is `ruptures`."""
-    t = thresholds
     if sessions.empty:
         return []
-    facts = _item_facts(sessions, items, t)
-    drop_need, few_need = t.total_pct(t.drop_points), t.total_pct(t.drop_few_sessions)
-    low_level, ceiling_level = t.total_pct(t.low_total), t.total_pct(t.ceiling_total)
-    mis_need, under_need = t.total_pct(t.misattune_total), t.total_pct(t.under_total)
+    rules = _Rules.of(thresholds, _item_facts(sessions, items, thresholds))
     out: list[Flag] = []
     states: dict[str, _ClientState] = {}
-    for (
-        sid,
-        cid,
-        late,
-        t_min,
-        t_max,
-        cutoff,
-        total,
-        fb,
-        gap,
-        withdrawal,
-        confrontation,
-        has_feedback,
-    ) in zip(*_columns(sessions), strict=True):
-        state = states.get(cid)
+    for now in _sessions(sessions):
+        state = states.get(now.client_id)
         if state is None:
-            state = states[cid] = _ClientState()
-        span = t_max - t_min
-        has_total = fb == fb  # not NaN
-        found: list[tuple[str, str]] = []  # (rule, sentence)
-
-        if has_total and state.history:  # 1. drop
-            previous = state.history[-3:]
-            fall = sum(previous) / len(previous) - fb
-            if len(previous) >= 3:
-                sd = state.change_sd()
-                need = drop_need if sd is None else max(drop_need, t.drop_sd_factor * sd)
-            else:
-                need = few_need
-            if fall >= need - EPS:
-                found.append(("drop", _drop_sentence(fall * span / 100.0, len(previous))))
-
-        if sid in facts.lows or sid in facts.falls:  # 2. item drop
-            found.append(("item_drop", _item_sentence(facts.lows.get(sid), facts.falls.get(sid))))
-
-        if has_total:  # 3. low
-            if cutoff == cutoff:  # the instrument has a cutoff
-                fixed = total <= cutoff + EPS if t.srs_cutoff_inclusive else total < cutoff - EPS
-            else:
-                fixed = fb <= low_level + EPS
-            if fixed or (
-                len(state.history) >= t.low_min_sessions
-                and fb < _percentile(state.ordered, t.low_percentile) - EPS
-            ):
-                found.append(("low", _low_sentence(t, fixed, total, t_min, t_max, cutoff)))
-
-        if gap == gap:  # 4. misattunement and under-estimate
-            if gap >= mis_need - EPS:
-                found.append(("misattunement", _misattuned_sentence(None, gap * span / 100.0)))
-            elif sid in facts.over:
-                found.append(("misattunement", _misattuned_sentence(*facts.over[sid])))
-            if gap <= -under_need + EPS:
-                found.append(
-                    (
-                        "underestimate",
-                        f"Your estimate was {_points(-gap * span / 100.0)} below your "
-                        "client's total; if you left feeling helpless or inadequate, that "
-                        "feeling may be worth a look (underestimate).",
-                    )
-                )
-
-        if withdrawal or confrontation:  # 5. markers
-            found.append(("markers", _markers_sentence(withdrawal, confrontation)))
-
-        if has_total:  # 6. ceiling (this session's total joins the client's history here)
-            state.add_total(fb)
-            if state.run_length == t.ceiling_sessions and fb >= ceiling_level - EPS:
-                found.append(
-                    (
-                        "ceiling",
-                        f"Your client has given the same high total ({_num(total)} out of "
-                        f"{_num(t_max)}) {state.run_length} sessions in a row; you could "
-                        "invite some critical feedback (ceiling).",
-                    )
-                )
-
-        if late:  # 8. missing
-            found.append(
-                (
-                    "missing",
-                    "Your client cancelled late, which can be a sign of withdrawal or of "
-                    "dropping out (missing).",
-                )
-            )
-        elif not has_feedback and state.prev_alert:
-            found.append(
-                (
-                    "missing",
-                    "No feedback came in after a flagged session, which can be a sign of "
-                    "withdrawal or of dropping out (missing).",
-                )
-            )
-
-        state.prev_alert = False
-        for rule, sentence in found:
-            kind = KIND_OF_RULE[rule]
-            out.append(Flag(sid, cid, rule, kind, sentence))
-            state.prev_alert = state.prev_alert or kind in ALERT_KINDS
+            state = states[now.client_id] = _ClientState()
+        found = [f for rule in _SESSION_RULES if (f := rule(state, now, rules)) is not None]
+        state.after(now, found)
+        out.extend(found)
     return out
 
 
@@ -593,6 +691,8 @@ class Rupture:
 
 @dataclass
 class _Episode:
+    """A rupture under way: what it opened with and how it has gone since."""
+
     client_id: str
     session_id: str
     rules: tuple[str, ...]
@@ -602,6 +702,43 @@ class _Episode:
     resolved: str | None = None
     unrepaired_at: str | None = None
     low: int = 0
+
+    @classmethod
+    def opening(
+        cls,
+        client_id: str,
+        session_id: str,
+        rules: Sequence[str],
+        earlier: Sequence[float],
+        total_min: float,
+        total_max: float,
+    ) -> _Episode:
+        """A rupture opened on a session, anchored on the mean of the `earlier` totals
+        (percent of range; none on a client's first feedback)."""
+        pre_pct = sum(earlier) / len(earlier) if earlier else None
+        pre_mean = (
+            None if pre_pct is None else total_min + pre_pct * (total_max - total_min) / 100.0
+        )
+        return cls(client_id, session_id, tuple(rules), pre_mean, pre_pct)
+
+    def is_back(self, feedback_pct: float, rules_fired: Sequence[str] | None) -> bool:
+        """Whether a feedback total is back at the pre-drop mean (without one: whether no
+        patient-side rule fired)."""
+        if self.pre_pct is None:
+            return not rules_fired
+        return feedback_pct >= self.pre_pct - EPS
+
+    def close(self, session_id: str) -> Rupture:
+        """The rupture as it ends at a session that is back (repaired unless unrepaired)."""
+        if self.status == "open":
+            self.status, self.resolved = "repaired", session_id
+        return self.freeze()
+
+    def stays_below(self, session_id: str, unrepaired_sessions: int) -> None:
+        """One more session below; `unrepaired_sessions` of them make it unrepaired."""
+        self.low += 1
+        if self.status == "open" and self.low >= unrepaired_sessions:
+            self.status, self.unrepaired_at = "unrepaired", session_id
 
     def freeze(self) -> Rupture:
         return Rupture(
@@ -617,6 +754,15 @@ class _Episode:
         )
 
 
+def _patient_rules(flag_list: Iterable[Flag]) -> dict[str, list[str]]:
+    """Session id -> the patient-side rules (drop, item drop, low) that fired on it."""
+    fired: dict[str, list[str]] = {}
+    for flag in flag_list:
+        if flag.rule in PATIENT_RULES:
+            fired.setdefault(flag.session_id, []).append(flag.rule)
+    return fired
+
+
 def ruptures(
     sessions: pd.DataFrame, flag_list: Iterable[Flag], thresholds: Thresholds
 ) -> list[Rupture]:
@@ -628,38 +774,27 @@ def ruptures(
     way, taking in further low sessions, until a total comes back, without becoming
     repaired); otherwise it is open. With no earlier feedback (no pre-drop mean), "back"
     means a session where no patient-side rule fired."""
-    fired: dict[str, list[str]] = {}
-    for flag in flag_list:
-        if flag.rule in PATIENT_RULES:
-            fired.setdefault(flag.session_id, []).append(flag.rule)
+    fired = _patient_rules(flag_list)
     out: list[Rupture] = []
-    history: dict[str, list[float]] = {}
-    current: dict[str, _Episode] = {}
+    history: dict[str, list[float]] = {}  # each client's feedback totals (pct) so far
+    current: dict[str, _Episode] = {}  # each client's rupture under way
     columns = [sessions[c].tolist() for c in ("session_id", "client_id", "feedback_pct")]
     columns += [sessions[c].tolist() for c in ("total_min", "total_max")]
     for sid, cid, fb, t_min, t_max in zip(*columns, strict=True):
         rules = fired.get(sid)
+        has_total = fb == fb  # not NaN
         episode = current.get(cid)
-        if episode is not None and fb == fb:  # a feedback total (not NaN)
-            pre = episode.pre_pct
-            back = fb >= pre - EPS if pre is not None else not rules
-            if back:
-                if episode.status == "open":
-                    episode.status, episode.resolved = "repaired", sid
-                out.append(episode.freeze())
+        if episode is not None and has_total:
+            if episode.is_back(fb, rules):
+                out.append(episode.close(sid))
                 del current[cid]
                 episode = None
             else:
-                episode.low += 1
-                if episode.status == "open" and episode.low >= thresholds.unrepaired_sessions:
-                    episode.status, episode.unrepaired_at = "unrepaired", sid
+                episode.stays_below(sid, thresholds.unrepaired_sessions)
         past = history.setdefault(cid, [])
         if rules and episode is None:
-            previous = past[-3:]
-            pre_pct = sum(previous) / len(previous) if previous else None
-            pre_mean = None if pre_pct is None else t_min + pre_pct * (t_max - t_min) / 100.0
-            current[cid] = _Episode(cid, sid, tuple(rules), pre_mean, pre_pct)
-        if fb == fb:
+            current[cid] = _Episode.opening(cid, sid, rules, past[-3:], t_min, t_max)
+        if has_total:
             past.append(fb)
     out.extend(e.freeze() for e in current.values())
     order = {sid: n for n, sid in enumerate(sessions["session_id"].tolist())}

@@ -10,16 +10,16 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from insights.charts import (
-    _ORDINAL_AXIS,
+from insights.chart_data.periods import month_label
+from insights.charts.common import (
     BLACK,
     BLUE,
     HEIGHT,
     ORANGE,
+    ORDINAL_AXIS,
     WIDTH,
-    _has_rows,
-    _month_label,
-    _no_data,
+    has_rows,
+    no_data,
 )
 from storage.errors import InvalidRecord
 from storage.records import PROCTOR_FUNCTIONS, SupervisionMeeting
@@ -133,7 +133,7 @@ def _count(number: float, unit: str) -> str:
 def summary(monthly: pd.DataFrame, months: int = 12) -> str:
     """One line over the last `months` months of `monthly_hours` (the current one included),
     e.g. "Last 12 months: 14.5 hours in 11 sessions; target met in 8 of 12 months."."""
-    if not _has_rows(monthly):
+    if not has_rows(monthly):
         return f"{NO_MEETINGS}."
     recent = monthly.tail(months)
     span = len(recent)
@@ -151,17 +151,17 @@ def supervision_chart(monthly: pd.DataFrame) -> alt.LayerChart | alt.Chart:
     rests on colour alone); months below it are orange. Empty input gives a chart with
     one line of text.
     """
-    if not _has_rows(monthly):
-        return _no_data(CHART_TITLE, NO_MEETINGS)
+    if not has_rows(monthly):
+        return no_data(CHART_TITLE, NO_MEETINGS)
     # only what is drawn or in a tooltip: exported charts embed their data
     data = monthly[["month", "hours", "meetings"]].copy()
-    data["month"] = _month_label(data["month"])
+    data["month"] = month_label(data["month"])
     data["hours"] = data["hours"].astype(float).round(2)
     met = monthly["met"].eq(True)
     data["status"] = met.map({True: MET, False: BELOW})
     data["tick"] = met.map({True: "✓", False: ""})
     target = float(monthly["target"].iloc[0])
-    x = alt.X("month:O", title="Month", sort="ascending", axis=_ORDINAL_AXIS)
+    x = alt.X("month:O", title="Month", sort="ascending", axis=ORDINAL_AXIS)
     tooltip = [
         alt.Tooltip("month:O", title="Month"),
         alt.Tooltip("hours:Q", title="Hours", format=".2f"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
+from prompts.library import Instrument
 from storage.errors import InvalidRecord
 from storage.journal import Journal
 from storage.records import Client, Estimate, Feedback, Reflection, Session
@@ -73,10 +73,12 @@ def next_session_number(journal: Journal, client_id: str) -> int:
 
 
 def estimate_for(journal: Journal, session_id: str) -> Estimate | None:
+    """Your read of the session, or None when it is not saved yet."""
     return next((e for e in journal.all(Estimate) if e.session_id == session_id), None)
 
 
 def feedback_for(journal: Journal, session_id: str) -> Feedback | None:
+    """The client's rating of the session, or None when there is none yet."""
     return next((f for f in journal.all(Feedback) if f.session_id == session_id), None)
 
 
@@ -128,7 +130,7 @@ def sessions_awaiting_feedback(journal: Journal, client_id: str) -> list[Session
 def record_feedback(
     journal: Journal,
     session_id: str,
-    instrument: Any,
+    instrument: Instrument,
     items: dict[str, int],
     comment: str = "",
     source: str = "paper",

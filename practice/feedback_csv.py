@@ -10,9 +10,8 @@ Three steps, so the screen can show what will happen before anything is written:
 3. `import_rows(journal, previews)`: only when there were no problems; writes the new
    sessions and the feedback in one transaction (all or nothing).
 
-Instruments are passed in (a mapping of id -> an object with `id`, `name`, `min_score`,
-`max_score` and `items`, each item with `id` and `label`), so storage never imports the
-prompt library. Exception messages never quote cell contents (they may be logged);
+Instruments are passed in (id -> `prompts.library.Instrument`, the journal's custom ones
+included). Exception messages never quote cell contents (they may be logged);
 `RowProblem.reason` may quote a short cell, since it is only shown to the user.
 """
 
@@ -24,8 +23,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
 
+from prompts.library import Instrument
 from storage.errors import InvalidRecord, JournalError
 from storage.journal import Journal
 from storage.records import Client, Estimate, Feedback, Session, now
@@ -49,33 +48,6 @@ class CsvProblem(JournalError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"{reason} Nothing was imported.")
-
-
-class ItemLike(Protocol):
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def label(self) -> str: ...
-
-
-class InstrumentLike(Protocol):
-    """What this module needs of `prompts.library.Instrument`."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def min_score(self) -> int: ...
-
-    @property
-    def max_score(self) -> int: ...
-
-    @property
-    def items(self) -> Sequence[ItemLike]: ...
 
 
 @dataclass(frozen=True)
@@ -306,7 +278,7 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[^\W_]+", name.casefold()))
 
 
-def guess_map(header: Sequence[str], instrument: InstrumentLike | None) -> ColumnMap:
+def guess_map(header: Sequence[str], instrument: Instrument | None) -> ColumnMap:
     """A best-effort first mapping for the screen to show and the user to correct.
 
     Matches names case-insensitively: "client"/"code", "date", "session", "instrument",
@@ -365,7 +337,7 @@ class _Row:
     number: int | None = None
     day: date | None = None
     date_given: bool = False
-    instrument: Any = None
+    instrument: Instrument | None = None
     items: dict[str, int] = field(default_factory=dict)
     comment: str = ""
     failed: bool = False
@@ -381,7 +353,7 @@ class _Checker:
         table: Table,
         column_map: ColumnMap,
         journal: Journal,
-        instruments: Mapping[str, InstrumentLike],
+        instruments: Mapping[str, Instrument],
         today: date,
     ) -> None:
         self.table = table
@@ -390,7 +362,7 @@ class _Checker:
         self.today = today
         self.problems: list[RowProblem] = []
         self.index = {name: i for i, name in enumerate(table.header)}
-        self.by_name: dict[str, InstrumentLike] = {}
+        self.by_name: dict[str, Instrument] = {}
         for key, inst in instruments.items():
             self.by_name.setdefault(inst.name.strip().casefold(), inst)
             self.by_name[key.casefold()] = inst
@@ -511,7 +483,7 @@ class _Checker:
             row.day = self.read_date(row, date_text)
         row.instrument = self.read_instrument(row, values)
         if row.instrument is not None:
-            self.read_items(row, values)
+            self.read_items(row, values, row.instrument)
         row.comment = self.cell(values, m.comment)
         return row
 
@@ -528,7 +500,7 @@ class _Checker:
             return None
         return day
 
-    def read_instrument(self, row: _Row, values: tuple[str, ...]) -> Any:
+    def read_instrument(self, row: _Row, values: tuple[str, ...]) -> Instrument | None:
         m = self.map
         if m.instrument is not None:
             return self.instruments[m.instrument]
@@ -542,8 +514,7 @@ class _Checker:
             self.report(row, f"The instrument {_show(text)} is not known (known: {known}).")
         return found
 
-    def read_items(self, row: _Row, values: tuple[str, ...]) -> None:
-        inst = row.instrument
+    def read_items(self, row: _Row, values: tuple[str, ...], inst: Instrument) -> None:
         ours = {item.id for item in inst.items}
         for item in inst.items:
             column = self.map.items.get(item.id)
@@ -703,7 +674,7 @@ def check_rows(
     table: Table,
     column_map: ColumnMap,
     journal: Journal,
-    instruments: Mapping[str, InstrumentLike],
+    instruments: Mapping[str, Instrument],
     *,
     today: date | None = None,
 ) -> tuple[list[PreviewRow], list[RowProblem]]:
@@ -735,7 +706,7 @@ def import_rows(journal: Journal, preview: list[PreviewRow]) -> int:
     numbers = {(s.client_id, s.number) for s in sessions.values()}
     fed_back = {f.session_id for f in journal.all(Feedback)}
     seen: set[tuple[str, int]] = set()
-    records: list[Any] = []
+    records: list[Session | Feedback] = []
     stamp = now()
     for row in preview:
         where = f"line {row.line}, session {row.session_number} of {row.client_code}"

@@ -17,7 +17,8 @@ The payload is a JSON object whose `"items"` list holds one object per shared it
 each with at least `"id"` and `"revision"`; they must be exactly the manifest's items,
 in the same order. `write_bundle` refuses a payload that carries anything else (a
 supervisor must never receive more than was chosen) and `open_bundle` refuses a bundle
-whose content does not match what it declares.
+whose content does not match what it declares. This module reads no further: the full
+shape of a bundle of entries is `sharing.payload.Payload` (storage/FORMAT.md §8.1).
 
 `open_bundle` checks, in this order, and raises `SharingError` at the first failure,
 so a caller that imports only after it returns imports nothing from a bad bundle:

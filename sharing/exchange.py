@@ -20,6 +20,7 @@ from typing import Any
 from sharing.bundle import bundle_id, open_bundle, write_bundle
 from sharing.identity import PublicCard, SharingError
 from sharing.keys import my_keys, pinned_cards
+from sharing.payload import ChartPoint, Payload, SharedItem, bad_content, is_count, is_text
 from storage.journal import Journal
 from storage.records import (
     PROCTOR_FUNCTIONS,
@@ -33,8 +34,6 @@ from storage.records import (
 
 _NOTHING = " Nothing was imported."
 MAX_COMMENT_CHARS = 20_000
-MAX_SCORE = 10_000  # far above any session scale; keeps a partner's numbers drawable
-MAX_CHART_ROWS = 20_000
 FROM_MYSELF = "This bundle was made by this journal: there is nothing to import." + _NOTHING
 WRONG_KIND = {
     "entries": ("This is a bundle of comments: import it under Supervision → Comments." + _NOTHING),
@@ -43,7 +42,6 @@ WRONG_KIND = {
         + _NOTHING
     ),
 }
-BAD_CONTENT = "This bundle's content is not in the expected form ({detail})." + _NOTHING
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ class Imported:
 
 def send_entries(
     journal: Journal,
-    content: dict[str, Any],
+    content: Payload,
     to: Iterable[Contact] = (),
     passphrase: str | None = None,
 ) -> bytes:
@@ -83,20 +81,21 @@ def send_entries(
     """
     keys = my_keys(journal)
     contacts = list(to)
-    items = [(item["id"], item["revision"]) for item in content["items"]]
+    items = content.manifest_items()
+    wire = content.to_json()
     if passphrase is None:
         cards = [PublicCard.from_text(c.card) for c in contacts]
-        data = write_bundle(content, "entries", items, keys, recipients=cards)
+        data = write_bundle(wire, "entries", items, keys, recipients=cards)
     else:
         contacts = []
-        data = write_bundle(content, "entries", items, keys, passphrase=passphrase)
+        data = write_bundle(wire, "entries", items, keys, passphrase=passphrase)
     journal.save(
         SentShare(
             bundle_id=bundle_id(data),
             items=[{"id": i, "revision": r} for i, r in items],
             recipients=[c.fingerprint for c in contacts],
             recipient_names=[c.name for c in contacts],
-            include=list(content.get("include", [])),
+            include=list(content.include),
         )
     )
     return data
@@ -116,7 +115,7 @@ def import_entries(journal: Journal, data: bytes, passphrase: str | None = None)
     bid = bundle_id(data)
     if _received(journal, bid):
         return Imported(sender.name, already=True)
-    _check_entries(opened.payload)
+    content = Payload.from_json(opened.payload)  # refuses what is malformed, before writing
     journal.save(
         ReceivedBundle(
             bundle_id=bid,
@@ -124,10 +123,10 @@ def import_entries(journal: Journal, data: bytes, passphrase: str | None = None)
             sender_name=sender.name,
             sender_fingerprint=sender.fingerprint,
             created_at=str(opened.manifest["created_at"]),
-            payload=opened.payload,
+            payload=opened.payload,  # kept as it came: the typed reading is redone on use
         )
     )
-    return Imported(sender.name, added=len(opened.payload["items"]))
+    return Imported(sender.name, added=len(content.items))
 
 
 def shared_with_me(journal: Journal) -> dict[str, list[ReceivedBundle]]:
@@ -139,15 +138,34 @@ def shared_with_me(journal: Journal) -> dict[str, list[ReceivedBundle]]:
     return groups
 
 
-def latest_entries(bundles: Iterable[ReceivedBundle]) -> list[dict[str, Any]]:
+def _stored_payload(found: ReceivedBundle) -> Payload | None:
+    """A stored bundle's payload; None for one imported under older, looser checks that
+    the typed payload now refuses (it stays stored, untouched, but is not shown)."""
+    try:
+        return Payload.from_json(found.payload)
+    except SharingError:
+        return None
+
+
+def latest_entries(bundles: Iterable[ReceivedBundle]) -> list[SharedItem]:
     """Each shared entry once, at the newest revision received, in the order shared."""
-    newest: dict[str, dict[str, Any]] = {}
+    newest: dict[str, SharedItem] = {}
     for found in sorted(bundles, key=lambda b: b.received_at):
-        for item in found.payload["items"]:
-            kept = newest.get(item["id"])
-            if kept is None or item["revision"] >= kept["revision"]:
-                newest[item["id"]] = item
+        content = _stored_payload(found)
+        for item in content.items if content is not None else ():
+            kept = newest.get(item.id)
+            if kept is None or item.revision >= kept.revision:
+                newest[item.id] = item
     return list(newest.values())
+
+
+def latest_series(bundles: Iterable[ReceivedBundle]) -> tuple[ChartPoint, ...]:
+    """The alliance series of the newest bundle that has one (it covers the older ones)."""
+    for found in sorted(bundles, key=lambda b: b.received_at, reverse=True):
+        content = _stored_payload(found)
+        if content is not None and content.series:
+            return content.series
+    return ()
 
 
 def add_comment(
@@ -172,12 +190,12 @@ def add_comment(
     if unknown:
         raise ValueError(f"Unknown Proctor function: {', '.join(unknown)}.")
     bundles = shared_with_me(journal).get(supervisee, [])
-    entry = next((e for e in latest_entries(bundles) if e["id"] == entry_id), None)
+    entry = next((e for e in latest_entries(bundles) if e.id == entry_id), None)
     if entry is None:
         raise ValueError("That entry was not shared with you by this supervisee.")
     comment = Comment(
         entry_id=entry_id,
-        entry_revision=entry["revision"],
+        entry_revision=entry.revision,
         text=body,
         contact_fingerprint=supervisee,
         functions=chosen,
@@ -318,115 +336,27 @@ def _received(journal: Journal, bid: str) -> bool:
     return any(b.bundle_id == bid for b in journal.all(ReceivedBundle))
 
 
-def _bad(detail: str) -> SharingError:
-    return SharingError(BAD_CONTENT.format(detail=detail), "bad_content")
-
-
-def _is_text(value: object, limit: int = 200_000) -> bool:
-    if not isinstance(value, str) or len(value) > limit:
-        return False
-    try:
-        value.encode("utf-8")  # a lone surrogate is valid JSON but cannot be stored
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _is_count(value: object, limit: int = MAX_SCORE) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit
-
-
-def _check_scores(scores: object, where: str) -> None:
-    if scores is None:
-        return
-    if not isinstance(scores, dict) or not _is_text(scores.get("name"), 200):
-        raise _bad(f"{where}: scores")
-    if not _is_count(scores.get("total")) or not isinstance(scores.get("items"), dict):
-        raise _bad(f"{where}: scores")
-    if len(scores["items"]) > 200 or not all(
-        _is_count(v) and _is_text(k, 100) for k, v in scores["items"].items()
-    ):
-        raise _bad(f"{where}: item scores")
-    top = scores.get("max")
-    if top is not None and (not _is_count(top) or scores["total"] > top):
-        raise _bad(f"{where}: maximum score")
-
-
-def _check_entry(item: Mapping[str, Any], where: str) -> None:
-    for key in ("client", "session"):
-        if item.get(key) is not None and not _is_text(item[key], 200):
-            raise _bad(f"{where}: {key}")
-    for key in ("framework", "text", "next_step"):
-        if not _is_text(item.get(key, "")):
-            raise _bad(f"{where}: {key.replace('_', ' ')}")
-    for key in ("focus", "tags"):
-        value = item.get(key, [])
-        if not isinstance(value, list) or not all(_is_text(v, 500) for v in value):
-            raise _bad(f"{where}: {key}")
-    answers = item.get("answers", [])
-    if not isinstance(answers, list) or not all(
-        isinstance(a, dict) and _is_text(a.get("prompt")) and _is_text(a.get("answer"))
-        for a in answers
-    ):
-        raise _bad(f"{where}: answers")
-    reactions = item.get("reactions", {})
-    if (
-        not isinstance(reactions, dict)
-        or len(reactions) > 50
-        or not all(_is_text(k, 100) and _is_count(v) and v <= 3 for k, v in reactions.items())
-    ):
-        raise _bad(f"{where}: reactions")
-    _check_scores(item.get("estimate"), where)
-    _check_scores(item.get("feedback"), where)
-
-
-def _check_entries(content: Mapping[str, Any]) -> None:
-    for number, item in enumerate(content["items"], start=1):
-        _check_entry(item, f"entry {number}")
-    series = content.get("series", [])
-    if not isinstance(series, list) or len(series) > MAX_CHART_ROWS:
-        raise _bad("chart data")
-    for row in series:
-        if not (isinstance(row, dict) and _chart_row_ok(row)):
-            raise _bad("chart data")
-
-
-def _chart_row_ok(row: dict[str, Any]) -> bool:
-    """A chart point the report can draw: scores within 0..max of their instrument."""
-    top = row.get("max")
-    scores = [row.get(k) for k in ("estimate", "feedback") if row.get(k) is not None]
-    return (
-        _is_text(row.get("client"), 200)
-        and _is_text(row.get("instrument", ""), 100)
-        and _is_count(row.get("session"), 100_000)
-        and (top is None or (_is_count(top) and top > 0))
-        and all(_is_count(v, top if top is not None else MAX_SCORE) for v in scores)
-    )
-
-
 def _check_comments(content: Mapping[str, Any]) -> list[dict[str, Any]]:
     items = content["items"]
     if len({item["id"] for item in items}) != len(items):
-        raise _bad("the same comment twice")
+        raise bad_content("the same comment twice")
     for number, item in enumerate(items, start=1):
         where = f"comment {number}"
-        if not _is_text(item.get("entry_id"), 64) or not _is_count(
-            item.get("entry_revision"), 10**9
-        ):
-            raise _bad(f"{where}: entry")
-        if not _is_text(item.get("text"), MAX_COMMENT_CHARS) or not item["text"].strip():
-            raise _bad(f"{where}: text")
+        if not is_text(item.get("entry_id"), 64) or not is_count(item.get("entry_revision"), 10**9):
+            raise bad_content(f"{where}: entry")
+        if not is_text(item.get("text"), MAX_COMMENT_CHARS) or not item["text"].strip():
+            raise bad_content(f"{where}: text")
         functions = item.get("functions")
         if not isinstance(functions, list) or not all(
             isinstance(f, str) and f in PROCTOR_FUNCTIONS for f in functions
         ):
-            raise _bad(f"{where}: Proctor functions")
+            raise bad_content(f"{where}: Proctor functions")
         try:
             written = datetime.fromisoformat(item.get("written_at"))
         except (TypeError, ValueError):
-            raise _bad(f"{where}: date") from None
+            raise bad_content(f"{where}: date") from None
         if written.tzinfo is None:
-            raise _bad(f"{where}: date")
+            raise bad_content(f"{where}: date")
     return items
 
 

@@ -1,8 +1,8 @@
 """Printable reports of shared reflections: a self-contained HTML page and a PDF.
 
-Both are drawn from the de-identified payload of ``sharing.share.payload`` (the dict
-that also goes into the encrypted bundle) and from nothing else, so the supervisor never
-sees more on paper than in the bundle. The only other text is what the caller passes:
+Both are drawn from the de-identified ``sharing.payload.Payload`` (what also goes into
+the encrypted bundle) and from nothing else, so the supervisor never sees more on paper
+than in the bundle. The only other text is what the caller passes:
 the sender's name and a "created" string such as "2026", both printed as given.
 
 - HTML: one UTF-8 document with no external resource at all (no script, no URL; the
@@ -23,7 +23,7 @@ import io
 import re
 import struct
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +38,7 @@ from fpdf.fonts import FontFace
 from insights.charts import BLUE, ESTIMATE, FEEDBACK, GREY, ORANGE
 from insights.export import chart_png
 from prompts.library import builtin_library
+from sharing.payload import ChartPoint, Payload, Scores, SharedItem
 from sharing.share import FREE_REFLECTION
 
 __all__ = [
@@ -65,6 +66,9 @@ NO_SCORES = "No scores to chart"
 NO_ANSWER = "(no answer)"
 NOT_RATED = "—"
 REPLACEMENT = "\ufffd"
+# CR and the Unicode line and paragraph separators end a line too; left in a chart label,
+# U+2028/U+2029 break the chart's Vega expressions (vl-convert: "Unexpected token ILLEGAL")
+_LINE_ENDS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 # Words for reaction intensities, as on the Reflect screen (0, "none", is left out).
 INTENSITY = {1: "mild", 2: "moderate", 3: "strong"}
@@ -111,7 +115,7 @@ def _text(value: Any) -> str:
     """A payload value as display text: line ends as \\n, control characters dropped."""
     if value is None:
         return ""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(value).replace("\r\n", "\n").translate(_LINE_ENDS)
     return "".join(
         REPLACEMENT if unicodedata.category(ch) == "Cs" else ch
         for ch in text
@@ -127,11 +131,11 @@ def _number(value: Any) -> str:
     return _text(value)
 
 
-def _label(item: Mapping[str, Any]) -> str:
+def _label(item: SharedItem) -> str:
     """An entry's heading, e.g. "Client A · session 6"; the year only if the payload has it."""
-    parts = [_text(item.get(key)) for key in ("client", "session")]
+    parts = [_text(item.client), _text(item.session)]
     label = " · ".join(p for p in parts if p) or FREE_REFLECTION
-    year = _text(item.get("year"))
+    year = _text(item.year)
     return f"{label} ({year})" if year and year not in label else label
 
 
@@ -142,19 +146,19 @@ def _framework_name(framework: str) -> str:
         return framework
 
 
-def _facts(item: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _facts(item: SharedItem) -> list[tuple[str, str]]:
     facts = []
-    framework = _text(item.get("framework"))
+    framework = _text(item.framework)
     if framework:
         facts.append(("Framework", _framework_name(framework)))
-    focus = ", ".join(_text(domain) for domain in item.get("focus") or ())
+    focus = ", ".join(_text(domain) for domain in item.focus)
     if focus:
         facts.append(("Focus", focus))
-    facts.append(("Flagged for supervision", "yes" if item.get("flagged") else "no"))
+    facts.append(("Flagged for supervision", "yes" if item.flagged else "no"))
     return facts
 
 
-def _reactions(reactions: Mapping[str, Any]) -> list[str]:
+def _reactions(reactions: Mapping[str, int]) -> list[str]:
     """Non-zero reactions as words: "parental/protective: moderate"."""
     return [
         f"{_text(name)}: {INTENSITY.get(level, _text(level))}"
@@ -173,25 +177,23 @@ def _item_labels(instrument_ids: Iterable[str]) -> dict[str, str]:
     return labels
 
 
-def _total(rating: Mapping[str, Any] | None) -> str:
-    if rating is None or rating.get("total") is None:
+def _total(rating: Scores | None) -> str:
+    if rating is None:
         return NOT_RATED
-    total, top = _number(rating["total"]), rating.get("max")
+    total, top = _number(rating.total), rating.max
     return f"{total} / {_number(top)}" if top is not None else total
 
 
-def _scores(
-    estimate: Mapping[str, Any] | None, feedback: Mapping[str, Any] | None
-) -> _Scores | None:
+def _scores(estimate: Scores | None, feedback: Scores | None) -> _Scores | None:
     ratings = [r for r in (estimate, feedback) if r is not None]
     if not ratings:
         return None
-    names = dict.fromkeys(_text(r.get("name") or r.get("instrument")) for r in ratings)
-    labels = _item_labels(_text(r.get("instrument")) for r in ratings)
-    keys = dict.fromkeys(key for r in ratings for key in (r.get("items") or {}))
+    names = dict.fromkeys(_text(r.name or r.instrument) for r in ratings)
+    labels = _item_labels(_text(r.instrument) for r in ratings)
+    keys = dict.fromkeys(key for r in ratings for key in r.items)
 
-    def item(rating: Mapping[str, Any] | None, key: str) -> str:
-        return _number((rating.get("items") or {}).get(key)) if rating else NOT_RATED
+    def item(rating: Scores | None, key: str) -> str:
+        return _number(rating.items.get(key)) if rating else NOT_RATED
 
     return _Scores(
         caption=" / ".join(n for n in names if n),
@@ -203,20 +205,17 @@ def _scores(
     )
 
 
-def _entry(item: Mapping[str, Any]) -> _Entry:
+def _entry(item: SharedItem) -> _Entry:
     """What one payload item shows, shared by the HTML and the PDF."""
     return _Entry(
         label=_label(item),
         facts=_facts(item),
-        scores=_scores(item.get("estimate"), item.get("feedback")),
-        reactions=_reactions(item.get("reactions") or {}),
-        answers=[
-            (_text(answer.get("prompt")), _text(answer.get("answer")))
-            for answer in item.get("answers") or ()
-        ],
-        text=_text(item.get("text")),
-        next_step=_text(item.get("next_step")),
-        tags=[tag for tag in (_text(t) for t in item.get("tags") or ()) if tag],
+        scores=_scores(item.estimate, item.feedback),
+        reactions=_reactions(item.reactions),
+        answers=[(_text(answer.prompt), _text(answer.answer)) for answer in item.answers],
+        text=_text(item.text),
+        next_step=_text(item.next_step),
+        tags=[tag for tag in (_text(t) for t in item.tags) if tag],
     )
 
 
@@ -229,24 +228,23 @@ def _meta_line(sender: str, created: str) -> str:
 # ----------------------------------------------------------------------------- chart
 
 
-def _chart_rows(series: Iterable[Mapping[str, Any]]) -> tuple[pd.DataFrame, str, list[float]]:
+def _chart_rows(series: Iterable[ChartPoint]) -> tuple[pd.DataFrame, str, list[float]]:
     """Long form (client, session, who, score), the y title and the y domain.
 
     Totals stay raw when every session used one instrument; otherwise they become
     percent of the instrument's maximum so instruments compare.
     """
-    rows = [r for r in series if r.get("estimate") is not None or r.get("feedback") is not None]
-    scales = {(r.get("instrument"), r.get("max")) for r in rows}
+    rows = [r for r in series if r.estimate is not None or r.feedback is not None]
+    scales = {(r.instrument, r.max) for r in rows}
     raw = len(scales) == 1
     top = next(iter(scales))[1] if raw else None
     long = []
     for r in rows:
-        for who, key in ((ESTIMATE, "estimate"), (FEEDBACK, "feedback")):
-            value = r.get(key)
-            if value is None or not (raw or r.get("max")):
+        for who, value in ((ESTIMATE, r.estimate), (FEEDBACK, r.feedback)):
+            if value is None or not (raw or r.max):
                 continue
-            score = value if raw else round(100 * value / r["max"], 1)
-            client, session = _text(r.get("client")), int(r["session"])
+            score = value if raw else round(100 * value / r.max, 1)
+            client, session = _text(r.client).replace("\n", " "), int(r.session)
             long.append({"client": client, "session": session, "who": who, "score": score})
     frame = pd.DataFrame(long, columns=["client", "session", "who", "score"])
     if not raw:
@@ -256,10 +254,10 @@ def _chart_rows(series: Iterable[Mapping[str, Any]]) -> tuple[pd.DataFrame, str,
     return frame, "Total score", []
 
 
-def shared_alliance_chart(series: list[dict[str, Any]]) -> alt.FacetChart | alt.Chart:
+def shared_alliance_chart(series: Sequence[ChartPoint]) -> alt.FacetChart | alt.Chart:
     """Your estimate against the client's feedback by session number, a panel per client.
 
-    ``series`` is the payload's "series". Lines differ by colour, dash and point shape,
+    ``series`` is the payload's alliance series. Lines differ by colour, dash and point shape,
     so the chart still reads in black and white print.
     """
     frame, y_title, domain = _chart_rows(series)
@@ -430,7 +428,7 @@ def _html_chart(png: bytes) -> str:
     )
 
 
-def html_report(payload: Mapping[str, Any], *, sender: str = "", created: str = "") -> str:
+def html_report(payload: Payload, *, sender: str = "", created: str = "") -> str:
     """The payload as one self-contained, printable HTML5 document (a str, UTF-8 ready).
 
     ``sender`` and ``created`` (e.g. "November 2026") are printed as given; nothing
@@ -450,11 +448,10 @@ def html_report(payload: Mapping[str, Any], *, sender: str = "", created: str = 
         f'<p class="meta">{_esc(meta)}</p>' if meta else "",
         f'<p class="notice">{_esc(NOTICE)}</p>',
         "</header><main>",
-        *(_html_entry(_entry(item)) for item in payload.get("items") or ()),
+        *(_html_entry(_entry(item)) for item in payload.items),
     ]
-    series = payload.get("series") or []
-    if series:
-        parts.append(_html_chart(chart_png(shared_alliance_chart(series))))
+    if payload.series:
+        parts.append(_html_chart(chart_png(shared_alliance_chart(payload.series))))
     parts.append("</main></body></html>\n")
     return "\n".join(p for p in parts if p)
 
@@ -605,7 +602,7 @@ def _pdf_chart(pdf: FPDF, png: bytes) -> None:
 
 
 def pdf_report(
-    payload: Mapping[str, Any], *, sender: str = "", created: str = "", compress: bool = True
+    payload: Payload, *, sender: str = "", created: str = "", compress: bool = True
 ) -> bytes:
     """The payload as an A4 PDF with the same content as ``html_report``.
 
@@ -626,10 +623,9 @@ def pdf_report(
     )
     pdf.set_fill_color(255)
     pdf.ln(5)
-    for item in payload.get("items") or ():
+    for item in payload.items:
         entry = _entry(item)
         _keep_together(pdf, lambda target, entry=entry: _pdf_entry(target, entry))
-    series = payload.get("series") or []
-    if series:
-        _pdf_chart(pdf, chart_png(shared_alliance_chart(series)))
+    if payload.series:
+        _pdf_chart(pdf, chart_png(shared_alliance_chart(payload.series)))
     return bytes(pdf.output())

@@ -19,13 +19,17 @@ What leaves the journal, and in what form:
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sharing import deidentify
+from sharing.bundle import BUNDLE_SUFFIX
 from sharing.deidentify import Decision, Finding
+from sharing.payload import ChartPoint, Payload, Scores, SharedAnswer, SharedItem
 from storage.journal import Journal
 from storage.records import Client, Estimate, Feedback, Reflection, Session
 
@@ -195,7 +199,7 @@ def payload(
     shared: Review,
     decisions: Mapping[str, str],
     instruments: Mapping[str, Any],
-) -> dict[str, Any]:
+) -> Payload:
     """The de-identified content of the chosen entries: the bundle's and report's payload.
 
     Raises ValueError, naming the count, while any finding is undecided.
@@ -212,15 +216,10 @@ def payload(
         )
         for p in shared.passages
     }
-    items = [_item(journal, shared, c, texts, instruments) for c in shared.chosen]
-    series = _series(journal, shared, instruments) if "chart" in shared.include else []
+    items = tuple(_item(journal, shared, c, texts, instruments) for c in shared.chosen)
+    series = _series(journal, shared, instruments) if "chart" in shared.include else ()
     include = sorted(shared.include | ({"year"} if shared.keep_year else set()))
-    return {"items": items, "series": series, "include": include}
-
-
-def items_of(content: Mapping[str, Any]) -> list[tuple[str, int]]:
-    """The (id, revision) pairs a payload declares, for the bundle manifest."""
-    return [(item["id"], item["revision"]) for item in content["items"]]
+    return Payload(items, series, tuple(include))
 
 
 # ---------------------------------------------------------------------------------------
@@ -251,66 +250,62 @@ def _item(
     candidate: Candidate,
     texts: Mapping[tuple[str, str], str],
     instruments: Mapping[str, Any],
-) -> dict[str, Any]:
+) -> SharedItem:
     reflection = candidate.reflection
 
     def text(part: str) -> str:
         return texts.get((candidate.id, part), "")
 
     client, session = _label(shared, candidate)
-    answers = []
+    answers: tuple[SharedAnswer, ...] = ()
     if "answers" in shared.include:
-        answers = [
-            {"prompt": text(f"prompt {n}"), "answer": text(f"answer {n}")}
+        answers = tuple(
+            SharedAnswer(text(f"prompt {n}"), text(f"answer {n}"))
             for n in range(1, len(reflection.answers) + 1)
-        ]
+        )
     scores = "scores" in shared.include and reflection.session_id
-    return {
-        "id": reflection.id,
-        "revision": candidate.revision,
-        "client": client,
-        "session": session,
-        "year": candidate.day.year if shared.keep_year else None,
-        "framework": reflection.framework,
-        "focus": list(reflection.focus_domains),
-        "answers": answers,
-        "text": text("free text"),
-        "next_step": text("next step"),
-        "tags": [text(f"tag {n}") for n in range(1, len(reflection.tags) + 1)],
-        "reactions": (
+    return SharedItem(
+        id=reflection.id,
+        revision=candidate.revision,
+        client=client,
+        session=session,
+        year=candidate.day.year if shared.keep_year else None,
+        framework=reflection.framework,
+        focus=tuple(reflection.focus_domains),
+        answers=answers,
+        text=text("free text"),
+        next_step=text("next step"),
+        tags=tuple(text(f"tag {n}") for n in range(1, len(reflection.tags) + 1)),
+        reactions=(
             {k: v for k, v in reflection.reactions.items() if v}
             if "reactions" in shared.include
             else {}
         ),
-        "estimate": _scores(journal, Estimate, reflection.session_id, instruments)
-        if scores
-        else None,
-        "feedback": _scores(journal, Feedback, reflection.session_id, instruments)
-        if scores
-        else None,
-        "flagged": reflection.flagged_for_supervision,
-    }
+        estimate=_scores(journal, Estimate, reflection.session_id, instruments) if scores else None,
+        feedback=_scores(journal, Feedback, reflection.session_id, instruments) if scores else None,
+        flagged=reflection.flagged_for_supervision,
+    )
 
 
 def _scores(
     journal: Journal, cls: type, session_id: str | None, instruments: Mapping[str, Any]
-) -> dict[str, Any] | None:
+) -> Scores | None:
     rating = next((r for r in journal.all(cls) if r.session_id == session_id), None)
     if rating is None:
         return None
     instrument = instruments.get(rating.instrument)
-    return {
-        "instrument": rating.instrument,
-        "name": instrument.name if instrument else rating.instrument,
-        "total": rating.total,
-        "max": instrument.total_max if instrument else None,
-        "items": dict(rating.items),
-    }
+    return Scores(
+        instrument=rating.instrument,
+        name=instrument.name if instrument else rating.instrument,
+        total=rating.total,
+        max=instrument.total_max if instrument else None,
+        items=dict(rating.items),
+    )
 
 
 def _series(
     journal: Journal, shared: Review, instruments: Mapping[str, Any]
-) -> list[dict[str, Any]]:
+) -> tuple[ChartPoint, ...]:
     last: dict[str, int] = {}
     for candidate in shared.chosen:
         if candidate.client_id and candidate.session_number:
@@ -330,13 +325,29 @@ def _series(
         instrument_id = (estimate or answer).instrument
         instrument = instruments.get(instrument_id)
         rows.append(
-            {
-                "client": shared.labels[session.client_id],
-                "session": session.number,
-                "estimate": estimate.total if estimate else None,
-                "feedback": answer.total if answer else None,
-                "max": instrument.total_max if instrument else None,
-                "instrument": instrument_id,
-            }
+            ChartPoint(
+                client=shared.labels[session.client_id],
+                session=session.number,
+                estimate=estimate.total if estimate else None,
+                feedback=answer.total if answer else None,
+                max=instrument.total_max if instrument else None,
+                instrument=instrument_id,
+            )
         )
-    return rows
+    return tuple(rows)
+
+
+def bundle_request(content: Payload, recipient_ids: Iterable[str] | None) -> str:
+    """What a bundle is made from: the shared content and who can open it (None: anyone
+    with the passphrase). A bundle on offer whose request is not the screen's is stale."""
+    who = "passphrase" if recipient_ids is None else "\n".join(sorted(recipient_ids))
+    digest = hashlib.sha256(json.dumps(content.to_json(), sort_keys=True).encode())
+    digest.update(b"\0" + who.encode())
+    return digest.hexdigest()
+
+
+def bundle_file_name(made_at: datetime, data: bytes) -> str:
+    """A bundle's file name: the day and time, and a short digest, so no two collide."""
+    return f"supervision-{made_at:%Y-%m-%d-%H%M%S}-{hashlib.sha256(data).hexdigest()[:6]}" + (
+        BUNDLE_SUFFIX
+    )

@@ -8,6 +8,10 @@ Checks never change the file they check: they open a private copy (a hidden file
 journal's folder, removed afterwards) with this journal's data key. Restoring puts a
 verified copy of the backup in place and keeps the previous file beside it as
 `<name>.journal.before-restore-<stamp>`; anything that fails part-way puts it back.
+
+Backups are files 0600 in a folder 0700 when the app makes it (`storage.paths`). A backup
+folder may not be a system folder, the home folder itself, or a folder other users can
+write to (`folder_risk`); pruning deletes only backups that carry this journal's id.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 import re
 import secrets
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +34,7 @@ from storage.errors import (
     BackupError,
     JournalError,
     JournalNotFound,
+    KeyChanged,
     NewerFormat,
     NotAJournal,
 )
@@ -41,6 +47,26 @@ _STAMP = r"\d{8}-\d{6}-\d{6}"
 ASIDE_MARK = ".before-restore-"
 MAX_KEEP = 100
 OTHER_JOURNAL = "This backup is from another journal or was made with a different key."
+SYSTEM_FOLDER = "it is a system folder"
+HOME_FOLDER = "it is your home folder itself: choose or make a folder inside it"
+OTHERS_CAN_WRITE = (
+    "other users of this computer can write to it, so they could replace or remove your backups"
+)
+OTHER_OWNER = "it belongs to another user of this computer"
+UNCHECKABLE = "the app may not look into it or a folder above it"
+# Folders whose whole tree belongs to the system (POSIX; Windows ones come from its
+# environment in `_system_trees`).
+SYSTEM_TREES = (
+    "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc",
+    "/sbin", "/sys", "/usr", "/System", "/Library", "/cores", "/private/etc",
+    "/var/lib", "/var/log", "/var/cache", "/var/spool", "/var/mail", "/var/run", "/var/db",
+    "/var/backups", "/private/var/db", "/private/var/log",
+)  # fmt: skip
+# Folders that are the system's, though folders inside them may be the user's.
+SYSTEM_FOLDERS = (
+    "/home", "/Users", "/tmp", "/var", "/var/tmp", "/opt", "/srv", "/mnt", "/media",  # noqa: S108
+    "/Volumes", "/Applications", "/private", "/private/var", "/private/tmp", "/snap", "/run",
+)  # fmt: skip
 _COPY_CHUNK = 1 << 20
 
 
@@ -78,18 +104,6 @@ class BackupFile:
     def name(self) -> str:
         return self.path.name
 
-    @property
-    def size_text(self) -> str:
-        """The size in the units people read: KB, MB or GB."""
-        if self.size < 1024:
-            return f"{self.size} bytes"
-        size = self.size / 1024
-        for unit in ("KB", "MB"):
-            if size < 1024:
-                return f"{size:.1f} {unit}"
-            size /= 1024
-        return f"{size:.1f} GB"
-
 
 # ---- where backups go ---------------------------------------------------------------------
 
@@ -105,25 +119,57 @@ def folder_for(settings: Settings) -> Path:
     return Path(chosen).expanduser() if chosen else default_folder()
 
 
-def folder_problem(text: str) -> str | None:
-    """Why a typed backup folder cannot be used, in plain words; None when it can."""
-    chosen = text.strip()
-    if not chosen:
-        return None
-    folder = Path(chosen).expanduser()
-    if not folder.is_absolute():
-        return (
-            "Backup folder: give the full path of a folder, for example /media/usb/journal. "
-            "Nothing was saved."
-        )
-    if folder.exists() and not folder.is_dir():
-        return f"Backup folder: {folder} is a file, not a folder. Nothing was saved."
-    # the unlock screen lists every *.journal of the data folder: backups would show as journals
-    if folder.resolve() == paths.data_dir().expanduser().resolve():
-        return (
-            "Backup folder: choose a folder other than the data folder itself (backups "
-            "there would be listed as journals). Nothing was saved."
-        )
+def folder_risk(folder: Path) -> str | None:
+    """Why `folder` is not a safe place for backups, as a phrase ("it is a system
+    folder"); None when it is. Links are followed: a link to /etc is /etc."""
+    resolved = folder.expanduser().resolve()
+    if _is_system_folder(resolved):
+        return SYSTEM_FOLDER
+    if resolved == Path.home().resolve():
+        return HOME_FOLDER
+    return _others_can_change(resolved)
+
+
+def _system_trees() -> list[str]:
+    """System folders whose whole tree is refused, on this kind of computer."""
+    if os.name != "nt":
+        return list(SYSTEM_TREES)
+    names = ("SystemRoot", "windir", "ProgramFiles", "ProgramFiles(x86)", "ProgramW6432")
+    return [os.environ[n] for n in (*names, "ProgramData") if os.environ.get(n)]
+
+
+def _is_system_folder(resolved: Path) -> bool:
+    if resolved.parent == resolved:  # "/" or a drive's root such as C:\\
+        return True
+    here = os.path.normcase(str(resolved))  # Windows compares without case
+    inside = [here, *(os.path.normcase(str(p)) for p in resolved.parents)]
+    trees = {os.path.normcase(str(Path(t))) for t in _system_trees()}
+    folders = {str(Path(f)) for f in SYSTEM_FOLDERS} if os.name != "nt" else set()
+    return here in folders or any(p in trees for p in inside)
+
+
+def _others_can_change(resolved: Path) -> str | None:
+    """Whether another user could swap, remove or pre-make the backup folder (POSIX).
+
+    The folder and every folder above it must be the user's (or, above it, root's) and
+    writable by others only with the sticky bit (as /tmp); where the folder is still to
+    be made, the folder it will go in must not be writable by others at all.
+    """
+    if os.name != "posix":
+        return None  # Windows: the folder's ACLs decide; the profile folder's are private
+    me = os.geteuid()
+    try:
+        existing = next(p for p in (resolved, *resolved.parents) if p.exists())
+        found = [(path, path.stat()) for path in (existing, *existing.parents)]
+    except OSError:
+        return UNCHECKABLE
+    for path, info in found:
+        if info.st_uid != me and (path == resolved or info.st_uid != 0):
+            return OTHER_OWNER
+        world = bool(info.st_mode & stat.S_IWOTH)
+        sticky = bool(info.st_mode & stat.S_ISVTX)
+        if world and (not sticky or (path == existing and path != resolved)):
+            return OTHERS_CAN_WRITE
     return None
 
 
@@ -131,8 +177,12 @@ def _backup_name(name: str) -> re.Pattern[str]:
     return re.compile(rf"{re.escape(name)}-backup-({_STAMP})\.journal")
 
 
-def backups(folder: Path, name: str) -> list[BackupFile]:
-    """The backups of journal `name` in `folder`, newest first (other files are ignored)."""
+def backups(folder: Path, name: str, journal_id: bytes | None = None) -> list[BackupFile]:
+    """The backups of journal `name` in `folder`, newest first (other files are ignored).
+
+    With `journal_id`, only files that are backups of that journal: not a link, and an
+    SQLite file carrying that id (a file merely named like a backup is not one).
+    """
     if not folder.is_dir():
         return []
     pattern = _backup_name(name)
@@ -140,6 +190,8 @@ def backups(folder: Path, name: str) -> list[BackupFile]:
     for path in folder.iterdir():
         match = pattern.fullmatch(path.name)
         if not match or not path.is_file():
+            continue
+        if journal_id is not None and (path.is_symlink() or _id_of(path) != journal_id):
             continue
         info = path.stat()
         try:
@@ -162,13 +214,16 @@ def back_up(journal: Journal, folder: Path | None = None, keep: int | None = Non
     keep = settings.backup_keep if keep is None else keep
     if not 1 <= keep <= MAX_KEEP:
         raise BackupError(f"keep between 1 and {MAX_KEEP} backups, not {keep}")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BackupError(f"the folder {folder} cannot be used ({exc.strerror})") from exc
+    risk = folder_risk(folder)
+    if risk:
+        raise BackupError(f"the folder {folder} cannot be used: {risk}")
     if folder.resolve() == journal.path.parent.resolve():
         # the unlock screen would list every backup there as a journal of its own
         raise BackupError("choose a folder other than the one the journal itself is in")
+    try:
+        _make_folder(folder)
+    except OSError as exc:
+        raise BackupError(f"the folder {folder} cannot be used ({exc.strerror})") from exc
     made = journal.backup(folder)
     try:
         with _checked_copy(journal, made) as (_, found):
@@ -178,8 +233,15 @@ def back_up(journal: Journal, folder: Path | None = None, keep: int | None = Non
         made.unlink(missing_ok=True)
         reason = exc.reason.rstrip(".")
         raise BackupError(f"the new backup did not check out and was deleted. {reason}") from exc
-    _prune(folder, journal.name, keep, made)
+    _prune(folder, journal, keep, made)
     return made
+
+
+def _make_folder(folder: Path) -> None:
+    """Make the backup folder 0700; the default one is tightened if it exists, a folder
+    the practitioner chose and already had is left as it is (its backups are 0600)."""
+    if not folder.exists() or folder.resolve() == default_folder().resolve():
+        paths.private_folder(folder)
 
 
 def _same_problems(backup: Verification, journal: Verification) -> bool:
@@ -194,10 +256,14 @@ def _same_problems(backup: Verification, journal: Verification) -> bool:
     )
 
 
-def _prune(folder: Path, name: str, keep: int, made: Path) -> None:
+def _prune(folder: Path, journal: Journal, keep: int, made: Path) -> None:
     """Delete this journal's backups beyond the newest `keep`; never the one just made
-    (even if a clock set back makes it look older)."""
-    older = [b.path for b in backups(folder, name) if b.path != made]
+    (even if a clock set back makes it look older), never a file without this journal's
+    id (another journal of the same name, or a file merely named like a backup)."""
+    ours = _id_of(journal.path)
+    if ours is None:
+        return  # nothing can be told apart: keep everything
+    older = [b.path for b in backups(folder, journal.name, ours) if b.path != made]
     for path in older[keep - 1 :]:
         path.unlink(missing_ok=True)
 
@@ -298,6 +364,14 @@ def _journal_id(path: Path) -> bytes:
     return meta.get("journal_id", b"")
 
 
+def _id_of(path: Path) -> bytes | None:
+    """The journal id a file carries, or None for anything that is not a readable journal."""
+    try:
+        return _journal_id(path) or None
+    except (BackupRefused, OSError, sqlite3.Error):
+        return None
+
+
 def _refusal(error: Exception) -> str:
     """A plain sentence for an error met while opening a backup (its name is a copy's)."""
     if isinstance(error, JournalNotFound):
@@ -306,6 +380,8 @@ def _refusal(error: Exception) -> str:
         return "That file is not a journal backup."
     if isinstance(error, NewerFormat):
         return "That backup was made by a newer version of this app: update the app first."
+    if isinstance(error, KeyChanged):  # another journal's, or made before a re-key
+        return OTHER_JOURNAL
     return "That backup is damaged (truncated, or changed outside the app)."
 
 
@@ -317,6 +393,8 @@ def _damage(found: Verification) -> str:
         problems.append(f"{len(found.quarantined)} of {found.rows} stored rows do not decrypt")
     if not found.set_hash_ok:
         problems.append("rows were added, removed or rolled back outside the app")
+    if not found.header_ok:
+        problems.append("its key slots or settings were changed outside the app")
     return f"That backup is damaged: {'; '.join(problems)}."
 
 
@@ -367,6 +445,7 @@ def _swap(journal: Journal, keeper: Journal, incoming: Path) -> Journal:
         os.rename(target, aside)
         if Path(f"{target}-shm").exists():
             os.rename(f"{target}-shm", f"{aside}-shm")
+        paths.tighten_journal(aside)  # kept for the practitioner: as private as the journal
     except OSError as exc:
         raise RestoreFailed(
             f"the journal file could not be moved aside ({exc.strerror}). Nothing was replaced.",

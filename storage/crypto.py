@@ -8,6 +8,7 @@ form and the keyed set hash. Nothing here touches the disk.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
 import os
@@ -25,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from storage.errors import KdfBelowFloor, KdfUnavailable, MalformedRecoveryKey
+from storage.errors import KdfAboveCeiling, KdfBelowFloor, KdfUnavailable, MalformedRecoveryKey
 
 KEY_LEN = 32
 NONCE_LEN = 12
@@ -67,9 +68,11 @@ class KdfParams:
         )
 
 
-MAX_MEMORY_KIB = 4 * 1024 * 1024  # 4 GiB
-MAX_ITERATIONS = 64
-MAX_LANES = 64
+# The ceiling: the most this app ever writes (128 MiB, calibrated up to 12 passes, 4 lanes).
+# An edited slot asking for more would make every unlock attempt cost seconds.
+MAX_MEMORY_KIB = 131072
+MAX_ITERATIONS = 12
+MAX_LANES = 4
 
 
 @dataclass(frozen=True)
@@ -89,11 +92,19 @@ class KdfFloor:
             raise KdfBelowFloor(f"{params.iterations} passes, the minimum is {self.iterations}")
         if len(params.salt) < SALT_LEN or params.lanes < 1:
             raise KdfBelowFloor("salt or lanes out of range")
-        # a ceiling too: an edited slot asking for 1 TiB would otherwise hang the unlock
-        if params.memory_kib > MAX_MEMORY_KIB or params.iterations > MAX_ITERATIONS:
-            raise KdfBelowFloor("memory or passes far beyond what this app ever writes")
-        if params.lanes > MAX_LANES:
-            raise KdfBelowFloor("lanes out of range")
+        check_ceiling(params)
+
+
+def check_ceiling(params: KdfParams) -> None:
+    """Raise KdfAboveCeiling for settings beyond what this app ever writes, before any
+    derivation runs (an edited slot must not make each unlock attempt cost seconds)."""
+    for name, value, most in (
+        ("memory", params.memory_kib, MAX_MEMORY_KIB),
+        ("passes", params.iterations, MAX_ITERATIONS),
+        ("lanes", params.lanes, MAX_LANES),
+    ):
+        if value > most:
+            raise KdfAboveCeiling(f"{name} {value}, the most this app writes is {most}")
 
 
 FLOOR = KdfFloor()
@@ -108,7 +119,7 @@ def new_kdf_params(memory_kib: int = 131072, iterations: int = 3, lanes: int = 4
 
 # LUKS-style calibration: on a fast computer the default passes cost too little per guess
 KDF_TARGET_SECONDS = 0.35
-MAX_CALIBRATED_ITERATIONS = 12
+MAX_CALIBRATED_ITERATIONS = MAX_ITERATIONS
 
 
 def calibrated_kdf_params(
@@ -239,3 +250,74 @@ def set_hash_total(key: bytes, tags: bytes) -> int:
 def combine(total: int, element: int, sign: int = 1) -> int:
     """Add (sign=1) or remove (sign=-1) an element from a set hash, mod 2^256."""
     return (total + sign * element) % SET_HASH_MODULUS
+
+
+# ---- the sealed integrity value (format 2) ---------------------------------------------------
+
+INTEGRITY_PLAIN_LEN = 8 + 32 + 32  # write counter, set-hash total, header digest
+HEADER_DIGEST_PREFIX = b"reflective-journal header v2\n"
+
+
+@dataclass(frozen=True)
+class Integrity:
+    """What the sealed `integrity` meta value holds: never stored in the clear, so two
+    snapshots of a file do not tell what one row adds to the set hash."""
+
+    counter: int  # goes up by one with every write: no two sealed states are alike
+    total: int  # the set hash of every record row, mod 2^256
+    header: bytes  # SHA-256 of the meta rows and key slots (`header_digest`)
+
+    def to_bytes(self) -> bytes:
+        return (
+            self.counter.to_bytes(8, "big")
+            + (self.total % SET_HASH_MODULUS).to_bytes(32, "big")
+            + self.header
+        )
+
+    @classmethod
+    def from_bytes(cls, plain: bytes) -> Integrity:
+        if len(plain) != INTEGRITY_PLAIN_LEN:
+            raise ValueError("integrity value of the wrong length")
+        total = int.from_bytes(plain[8:40], "big")
+        return cls(int.from_bytes(plain[:8], "big"), total, plain[40:])
+
+
+def seal_integrity(key: bytes, value: Integrity, aad: bytes, nonce: bytes | None = None) -> bytes:
+    """AES-256-GCM of the integrity value; `nonce` is fixed only by test vectors."""
+    nonce = nonce if nonce is not None else os.urandom(NONCE_LEN)
+    return nonce + AESGCM(key).encrypt(nonce, value.to_bytes(), aad)
+
+
+def open_integrity(key: bytes, blob: object, aad: bytes) -> Integrity | None:
+    """The integrity value, or None when it was changed, moved or is not ours."""
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        return Integrity.from_bytes(open_sealed(AESGCM(key), blob, aad))
+    except (InvalidTag, ValueError):
+        return None
+
+
+Column = tuple[str, bytes | None]  # SQLite's typeof() and the value CAST AS BLOB
+
+
+def _field(column: Column) -> bytes:
+    """One column, typed and length-prefixed, so no two different rows encode alike."""
+    kind, raw = column
+    raw = raw if isinstance(raw, bytes) else b""
+    return kind[:1].encode("ascii") + len(raw).to_bytes(4, "big") + raw
+
+
+INTEGRITY_NAME: Column = ("text", b"integrity")
+
+
+def header_digest(meta: list[list[Column]], slots: list[list[Column]]) -> bytes:
+    """SHA-256 over every meta row but `integrity` and every key slot row (FORMAT.md 6.2):
+    a slot pasted from an old backup, or an edited meta value, changes it."""
+    digest = hashlib.sha256(HEADER_DIGEST_PREFIX)
+    for row in sorted(meta, key=lambda row: _field(row[0])):
+        if tuple(row[0]) != INTEGRITY_NAME:
+            digest.update(b"meta" + b"".join(_field(column) for column in row))
+    for row in sorted(slots, key=lambda row: _field(row[0])):
+        digest.update(b"slot" + b"".join(_field(column) for column in row))
+    return digest.digest()

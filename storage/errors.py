@@ -84,6 +84,32 @@ class KdfBelowFloor(JournalError):
         )
 
 
+class KdfAboveCeiling(KdfBelowFloor):
+    """Key settings beyond what this app ever writes (a KdfBelowFloor: out of range too)."""
+
+    def __init__(self, detail: str) -> None:
+        JournalError.__init__(
+            self,
+            "The journal's key settings ask for more than this app ever writes "
+            f"({detail}): each unlock attempt would take very long. It may have been "
+            "tampered with; it was not opened and nothing was changed.",
+        )
+
+
+class KeyChanged(JournalError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"The journal '{name}' now uses another key than this one: it was given a new "
+            "key (in another window or tab), or an old key slot was put back into the file. "
+            "Unlock it with the current passphrase or recovery key; nothing was changed."
+        )
+
+
+class RekeyRefused(JournalError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The journal was not given a new key: {reason} Nothing was changed.")
+
+
 class KdfUnavailable(JournalError):
     def __init__(self) -> None:
         super().__init__(

@@ -14,7 +14,7 @@ import json.scanner
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,13 +24,14 @@ from typing import Any, TypeVar
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from storage import crypto, vault
+from storage import crypto, paths, vault
 from storage.errors import (
     BackupError,
     DamagedJournal,
     InvalidRecord,
+    KeyChanged,
     RecordNotFound,
-    WeakPassphrase,
+    RekeyRefused,
 )
 from storage.records import (
     RECORD_TYPES,
@@ -46,26 +47,9 @@ from storage.records import (
 )
 
 T = TypeVar("T")
-MIN_PASSPHRASE_CHARS = 12
-MIN_PASSPHRASE_WORDS = 4
-PASSPHRASE_RULE = (
-    f"Use at least {MIN_PASSPHRASE_CHARS} characters, or {MIN_PASSPHRASE_WORDS} or more "
-    "words separated by spaces. A short sentence only you would think of works well."
-)
 # Kinds whose earlier revisions are not worth keeping: a draft is replaced in place.
 UNVERSIONED_KINDS = frozenset({Draft.KIND})
-
-
-def passphrase_problem(passphrase: str, confirmation: str | None = None) -> str | None:
-    """Why a new passphrase is not acceptable, in plain words; None when it is fine."""
-    if confirmation is not None and passphrase != confirmation:
-        return "The two passphrases do not match."
-    words = [w for w in passphrase.split() if w]
-    if len(passphrase) < MIN_PASSPHRASE_CHARS and len(words) < MIN_PASSPHRASE_WORDS:
-        return f"That passphrase is too short. {PASSPHRASE_RULE}"
-    if len(set(passphrase)) < 4:
-        return f"That passphrase repeats too few characters. {PASSPHRASE_RULE}"
-    return None
+REKEY_BATCH = 500  # rows re-encrypted between two progress reports
 
 
 @dataclass(slots=True)
@@ -94,26 +78,11 @@ class OpenReport:
 
     set_hash_ok: bool = True
     quarantined: list[QuarantinedRow] = field(default_factory=list)
+    header_ok: bool = True  # key slots and meta rows as the app last wrote them
 
     @property
     def clean(self) -> bool:
-        return self.set_hash_ok and not self.quarantined
-
-    def problems(self) -> list[str]:
-        """Plain sentences for the screen."""
-        lines = []
-        if not self.set_hash_ok:
-            lines.append(
-                "Rows of this journal were deleted, added or rolled back outside the app "
-                "(the integrity hash does not match). Your entries are shown as found; "
-                "compare with a backup."
-            )
-        if self.quarantined:
-            lines.append(
-                f"{len(self.quarantined)} stored row(s) could not be decrypted and are "
-                "quarantined: kept as they are, not shown, never overwritten."
-            )
-        return lines
+        return self.set_hash_ok and self.header_ok and not self.quarantined
 
 
 @dataclass
@@ -126,36 +95,11 @@ class Verification:
     records: int = 0
     quarantined: list[QuarantinedRow] = field(default_factory=list)
     set_hash_ok: bool = False
+    header_ok: bool = True  # key slots and meta rows as the app last wrote them
 
     @property
     def ok(self) -> bool:
-        return not self.integrity and not self.quarantined and self.set_hash_ok
-
-    def summary(self) -> list[str]:
-        """Plain sentences for the screen, the verdict first."""
-        lines = [
-            "The journal is whole: every stored row decrypts and nothing was added, "
-            "removed or rolled back outside the app."
-            if self.ok
-            else "The journal has problems: see below. Keep a backup before changing anything."
-        ]
-        lines.append(
-            f"{self.decrypted} of {self.rows} stored rows decrypted "
-            f"({self.records} records with their earlier revisions)."
-        )
-        if self.integrity:
-            lines.append("SQLite's integrity check reported: " + "; ".join(self.integrity[:5]))
-        if not self.set_hash_ok:
-            lines.append(
-                "The integrity hash does not match: rows were deleted, added or rolled back "
-                "outside the app."
-            )
-        if self.quarantined:
-            lines.append(
-                f"{len(self.quarantined)} row(s) could not be decrypted and are quarantined "
-                "(listed below): kept as they are, never overwritten."
-            )
-        return lines
+        return not self.integrity and not self.quarantined and self.set_hash_ok and self.header_ok
 
 
 @dataclass
@@ -227,22 +171,20 @@ def _malformed(
     )
 
 
-def record_aad(kind: str, record_id: str, revision: int, fmt: int = vault.FORMAT_VERSION) -> bytes:
+def record_aad(kind: str, record_id: str, revision: int, fmt: int = vault.RECORD_FORMAT) -> bytes:
     """AAD binds a blob to its row: moved, re-kinded or re-numbered, it fails to open."""
     return f"{kind}|{record_id}|{revision}|{fmt}".encode()
 
 
 class Journal:
-    """An unlocked journal. Create with `create`, `unlock` or `unlock_with_recovery_key`."""
+    """An unlocked journal. Made by storage.keyslots: `create`, `unlock` or
+    `unlock_with_recovery_key`; key slots themselves are changed there too."""
 
     def __init__(self, path: Path, db: Any, dek: bytes) -> None:
         self.path = path
         self.name = path.stem
         self._db = db
-        self._record_key = crypto.hkdf(dek, vault.RECORD_KEY_INFO)
-        self._cipher = AESGCM(self._record_key)
-        self._set_key = crypto.hkdf(dek, vault.SET_HASH_KEY_INFO)
-        self._dek = dek
+        self._use_key(dek)
         self._lock = threading.RLock()
         self._entries: dict[str, Entry] = {}
         self._by_kind: dict[str, dict[str, Entry]] = {kind: {} for kind in RECORD_TYPES}
@@ -254,72 +196,28 @@ class Journal:
 
     # ---- opening and closing ----------------------------------------------------------
 
-    @classmethod
-    def create(
-        cls, path: Path, passphrase: str, params: crypto.KdfParams | None = None
-    ) -> tuple[Journal, str]:
-        """A new journal at `path` (never over an existing file); returns it and the
-        recovery key text, to be shown once."""
-        problem = passphrase_problem(passphrase)
-        if problem:
-            raise WeakPassphrase(problem)
-        params = params or crypto.calibrated_kdf_params()
-        dek = crypto.new_key()
-        recovery = crypto.new_key()
-        slots = [vault.passphrase_slot(dek, passphrase, params), vault.recovery_slot(dek, recovery)]
-        vault.create_file(path, dek, slots)
-        journal = cls._open_unlocked(path, dek)
-        return journal, crypto.format_recovery_key(recovery)
+    def _use_key(self, dek: bytes) -> None:
+        """Derive the subkeys of a data key (at open, and after a re-key)."""
+        self._dek = dek
+        self._record_key = crypto.hkdf(dek, vault.RECORD_KEY_INFO)
+        self._cipher = AESGCM(self._record_key)
+        self._set_key = crypto.hkdf(dek, vault.SET_HASH_KEY_INFO)
+        self._integrity_key = vault.integrity_key(dek)
+        self._key_id = vault.key_id(dek)
 
-    @classmethod
-    def unlock(cls, path: Path, passphrase: str) -> Journal:
-        """Open with the passphrase. Wrong passphrase or a bad file raise; nothing is written."""
-        slot = cls._read_slot(path, vault.PASSPHRASE_SLOT)
-        dek = vault.unwrap_with_passphrase(slot, passphrase)
-        return cls._open_unlocked(path, dek)
+    def _check_key(self, meta: dict[str, bytes]) -> None:
+        """Refuse to read or write a format-2 file whose rows are under another key."""
+        if vault.format_of(meta) >= 2 and meta.get(vault.KEY_ID) != self._key_id:
+            raise KeyChanged(self.name)
 
-    @classmethod
-    def unlock_with_recovery_key(cls, path: Path, recovery_text: str) -> Journal:
-        """Open with the recovery key; the caller must then ask for a new passphrase."""
-        raw = crypto.parse_recovery_key(recovery_text)
-        slot = cls._read_slot(path, vault.RECOVERY_SLOT)
-        dek = vault.unwrap_with_recovery_key(slot, raw)
-        journal = cls._open_unlocked(path, dek)
-        journal.needs_new_passphrase = True
-        return journal
-
-    @staticmethod
-    def _read_slot(path: Path, slot_id: str) -> vault.Slot:
-        vault.check_file(path)
-        conn = vault.open_readonly(path)
-        try:
-            import sqlite_utils
-
-            db = sqlite_utils.Database(conn, execute_plugins=False)
-            vault.read_meta(db, path.stem)
-            return vault.read_slot(db, slot_id, path.stem)
-        except vault.UNREADABLE as exc:
-            raise DamagedJournal(path.stem, "SQLite cannot read it") from exc
-        finally:
-            conn.close()
-
-    @classmethod
-    def _open_unlocked(cls, path: Path, dek: bytes) -> Journal:
-        vault.check_file(path)
-        try:
-            db = vault.connect(path)
-        except vault.UNREADABLE as exc:
-            raise DamagedJournal(path.stem, "SQLite cannot open it") from exc
-        try:
-            vault.integrity_check(db, path.stem)
-            meta = vault.read_meta(db, path.stem)
-            journal = cls(path, db, dek)
-            journal._data_version = journal._file_version()
-            journal._load(meta)
-        except BaseException:
-            db.conn.close()
-            raise
-        return journal
+    def _check_integrity(self, meta: dict[str, bytes], total: int) -> tuple[bool, bool]:
+        """(the rows match the set hash, the header matches) for the file's format."""
+        if vault.format_of(meta) == 1:  # a raw sum: rows only, and fixable by subtraction
+            return total == _stored_hash(meta.get(vault.SET_HASH_V1)), True
+        sealed = vault.open_integrity(meta, self._integrity_key)
+        if sealed is None:  # the sealed value itself was changed, moved or deleted
+            return False, False
+        return sealed.total == total, sealed.header == vault.header_digest(self._db)
 
     def _load(self, meta: dict[str, bytes]) -> None:
         """Decrypt the newest revision of every record and check the set hash."""
@@ -332,7 +230,7 @@ class Journal:
         finally:
             if collecting:
                 gc.enable()
-        self.report.set_hash_ok = total == _stored_hash(meta.get("set_hash"))
+        self.report.set_hash_ok, self.report.header_ok = self._check_integrity(meta, total)
 
     def _load_rows(self) -> int:
         """One pass over the rows in storage order; returns their set hash.
@@ -433,6 +331,7 @@ class Journal:
                 return False
             self._data_version = current
             meta = vault.read_meta(self._db, self.name)
+            self._check_key(meta)  # re-keyed in another tab: this key reads nothing any more
             self._entries.clear()
             for kind_entries in self._by_kind.values():
                 kind_entries.clear()
@@ -446,6 +345,12 @@ class Journal:
     def is_open(self) -> bool:
         return self._db is not None
 
+    @property
+    def holds_keys(self) -> bool:
+        """Whether this object still holds any key material (never once it is locked)."""
+        keys = (self._dek, self._record_key, self._set_key, self._integrity_key, self._key_id)
+        return any(keys) or self._cipher is not None
+
     def lock(self) -> None:
         """Close the file and drop the key and every decrypted record from this object."""
         with self._lock:
@@ -457,6 +362,7 @@ class Journal:
                 entries.clear()
             self._search_text.clear()
             self._dek = self._record_key = self._set_key = b""
+            self._integrity_key = self._key_id = b""
             self._cipher = None
 
     # ---- reading ----------------------------------------------------------------------
@@ -556,11 +462,39 @@ class Journal:
                 raise
             conn.commit()
 
-    def _adjust_set_hash(self, delta: int) -> None:
-        row = self._db.execute("SELECT value FROM meta WHERE name = 'set_hash'").fetchone()
-        current = int.from_bytes(row[0], "big")
+    def _adjust_set_hash(self, delta: int, slot: vault.Slot | None = None) -> None:
+        """Inside a write transaction: add `delta` to the set hash (and store `slot`), in
+        time independent of the journal's size. A value changed outside the app is left
+        as found, so it stays reported: later writes never heal it."""
+        meta = vault.read_meta(self._db, self.name)
+        if vault.format_of(meta) == 1:  # until the next unlock upgrades it (a restored backup)
+            self._adjust_v1(meta, delta, slot)
+            return
+        self._check_key(meta)
+        sealed = vault.open_integrity(meta, self._integrity_key)
+        header = sealed.header if sealed else b""
+        if slot is not None:
+            whole = sealed is not None and header == vault.header_digest(self._db)
+            vault.write_slot(self._db, slot)
+            header = vault.header_digest(self._db) if whole else header
+        if sealed is None:
+            return
+        value = crypto.Integrity(sealed.counter + 1, crypto.combine(sealed.total, delta), header)
+        aad = vault.integrity_aad(meta.get("journal_id"))
+        self._db.execute(
+            "UPDATE meta SET value = ? WHERE name = ?",
+            [crypto.seal_integrity(self._integrity_key, value, aad), vault.INTEGRITY],
+        )
+
+    def _adjust_v1(self, meta: dict[str, bytes], delta: int, slot: vault.Slot | None) -> None:
+        """Format 1: the raw sum, as version 1 of the app kept it."""
+        if slot is not None:
+            vault.write_slot(self._db, slot)
+        current = _stored_hash(meta.get(vault.SET_HASH_V1))
+        if current < 0:
+            return  # unreadable: left as found
         new = crypto.combine(current, delta).to_bytes(32, "big")
-        self._db.execute("UPDATE meta SET value = ? WHERE name = 'set_hash'", [new])
+        self._db.execute("UPDATE meta SET value = ? WHERE name = ?", [new, vault.SET_HASH_V1])
 
     def _write(self, record: Any, deleted_at: datetime | None) -> Entry:
         return self._write_all([(record, deleted_at)])[0]
@@ -603,7 +537,7 @@ class Journal:
             self._db.execute("DELETE FROM records WHERE id = ?", [record_id])
         self._db.execute(
             "INSERT INTO records (id, revision, kind, format, blob) VALUES (?, ?, ?, ?, ?)",
-            [record_id, revision, kind, vault.FORMAT_VERSION, blob],
+            [record_id, revision, kind, vault.RECORD_FORMAT, blob],
         )
         return (record_id, revision, kind), plain, delta
 
@@ -621,7 +555,7 @@ class Journal:
         Every record must be new to the journal; one failure writes nothing.
         """
         rows, entries, delta = [], {}, 0
-        fmt = vault.FORMAT_VERSION
+        fmt = vault.RECORD_FORMAT
         for record in records:
             if record.id in self._entries or record.id in entries:
                 raise InvalidRecord(record.KIND, "add_many takes only new records")
@@ -706,32 +640,6 @@ class Journal:
             settings.id = current[0].id
         self.save(settings)
 
-    # ---- keys -------------------------------------------------------------------------
-
-    def change_passphrase(
-        self, new_passphrase: str, params: crypto.KdfParams | None = None
-    ) -> None:
-        """Rewrap the passphrase slot only; every record blob stays byte-identical."""
-        problem = passphrase_problem(new_passphrase)
-        if problem:
-            raise WeakPassphrase(problem)
-        slot = vault.passphrase_slot(
-            self._dek, new_passphrase, params or crypto.calibrated_kdf_params()
-        )
-        self.write_slot(slot)
-        self.needs_new_passphrase = False
-
-    def write_slot(self, slot: vault.Slot) -> None:
-        """Replace one key slot in one transaction (old or new works, never neither)."""
-        with self._writing():
-            vault.write_slot(self._db, slot)
-
-    def new_recovery_key(self) -> str:
-        """Replace the recovery slot; the old recovery key stops working. Returns the text."""
-        raw = crypto.new_key()
-        self.write_slot(vault.recovery_slot(self._dek, raw))
-        return crypto.format_recovery_key(raw)
-
     # ---- verifying ----------------------------------------------------------------------
 
     def verify(self) -> Verification:
@@ -753,16 +661,48 @@ class Journal:
                     result.quarantined.append(opened)
                 else:
                     result.decrypted += 1
-            row = self._db.execute("SELECT value FROM meta WHERE name = 'set_hash'").fetchone()
-        stored = _stored_hash(row[0] if row else None)
-        result.set_hash_ok = crypto.set_hash_total(self._set_key, b"".join(tags)) == stored
+            meta = vault.read_meta(self._db, self.name)
+            self._check_key(meta)
+            total = crypto.set_hash_total(self._set_key, b"".join(tags))
+            result.set_hash_ok, result.header_ok = self._check_integrity(meta, total)
         result.records = len({q.id for q in result.quarantined} | set(self._entries))
         return result
 
+    def _rows_total(self) -> int:
+        """The set hash of every row now in the file (one pass over the tags)."""
+        blobs = self._db.execute("SELECT blob FROM records").fetchall()
+        tags = b"".join(crypto.blob_tag(b if isinstance(b, bytes) else b"") for (b,) in blobs)
+        return crypto.set_hash_total(self._set_key, tags)
+
+    def _rows_after(self, rowid: int) -> list[tuple]:
+        """The next batch of rows in storage order, for a re-key (inside its transaction)."""
+        return self._db.execute(
+            "SELECT rowid, kind, id, revision, format, blob FROM records WHERE rowid > ? "
+            "ORDER BY rowid LIMIT ?",
+            [rowid, REKEY_BATCH],
+        ).fetchall()
+
+    def _plain_of(
+        self, kind: object, record_id: object, revision: object, fmt: object, blob: object
+    ) -> bytes:
+        """A row's plaintext for a re-key; RekeyRefused for a row that does not decrypt."""
+        broken = _malformed(record_id, revision, kind, fmt, blob)
+        if broken is None:
+            try:
+                return crypto.open_sealed(
+                    self._cipher, blob, record_aad(kind, record_id, revision, fmt)
+                )
+            except InvalidTag:
+                pass
+        raise RekeyRefused(
+            "some stored rows do not decrypt (Verify journal lists them) and would be lost. "
+            "Restore a backup first, or keep this file for recovery."
+        )
+
     def open_backup(self, path: Path) -> Journal:
         """Open another file made from this journal (a backup) with this journal's key,
-        to check or restore it. Raises DamagedJournal or WrongKey-like errors as `unlock`."""
-        return type(self)._open_unlocked(path, self._dek)
+        to check or restore it. Raises DamagedJournal and the like, as unlocking does."""
+        return open_with_data_key(path, self._dek)
 
     # ---- backups ----------------------------------------------------------------------
 
@@ -774,8 +714,12 @@ class Journal:
             raise BackupError(f"the folder cannot be made ({exc.strerror})") from exc
         stamp = now().strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"{self.name}-backup-{stamp}.journal"
-        if target.exists():
-            raise BackupError(f"{target.name} already exists")
+        try:
+            paths.new_private_file(target)  # 0600 from the start; never over an existing file
+        except FileExistsError as exc:
+            raise BackupError(f"{target.name} already exists") from exc
+        except OSError as exc:
+            raise BackupError(f"the backup file cannot be made ({exc.strerror})") from exc
         try:
             with self._lock:
                 out = sqlite3.connect(str(target))
@@ -788,6 +732,111 @@ class Journal:
             target.unlink(missing_ok=True)
             raise BackupError(str(exc.__class__.__name__)) from exc
         return target
+
+
+# ---- the ways in for storage.keyslots ---------------------------------------------------
+
+
+def open_with_data_key(path: Path, data_key: bytes) -> Journal:
+    """Open the journal file at `path` with its data key, already unwrapped from a key slot.
+
+    The way in for storage.keyslots (and for tests that hold a known key, to skip the
+    KDF); screens unlock through storage.keyslots. The file is checked first: a damaged
+    one raises DamagedJournal and nothing is written.
+    """
+    vault.check_file(path)
+    try:
+        db = vault.connect(path)
+    except vault.UNREADABLE as exc:
+        raise DamagedJournal(path.stem, "SQLite cannot open it") from exc
+    try:
+        vault.integrity_check(db, path.stem)
+        meta = vault.read_meta(db, path.stem)
+        journal = Journal(path, db, data_key)
+        journal._check_key(meta)  # e.g. an old slot pasted back after a re-key
+        journal._data_version = journal._file_version()
+        journal._load(meta)
+    except BaseException:
+        db.conn.close()
+        raise
+    return journal
+
+
+def wrap_data_key(journal: Journal, wrap: Callable[[bytes], vault.Slot]) -> vault.Slot:
+    """A new key slot for an open journal: `wrap` (e.g. `vault.recovery_slot` with its
+    secret bound) receives the data key and must return a Slot: the key itself is never
+    handed back to the caller. For storage.keyslots."""
+    slot = wrap(journal._dek)
+    if not isinstance(slot, vault.Slot):
+        raise TypeError("wrap must return a key slot, not the key")
+    return slot
+
+
+def store_slot(journal: Journal, slot: vault.Slot) -> None:
+    """Replace one key slot row inside the journal's write transaction (the old or the
+    new slot is on disk at every moment, never neither), resealing the header digest
+    only if it matched before. For storage.keyslots."""
+    with journal._writing():
+        journal._adjust_set_hash(0, slot=slot)
+
+
+def upgrade_format(journal: Journal) -> None:
+    """Format 1 to 2 in one transaction: the raw sum becomes a sealed value (FORMAT.md 9).
+
+    For storage.keyslots after an unlock, where the key came from the file's own slot; a
+    backup opened with another journal's key is never upgraded with it. A stored sum that
+    did not match is carried over as it was, so the mismatch stays reported.
+    """
+    if vault.format_of(vault.read_meta(journal._db, journal.name)) != 1:
+        return  # no write transaction at all: even an empty one can rewrite page 1
+    with journal._writing():
+        meta = vault.read_meta(journal._db, journal.name)
+        if vault.format_of(meta) != 1:
+            return  # another tab upgraded it meanwhile
+        stored = _stored_hash(meta.get(vault.SET_HASH_V1))
+        total = stored if stored >= 0 else journal._rows_total() + 1
+        vault.write_integrity_meta(journal._db, journal._dek, counter=1, total=total)
+
+
+def replace_data_key(
+    journal: Journal,
+    new_dek: bytes,
+    slots: list[vault.Slot],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Re-encrypt every row (every revision) under `new_dek`, store `slots` and rebuild
+    the sealed set hash, all in one transaction: the file holds the old key's rows and
+    slots, or the new ones, never a mix. `progress(done, total)` is called per batch.
+
+    Refused (RekeyRefused, nothing changed) while any row does not decrypt: it could not
+    be re-encrypted, and would be unreadable afterwards. For storage.keyslots.
+    """
+    new_record_key = crypto.hkdf(new_dek, vault.RECORD_KEY_INFO)
+    new_set_key = crypto.hkdf(new_dek, vault.SET_HASH_KEY_INFO)
+    with journal._writing():
+        meta = vault.read_meta(journal._db, journal.name)
+        journal._check_key(meta)
+        sealed = vault.open_integrity(meta, journal._integrity_key)
+        count = journal._db.execute("SELECT count(*) FROM records").fetchone()[0]
+        total, done, last = 0, 0, 0
+        while batch := journal._rows_after(last):
+            updates, tags = [], []
+            for rowid, *row in batch:
+                blob = crypto.seal(new_record_key, journal._plain_of(*row), record_aad(*row[:4]))
+                updates.append((blob, rowid))
+                tags.append(crypto.blob_tag(blob))
+            journal._db.conn.executemany("UPDATE records SET blob = ? WHERE rowid = ?", updates)
+            total = crypto.combine(total, crypto.set_hash_total(new_set_key, b"".join(tags)))
+            done, last = done + len(batch), batch[-1][0]
+            if progress is not None:
+                progress(done, count)
+        for slot in slots:
+            vault.write_slot(journal._db, slot)
+        counter = sealed.counter + 1 if sealed else 1
+        vault.write_integrity_meta(journal._db, new_dek, counter=counter, total=total)
+    journal._use_key(new_dek)
+    journal.report.set_hash_ok = journal.report.header_ok = True  # rebuilt from every row
+    journal.version += 1
 
 
 def searchable_text(record: Any) -> str:

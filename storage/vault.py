@@ -2,7 +2,8 @@
 
 A journal is one SQLite file (FORMAT.md). This module knows its tables and pragmas,
 refuses anything that is not a healthy journal before writing a byte, never creates
-over an existing file, and wraps/unwraps the data key (DEK) in key slots.
+over an existing file, and wraps/unwraps the data key (DEK) in key slots. Creating,
+unlocking and rewrapping a journal use these through `storage.keyslots`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sqlite_utils
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from storage import crypto
+from storage import crypto, paths
 from storage.errors import (
     DamagedJournal,
     JournalExists,
@@ -30,7 +31,9 @@ from storage.errors import (
     WrongRecoveryKey,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # what this code writes; it reads 1 and 2 (1 is upgraded on unlock)
+SLOT_FORMAT = 1  # the version in a key slot's AAD: still 1 in format 2 (FORMAT.md 4)
+RECORD_FORMAT = 1  # the `format` column of record rows: still 1 in format 2 (FORMAT.md 5)
 APPLICATION_ID = 0x524A4E4C  # "RJNL" in the SQLite header: marks the file as a journal
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PASSPHRASE_SLOT = "passphrase"  # noqa: S105 - a slot id, not a secret
@@ -38,6 +41,11 @@ RECOVERY_SLOT = "recovery"
 RECOVERY_INFO = b"reflective-journal recovery slot v1"
 RECORD_KEY_INFO = b"reflective-journal records v1"
 SET_HASH_KEY_INFO = b"reflective-journal set hash v1"
+INTEGRITY_KEY_INFO = b"reflective-journal integrity v2"
+KEY_ID_INFO = b"reflective-journal key id v2"
+INTEGRITY = "integrity"  # meta row: the sealed set hash (format 2)
+KEY_ID = "key_id"  # meta row: which data key the rows are under (format 2)
+SET_HASH_V1 = "set_hash"  # meta row of format 1: the raw sum, never written any more
 
 SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -56,8 +64,10 @@ UNREADABLE = (sqlite3.DatabaseError, UnicodeDecodeError)
 def connect(path: Path) -> sqlite_utils.Database:
     """One connection for one session, usable from Streamlit's script threads.
 
-    Writes are serialised by the Journal's lock and BEGIN IMMEDIATE.
+    Writes are serialised by the Journal's lock and BEGIN IMMEDIATE. The folder, the
+    file and its -wal and -shm are tightened to this user first (`paths.tighten_journal`).
     """
+    paths.tighten_journal(path)  # SQLite gives a new -wal and -shm the file's own mode
     conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
     try:
         db = sqlite_utils.Database(conn, execute_plugins=False)
@@ -66,6 +76,7 @@ def connect(path: Path) -> sqlite_utils.Database:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA secure_delete=ON")
         conn.execute("PRAGMA temp_store=MEMORY")
+        paths.tighten_journal(path)  # a -wal or -shm another connection made in between
     except BaseException:
         conn.close()  # a refused file keeps no connection (and no -wal) behind
         raise
@@ -149,7 +160,7 @@ class Slot:
     blob: bytes
 
     def aad(self) -> bytes:
-        return f"slot|{self.id}|{FORMAT_VERSION}|{self.params}".encode()
+        return f"slot|{self.id}|{SLOT_FORMAT}|{self.params}".encode()
 
 
 def passphrase_slot(dek: bytes, passphrase: str, params: crypto.KdfParams) -> Slot:
@@ -213,6 +224,65 @@ def unwrap_with_recovery_key(slot: Slot, recovery_key: bytes) -> bytes:
         raise WrongRecoveryKey() from exc
 
 
+def header_digest(db: sqlite_utils.Database) -> bytes:
+    """The digest of every meta row but `integrity` and every key slot (FORMAT.md 6.2)."""
+    meta = _typed_rows(db, "meta", ["name", "value"])
+    slots = _typed_rows(db, "slots", ["id", "kind", "params", "blob"])
+    return crypto.header_digest(meta, slots)
+
+
+def _typed_rows(db: sqlite_utils.Database, table: str, columns: list[str]) -> list[list]:
+    """Each column as (typeof, bytes): text that is not UTF-8 any more still reads."""
+    select = ", ".join(f"typeof({c}), CAST({c} AS BLOB)" for c in columns)
+    rows = db.execute(f"SELECT {select} FROM {table}").fetchall()  # noqa: S608 - our names
+    return [[(row[i], row[i + 1]) for i in range(0, len(row), 2)] for row in rows]
+
+
+# ---- the sealed set hash and the key id (format 2) ----------------------------------------
+
+
+def format_of(meta: dict[str, bytes]) -> int:
+    """The format version of a file whose meta `read_meta` accepted."""
+    return int(meta["format_version"])
+
+
+def key_id(dek: bytes) -> bytes:
+    """A public name of a data key: tells a writer holding another key to stop."""
+    return crypto.hkdf(dek, KEY_ID_INFO)
+
+
+def integrity_key(dek: bytes) -> bytes:
+    """The key that seals the set hash, the write counter and the header digest."""
+    return crypto.hkdf(dek, INTEGRITY_KEY_INFO)
+
+
+def integrity_aad(journal_id: object) -> bytes:
+    """Binds the sealed value to this journal and format: not movable to another file."""
+    ident = journal_id if isinstance(journal_id, bytes) else b""
+    return b"integrity|" + ident + b"|2"
+
+
+def open_integrity(meta: dict[str, bytes], dek_integrity_key: bytes) -> crypto.Integrity | None:
+    """The sealed value of a format-2 file, or None when it was changed outside the app."""
+    aad = integrity_aad(meta.get("journal_id"))
+    return crypto.open_integrity(dek_integrity_key, meta.get(INTEGRITY), aad)
+
+
+def write_integrity_meta(db: sqlite_utils.Database, dek: bytes, counter: int, total: int) -> None:
+    """Make the meta rows those of format 2 under `dek`: version, key id, no raw sum, and
+    the sealed value over the header as it now is (callers hold a write transaction)."""
+    upsert = "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)"
+    db.execute(upsert, ["format_version", str(FORMAT_VERSION).encode()])
+    db.execute(upsert, [KEY_ID, key_id(dek)])
+    db.execute("DELETE FROM meta WHERE name = ?", [SET_HASH_V1])
+    journal_id = db.execute("SELECT value FROM meta WHERE name = 'journal_id'").fetchone()
+    value = crypto.Integrity(counter, total, header_digest(db))
+    sealed = crypto.seal_integrity(
+        integrity_key(dek), value, integrity_aad(journal_id[0] if journal_id else None)
+    )
+    db.execute(upsert, [INTEGRITY, sealed])
+
+
 def write_slot(db: sqlite_utils.Database, slot: Slot) -> None:
     """Insert or replace one slot row (callers hold a write transaction)."""
     db.execute(
@@ -231,8 +301,9 @@ def create_file(path: Path, dek: bytes, slots: list[Slot]) -> None:
     """
     if path.exists():
         raise JournalExists(path.stem)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.private_folder(path.parent)
     tmp = path.with_name(f".{path.name}.creating-{secrets.token_hex(4)}")
+    paths.new_private_file(tmp)  # 0600 before a byte is written; the link keeps the mode
     conn = sqlite3.connect(str(tmp))
     try:
         conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
@@ -242,13 +313,12 @@ def create_file(path: Path, dek: bytes, slots: list[Slot]) -> None:
         with db.atomic():
             for name, value in {
                 "magic": b"reflective-practice-journal",
-                "format_version": str(FORMAT_VERSION).encode(),
                 "journal_id": secrets.token_hex(16).encode(),
-                "set_hash": bytes(32),
             }.items():
                 db.execute("INSERT INTO meta (name, value) VALUES (?, ?)", [name, value])
             for slot in slots:
                 write_slot(db, slot)
+            write_integrity_meta(db, dek, counter=0, total=0)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.close()
         os.link(tmp, path)

@@ -34,9 +34,9 @@ from pathlib import Path
 import cryptography
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from storage import crypto, vault
 from practice import demo
-from storage.journal import Journal, record_aad
+from storage import crypto, keyslots, vault
+from storage.journal import Journal, open_with_data_key, record_aad
 from storage.records import Reflection, new_id, now
 
 DEFAULT_SIZES = (1000, 10_000, 50_000)
@@ -116,7 +116,7 @@ def measure_create(bench: Bench) -> float:
 
 def measure_kdf(bench: Bench) -> float:
     """Seconds to unwrap the data key with the passphrase (Argon2id dominates)."""
-    slot = Journal._read_slot(bench.path, vault.PASSPHRASE_SLOT)
+    slot = keyslots.read_slot(bench.path, vault.PASSPHRASE_SLOT)
     params = crypto.KdfParams.from_json(slot.params)
     bench.notes.append(
         f"Argon2id {params.memory_kib // 1024} MiB, t={params.iterations}, p={params.lanes}"
@@ -135,7 +135,7 @@ def measure_open(bench: Bench) -> float:
         if bench.journal is not None:
             bench.journal.lock()
         start = time.perf_counter()
-        bench.journal = Journal._open_unlocked(bench.path, bench.dek)
+        bench.journal = open_with_data_key(bench.path, bench.dek)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -231,7 +231,7 @@ def measure_peak_memory(bench: Bench) -> float:
 
 def peak_child(path: Path) -> None:
     """Child of measure_peak_memory: unlock, search, print ru_maxrss in MB."""
-    journal = Journal.unlock(path, sys.stdin.read())
+    journal = keyslots.unlock(path, sys.stdin.read())
     journal.search(SEARCH_WORDS[0])
     journal.lock()
     print(f"{own_peak_mb():.0f}")
@@ -375,6 +375,20 @@ register(
         _up_to(1.0, to_size=10_000),
     )
 )
+
+
+def measure_rekey(bench: Bench) -> float:
+    """Seconds of "I think my passphrase or recovery key was seen": a new data key, every
+    row re-encrypted in one transaction, new slots (default Argon2id). Runs last: the
+    journal is under another key afterwards."""
+    if bench.journal is None:
+        bench.journal = open_with_data_key(bench.path, bench.dek)
+    start = time.perf_counter()
+    keyslots.rekey(bench.journal, bench.passphrase)
+    return time.perf_counter() - start
+
+
+register(Measurement("rekey", "re-key: new data key, every row re-encrypted", "s", measure_rekey))
 
 
 # ---- running and reporting ------------------------------------------------------------------

@@ -20,9 +20,13 @@ Fixtures (function scope unless said otherwise):
   `assert_no_canary` (or `sweep_for_canary`, which searches the usual places).
 
 Helpers (import them: `from tests.conftest import assert_no_canary, ...`):
-`floor_params`, `make_template`, `Argon2idTripwire`, `folder_state`, `flip_bit`, `edit_db`,
-`record_rows`, `fork_and_kill` (with `Reporter`), `canary_patterns`, `find_canary`,
-`assert_no_canary`, `sweep_for_canary`.
+`floor_params`, `make_template`, `data_key`, `current_entries`, `Argon2idTripwire`,
+`folder_state`, `flip_bit`, `edit_db`, `record_rows`, `count_rows`, `fork_and_kill` (with
+`Reporter`), `canary_patterns`, `find_canary`, `assert_no_canary`, `sweep_for_canary`.
+
+Tests reach a journal only through its public API (storage.keyslots, storage.journal's
+`open_with_data_key`, Journal's methods); what is on disk they read with sqlite3 on the
+file, as an attacker would (`edit_db`, `record_rows`).
 """
 
 from __future__ import annotations
@@ -46,10 +50,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
-from storage import crypto, vault
-from storage.journal import Journal
+from storage import crypto, keyslots, vault
+from storage.journal import Entry, Journal, open_with_data_key
 from storage.records import (
+    RECORD_TYPES,
     Answer,
     Client,
     Estimate,
@@ -58,6 +64,12 @@ from storage.records import (
     Session,
     Settings,
 )
+
+# `make test` runs every property test on the same derandomized examples, so a red run is
+# repeatable; `make fuzz` (HYPOTHESIS_PROFILE=fuzz) draws fresh random examples for longer.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("fuzz", derandomize=False, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 PASSPHRASE = "amber window slow river"  # noqa: S105 - test data
 OTHER_PASSPHRASE = "quiet orchard seven lanterns"  # noqa: S105 - test data
@@ -110,11 +122,11 @@ class JournalTemplate:
 
     def open(self, path: Path) -> Journal:
         """Open a copy with the known data key: no KDF (fast)."""
-        return Journal._open_unlocked(path, self.dek)
+        return open_with_data_key(path, self.dek)
 
     def unlock(self, path: Path) -> Journal:
         """Open a copy through the real passphrase path (runs the KDF once)."""
-        return Journal.unlock(path, self.passphrase)
+        return keyslots.unlock(path, self.passphrase)
 
 
 def make_template(
@@ -124,14 +136,34 @@ def make_template(
     close it, and recover its DEK through the passphrase slot (the public path)."""
     params = floor_params()
     path = folder / "template.journal"
-    journal, recovery_key = Journal.create(path, PASSPHRASE, params)
+    journal, recovery_key = keyslots.create(path, PASSPHRASE, params)
     ids = fill(journal) if fill else {}
     journal.lock()
     assert not Path(f"{path}-wal").exists(), "a template must be closed (no -wal)"
-    slot = Journal._read_slot(path, vault.PASSPHRASE_SLOT)
-    dek = vault.unwrap_with_passphrase(slot, PASSPHRASE)
+    dek = data_key(path, PASSPHRASE)
     digest = sha256(path.read_bytes()).hexdigest()
     return JournalTemplate(path, PASSPHRASE, recovery_key, dek, params, ids, digest)
+
+
+def data_key(path: Path, passphrase: str) -> bytes:
+    """The journal's data key, unwrapped from its passphrase slot (runs the KDF once): what
+    someone who knows the passphrase can compute from the file alone."""
+    slot = keyslots.read_slot(path, vault.PASSPHRASE_SLOT)
+    return vault.unwrap_with_passphrase(slot, passphrase)
+
+
+def current_entries(journal: Journal) -> dict[str, Entry]:
+    """{id: entry} of every current record of an open journal, trashed ones included."""
+    return {
+        record.id: journal.entry(record.id)
+        for cls in RECORD_TYPES.values()
+        for record in journal.all(cls, include_trash=True)
+    }
+
+
+def count_rows(path: Path) -> int:
+    """How many record rows (every revision) the file holds, read without the app."""
+    return len(record_rows(path))
 
 
 def fill_sample(journal: Journal) -> dict[str, str]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from prompts.library import builtin_library
 from practice import caseload
+from prompts.library import builtin_library
 from storage.journal import Journal
 from storage.records import Draft, Estimate, Feedback, Reflection, Session, Settings
 from tests.apptest import app, click, errors

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from storage import backups
+from storage import backups, keyslots
 from storage.errors import RecordNotFound, WrongPassphrase, WrongRecoveryKey
 from storage.journal import Journal
 from storage.records import Reflection
@@ -96,9 +96,9 @@ def test_changing_the_passphrase_needs_the_current_one(journal_path: Path) -> No
     at = change_passphrase(at, PASSPHRASE, NEW_PASSPHRASE, NEW_PASSPHRASE)
     assert not errors(at) and successes(at)[0].startswith("Passphrase changed")
     assert journal_of(at).is_open
-    Journal.unlock(journal_path, NEW_PASSPHRASE).lock()
+    keyslots.unlock(journal_path, NEW_PASSPHRASE).lock()
     with pytest.raises(WrongPassphrase):
-        Journal.unlock(journal_path, PASSPHRASE)
+        keyslots.unlock(journal_path, PASSPHRASE)
 
 
 def test_a_new_recovery_key_is_shown_once_and_replaces_the_old_one(
@@ -108,16 +108,16 @@ def test_a_new_recovery_key_is_shown_once_and_replaces_the_old_one(
     at = open_settings(app())
     at = click(at, "Show a new recovery key")
     assert errors(at)[0].startswith("Tick “I understand the old recovery key stops working”")
-    Journal.unlock_with_recovery_key(journal_path, old_key).lock()
+    keyslots.unlock_with_recovery_key(journal_path, old_key).lock()
 
     at.checkbox(key="new_recovery_confirm").check()  # in a form: sent with the submit
     at = click(at, "Show a new recovery key")
     assert at.title[0].value == "Recovery key"
     new_key = at.code[0].value
     assert new_key != old_key
-    Journal.unlock_with_recovery_key(journal_path, new_key).lock()
+    keyslots.unlock_with_recovery_key(journal_path, new_key).lock()
     with pytest.raises(WrongRecoveryKey):
-        Journal.unlock_with_recovery_key(journal_path, old_key)
+        keyslots.unlock_with_recovery_key(journal_path, old_key)
 
     at = at.checkbox(key="recovery_key_stored").check().run()
     at = click(at, "Continue")

@@ -111,6 +111,58 @@ def test_export_waits_for_every_decision_then_makes_a_de_identified_bundle(
     assert "[alias] went quiet at the fee." in flat
 
 
+def offered_bundles(at: AppTest) -> list:
+    return [b for b in at.get("download_button") if b.proto.label == "Download bundle"]
+
+
+def made_bundle(supervisee_path: tuple[Path, str]) -> AppTest:
+    _, entry_id = supervisee_path
+    at = open_screen(app())
+    at = at.checkbox(key=f"sv_pick_{entry_id}").check().run()
+    at = click(click(at, "Redact all undecided"), "Make bundle")
+    assert len(offered_bundles(at)) == 1
+    return at
+
+
+def test_a_bundle_is_withdrawn_when_the_way_of_sending_changes(
+    supervisee_path: tuple[Path, str],
+) -> None:
+    at = made_bundle(supervisee_path)
+    at = at.radio(key="sv_how").set_value("Anyone with a passphrase").run()
+    assert offered_bundles(at) == []
+    assert not any("Bundle made" in s.value for s in at.success)
+    at = at.radio(key="sv_how").set_value("A pinned supervisor").run()
+    assert offered_bundles(at) == []  # back as it was: made again, never the old file
+
+
+def test_a_bundle_is_withdrawn_when_the_entries_or_the_review_change(
+    supervisee_path: tuple[Path, str],
+) -> None:
+    _, entry_id = supervisee_path
+    at = made_bundle(supervisee_path)
+    at = at.checkbox(key=f"sv_pick_{entry_id}").uncheck().run()
+    assert offered_bundles(at) == []
+    at = at.checkbox(key=f"sv_pick_{entry_id}").check().run()
+    at = click(click(at, "Redact all undecided"), "Make bundle")
+    assert len(offered_bundles(at)) == 1
+    keep = next(r for r in at.radio if r.key.startswith("sv_decide_"))
+    at = keep.set_value("Keep").run()
+    assert offered_bundles(at) == []
+
+
+def test_two_bundles_made_on_one_day_get_different_names(
+    supervisee_path: tuple[Path, str],
+) -> None:
+    at = made_bundle(supervisee_path)
+    first, _ = at.session_state["sv_bundle"][:2]
+    at = at.radio(key="sv_how").set_value("Anyone with a passphrase").run()
+    at.text_input(key="sv_phrase").input("lantern orchard seven harbour")
+    at = at.text_input(key="sv_phrase2").input("lantern orchard seven harbour").run()
+    at = click(at, "Make bundle")
+    second, _ = at.session_state["sv_bundle"][:2]
+    assert first != second and second.endswith(".rjshare")
+
+
 def test_keeping_a_finding_sends_it_as_typed(
     supervisee_path: tuple[Path, str], supervisor_keys
 ) -> None:

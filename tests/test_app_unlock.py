@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import crypto
-from pages.ui import idle
-from storage.journal import Journal
+from storage import crypto, keyslots
 from tests.apptest import app, click, errors, unlocked
 
 PASSPHRASE = "amber window slow river"
@@ -27,7 +25,7 @@ def existing(data_dir: Path) -> tuple[Path, str]:
     """A journal called 'practice' with PASSPHRASE; returns its path and recovery key."""
     path = data_dir / "practice.journal"
     params = crypto.KdfParams(salt=b"s" * 16, **FLOOR)
-    journal, recovery_key = Journal.create(path, PASSPHRASE, params)
+    journal, recovery_key = keyslots.create(path, PASSPHRASE, params)
     journal.lock()
     return path, recovery_key
 
@@ -77,14 +75,14 @@ def test_create_shows_the_recovery_key_once_behind_a_checkbox(data_dir: Path) ->
     assert all(recovery_key not in c.value for c in at.code)
     assert "recovery_key_to_show" not in at.session_state
     # the key shown really opens the journal
-    Journal.unlock_with_recovery_key(data_dir / "journal.journal", recovery_key).lock()
+    keyslots.unlock_with_recovery_key(data_dir / "journal.journal", recovery_key).lock()
 
 
 def test_wrong_passphrase_says_so_changes_nothing_and_keeps_the_choice(
     existing: tuple[Path, str],
 ) -> None:
     path, _ = existing
-    other, _ = Journal.create(
+    other, _ = keyslots.create(
         path.parent / "zeta.journal", PASSPHRASE, crypto.KdfParams(salt=b"z" * 16, **FLOOR)
     )
     other.lock()
@@ -111,7 +109,7 @@ def test_unlock_then_lock_wipes_the_journal_from_the_session(existing: tuple[Pat
     at = click(at, "Lock")
     assert not unlocked(at)
     assert not journal.is_open
-    assert journal._dek == b""
+    assert not journal.holds_keys
     assert "journal" not in at.session_state
     assert any(b.label == "Unlock" for b in at.button)
 
@@ -129,9 +127,9 @@ def test_recovery_key_unlocks_and_requires_a_new_passphrase(existing: tuple[Path
     at = click(at, "Set new passphrase")
     assert at.title[0].value == "practice"
     at = click(at, "Lock")
-    Journal.unlock(path, new).lock()
+    keyslots.unlock(path, new).lock()
     with pytest.raises(Exception, match="Wrong passphrase"):
-        Journal.unlock(path, PASSPHRASE)
+        keyslots.unlock(path, PASSPHRASE)
 
 
 def test_wrong_recovery_key_is_refused(existing: tuple[Path, str]) -> None:
@@ -199,15 +197,7 @@ def test_demo_button_creates_a_separate_demo_journal_with_its_passphrase_shown(
     at = click(at, "Continue")
     assert at.title[0].value == "demo"
     at = click(at, "Lock")
-    Journal.unlock(data_dir / "demo.journal", passphrase).lock()
-
-
-@pytest.mark.parametrize(
-    ("idle_for", "minutes", "expected"),
-    [(0, 10, False), (599, 10, False), (600, 10, True), (10_000, 0, False), (61, 1, True)],
-)
-def test_idle_rule(idle_for: int, minutes: int, expected: bool) -> None:
-    assert idle.is_idle(1000.0, 1000.0 + idle_for, minutes) is expected
+    keyslots.unlock(data_dir / "demo.journal", passphrase).lock()
 
 
 def _edit(path: Path, sql: str, *args: object) -> None:
@@ -221,7 +211,7 @@ def _edit(path: Path, sql: str, *args: object) -> None:
 
 def test_a_journal_from_a_newer_version_is_refused_on_screen(existing: tuple[Path, str]) -> None:
     path, _ = existing
-    _edit(path, "UPDATE meta SET value = ? WHERE name = 'format_version'", b"2")
+    _edit(path, "UPDATE meta SET value = ? WHERE name = 'format_version'", b"3")
     before = path.read_bytes()
     at = app()
     at.text_input(key="unlock_passphrase").input(PASSPHRASE)

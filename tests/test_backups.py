@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import backups
+from storage import backups, keyslots
 from storage.backups import (
     BackupRefused,
     RestoreFailed,
@@ -84,7 +84,7 @@ def test_a_backup_is_encrypted_and_opens_alone_in_a_fresh_data_folder(
     monkeypatch.setenv("JOURNAL_DATA_DIR", str(fresh))
     alone = fresh / "journal.journal"
     shutil.copy(made, alone)
-    opened = Journal.unlock(alone, PASSPHRASE)
+    opened = keyslots.unlock(alone, PASSPHRASE)
     try:
         assert opened.verify().ok
         assert opened.get(written.record.id).free_text.endswith(canary)
@@ -117,11 +117,70 @@ def test_keep_prunes_only_this_journals_oldest_backups(
     for name in foreign:
         (folder / name).write_bytes(b"not ours")
     ancient = folder / "journal-backup-20000101-000000-000000.journal"
-    ancient.write_bytes(b"an old backup of this journal")
+    back_up(sample_journal, folder, keep=2).rename(ancient)  # a real backup, long ago
     made = [back_up(sample_journal, folder, keep=2) for _ in range(3)]
     assert [b.path for b in backups.backups(folder, "journal")] == made[::-1][:2]
     assert not ancient.exists()
     assert sorted(p.name for p in folder.iterdir()) == sorted(foreign + [p.name for p in made[1:]])
+
+
+def test_pruning_keeps_what_is_named_like_a_backup_but_is_not_one_of_ours(
+    sample_journal: Journal, tmp_path: Path
+) -> None:
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    impostors = [
+        folder / "journal-backup-20000101-000000-000000.journal",  # a file of someone else's
+        folder / "journal-backup-20000102-000000-000000.journal",  # a link to our journal
+    ]
+    impostors[0].write_bytes(b"named like a backup of this journal, but it is not")
+    impostors[1].symlink_to(sample_journal.path)
+    made = [back_up(sample_journal, folder, keep=1) for _ in range(2)]
+    assert all(p.is_file() for p in impostors)
+    assert not made[0].exists() and made[1].exists()
+
+
+def test_pruning_keeps_the_backups_of_another_journal_of_the_same_name(
+    sample_journal: Journal,
+    empty_template: JournalTemplate,
+    tmp_path: Path,
+) -> None:
+    # two journals called "journal" in two data folders, backed up to one USB drive
+    other = empty_template.open(empty_template.copy_to(tmp_path / "other data folder"))
+    folder = tmp_path / "usb"
+    try:
+        theirs = [back_up(other, folder, keep=1)]
+        ours = [back_up(sample_journal, folder, keep=1) for _ in range(2)]
+        theirs.append(back_up(other, folder, keep=1))
+    finally:
+        other.lock()
+    assert not ours[0].exists() and ours[1].exists()
+    assert not theirs[0].exists() and theirs[1].exists()
+
+
+@pytest.mark.parametrize("folder", ["/", "/etc", "/usr/share", "~"])
+def test_a_system_folder_gets_no_backup(
+    sample_journal: Journal, folder: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def tripwire(_: Path) -> Path:  # a failing check must not leave a file in /etc
+        raise AssertionError("a backup was written into a system folder")
+
+    monkeypatch.setattr(sample_journal, "backup", tripwire)
+    with pytest.raises(BackupError, match="cannot be used"):
+        back_up(sample_journal, Path(folder).expanduser())
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_folder_other_users_can_write_to_gets_no_backup(
+    sample_journal: Journal, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    for folder in (shared, shared / "journal"):
+        with pytest.raises(BackupError, match="other users"):
+            back_up(sample_journal, folder)
+    assert list(shared.iterdir()) == []
 
 
 def test_keep_and_folder_come_from_the_settings(sample_journal: Journal, tmp_path: Path) -> None:
@@ -168,7 +227,7 @@ def test_backups_are_listed_newest_first_with_the_time_from_their_name(tmp_path:
     found = backups.backups(tmp_path, "journal")
     assert [b.name[15:23] for b in found[:3]] == ["20260101", "20250102", "20241231"]
     assert found[0].made_at == datetime(2026, 1, 1, tzinfo=UTC)
-    assert found[0].size == 2048 and found[0].size_text == "2.0 KB"
+    assert found[0].size == 2048  # test_journal_checks: shown as "2.0 KB"
     assert len(found) == 4 and found[3].name.startswith("journal-backup-20241399")
     assert found[3].made_at == datetime(2020, 5, 6, tzinfo=UTC)
     assert backups.backups(tmp_path / "missing", "journal") == []
@@ -257,7 +316,7 @@ def test_a_damaged_backup_is_refused_and_nothing_is_replaced(
 def test_a_backup_from_another_journal_is_refused(
     sample_journal: Journal, data_folder: Path, tmp_path: Path, other_has: str
 ) -> None:
-    other, _ = Journal.create(tmp_path / "other" / "journal.journal", PASSPHRASE, floor_params())
+    other, _ = keyslots.create(tmp_path / "other" / "journal.journal", PASSPHRASE, floor_params())
     if other_has != "no records":
         other.save(Reflection(free_text="someone else's journal"))
     made = other.backup(tmp_path / "other-backups")
@@ -303,7 +362,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_previous_file_aside(
         assert find_canary([data_folder], canary) == []
     finally:
         restored.lock()
-    Journal.unlock(sample_journal.path, PASSPHRASE).lock()
+    keyslots.unlock(sample_journal.path, PASSPHRASE).lock()
 
 
 def test_a_restored_journal_opens_with_the_passphrase_of_its_backup(
@@ -311,12 +370,12 @@ def test_a_restored_journal_opens_with_the_passphrase_of_its_backup(
 ) -> None:
     made = back_up(sample_journal)
     assert slots_changed(sample_journal, made) == []
-    sample_journal.change_passphrase(OTHER_PASSPHRASE, floor_params())
+    keyslots.change_passphrase(sample_journal, OTHER_PASSPHRASE, floor_params())
     assert slots_changed(sample_journal, made) == ["passphrase"]
     restore(sample_journal, made).lock()
-    Journal.unlock(sample_journal.path, PASSPHRASE).lock()
+    keyslots.unlock(sample_journal.path, PASSPHRASE).lock()
     with pytest.raises(WrongPassphrase):
-        Journal.unlock(sample_journal.path, OTHER_PASSPHRASE)
+        keyslots.unlock(sample_journal.path, OTHER_PASSPHRASE)
 
 
 def test_restore_stops_while_another_tab_has_the_journal_open(
@@ -362,15 +421,6 @@ def test_the_previous_file_is_put_back_when_the_backup_cannot_be_put_in_place(
 
 
 # ---- small rules ----------------------------------------------------------------------------
-
-
-def test_folder_rules(data_folder: Path, tmp_path: Path) -> None:
-    (tmp_path / "a-file").write_text("x")
-    assert backups.folder_problem("") is None
-    assert backups.folder_problem(str(tmp_path / "new folder")) is None
-    assert "full path" in backups.folder_problem("relative/folder")
-    assert "is a file" in backups.folder_problem(str(tmp_path / "a-file"))
-    assert "other than the data folder" in backups.folder_problem(str(data_folder))
 
 
 def test_the_typed_path_wins_over_the_chosen_backup(tmp_path: Path) -> None:

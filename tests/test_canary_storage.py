@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from storage import paths
-from storage.journal import Journal
+from storage import keyslots, paths
+from storage.journal import Journal, open_with_data_key
 from storage.records import Answer, Client, Feedback, Reflection, Session, Settings
 from tests.conftest import (
     PASSPHRASE,
     Reporter,
     assert_no_canary,
+    data_key,
     find_canary,
     floor_params,
     fork_and_kill,
@@ -59,7 +60,7 @@ def _write_everything(journal: Journal, canary: str) -> None:
 
 def _crash_writer(path: Path, dek: bytes, canary: str):
     def work(report: Reporter) -> None:
-        journal = Journal._open_unlocked(path, dek)
+        journal = open_with_data_key(path, dek)
         report.ready()
         step = 0
         while True:
@@ -77,20 +78,20 @@ def test_a_canary_written_through_every_storage_feature_never_reaches_the_disk(
     started = time.time()
     path = paths.journal_path("canary")
     backups = data_folder / "backups"
-    journal, _ = Journal.create(path, PASSPHRASE, floor_params())
+    journal, _ = keyslots.create(path, PASSPHRASE, floor_params())
     _write_everything(journal, canary)
     journal.backup(backups)
     assert Path(f"{path}-wal").stat().st_size > 0 and Path(f"{path}-shm").exists()
     sweep_for_canary(canary, [data_folder], started)  # open: -wal and -shm in use
-    dek = journal._dek
     journal.lock()
+    dek = data_key(path, PASSPHRASE)
     sweep_for_canary(canary, [data_folder], started)
 
     reports = fork_and_kill(_crash_writer(path, dek, canary), 0.03)
     assert reports and Path(f"{path}-wal").stat().st_size > 0, "the kill hit no write"
     sweep_for_canary(canary, [data_folder], started)  # the crash image, before recovery
 
-    reopened = Journal.unlock(path, PASSPHRASE)
+    reopened = keyslots.unlock(path, PASSPHRASE)
     assert reopened.report.clean and reopened.search(canary)
     reopened.backup(backups)
     reopened.lock()

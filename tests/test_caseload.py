@@ -1,4 +1,5 @@
-"""Clients, sessions and the practitioner's read: the writes and reads of the Reflect flow."""
+"""Clients, sessions, the practitioner's read and the client's feedback: the writes and reads
+of the Reflect flow, and the Clients list."""
 
 from __future__ import annotations
 
@@ -7,10 +8,22 @@ from datetime import date
 import pytest
 
 from practice import caseload
-from pages.reflect import draft as drafts
+from prompts.library import builtin_library
 from storage.errors import InvalidRecord
 from storage.journal import Journal
-from storage.records import Client, Draft, Estimate, Reflection, Session
+from storage.records import Client, Estimate, Feedback, Reflection, Session
+from tests.conftest import count_rows
+
+SAC4 = builtin_library().instruments["sac4"]
+
+
+def seed_session(journal: Journal, code: str = "C-5", number: int = 1) -> Session:
+    """A session of `code` (added if new) with your read already saved."""
+    client = journal.client_by_code(code) or caseload.add_client(journal, code)
+    session = Session(client_id=client.id, date=date(2026, 11, number), number=number)
+    estimate = Estimate("", "sac4", {"bond": 8, "goals": 8, "tasks": 7, "voice": 8})
+    caseload.record_estimate(journal, session, estimate)
+    return session
 
 
 @pytest.mark.parametrize(
@@ -84,7 +97,7 @@ def test_save_all_writes_every_record_or_none(journal: Journal) -> None:
     with pytest.raises(InvalidRecord):
         journal.save_all([fresh, impostor])
     assert journal.all(Session) == []
-    reopened_rows = journal._db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+    reopened_rows = count_rows(journal.path)
     assert reopened_rows == 1
 
 
@@ -98,27 +111,69 @@ def test_last_next_step_comes_from_the_newest_reflection_that_has_one(journal: J
     assert caseload.last_next_step(journal, client.id) == "ask about sleep"
 
 
-def test_a_fresh_form_is_not_saved_as_a_draft(journal: Journal) -> None:
-    state = drafts.fresh_state(seed=7, today=date(2026, 5, 1))
-    assert drafts.autosave(journal, state) is False
-    assert journal.all(Draft) == []
+# ---- the client's feedback ------------------------------------------------------------
 
 
-def test_typed_fields_autosave_once_and_come_back_with_their_types(journal: Journal) -> None:
-    state = drafts.fresh_state(seed=7, today=date(2026, 5, 1))
-    state["rf_answer_p1"] = "I noticed I hurried the ending."
-    state["rf_swap_0"] = False  # a button's value is never part of a draft
-    assert drafts.autosave(journal, state) is True
-    assert drafts.autosave(journal, state) is False  # nothing changed since
-    saved = journal.draft(drafts.REFLECT).fields
-    assert "rf_swap_0" not in saved
-    restored = drafts.widget_state(saved)
-    assert restored["rf_answer_p1"] == "I noticed I hurried the ending."
-    assert restored["rf_date"] == date(2026, 5, 1)
-    assert restored["rf_seed"] == 7
+def test_feedback_before_your_read_is_refused(journal: Journal) -> None:
+    client = caseload.add_client(journal, "C-7")
+    session = Session(client_id=client.id, date=date(2026, 11, 2), number=1)
+    journal.save(session)
+    with pytest.raises(InvalidRecord, match="save your own read"):
+        caseload.record_feedback(journal, session.id, SAC4, dict.fromkeys(["bond"], 5))
+    assert journal.all(Feedback) == []
 
 
-def test_clearing_forgets_every_field_of_the_screen() -> None:
-    state = {**drafts.fresh_state(seed=1), "rf_answer_x": "text", "journal": "kept"}
-    drafts.clear(state)
-    assert state == {"journal": "kept"}
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        ({"bond": 5, "goals": 5, "tasks": 5}, "no score for voice"),
+        ({"bond": 11, "goals": 5, "tasks": 5, "voice": 5}, "scores run from 0 to 10"),
+        ({"bond": -1, "goals": 5, "tasks": 5, "voice": 5}, "scores run from 0 to 10"),
+    ],
+)
+def test_bad_scores_are_refused_naming_what_is_wrong(
+    journal: Journal, items: dict, message: str
+) -> None:
+    session = seed_session(journal)
+    with pytest.raises(InvalidRecord, match=message):
+        caseload.record_feedback(journal, session.id, SAC4, items)
+    assert journal.all(Feedback) == []
+
+
+def test_a_session_takes_one_feedback(journal: Journal) -> None:
+    session = seed_session(journal)
+    scores = {"bond": 9, "goals": 9, "tasks": 9, "voice": 9}
+    caseload.record_feedback(journal, session.id, SAC4, scores)
+    with pytest.raises(InvalidRecord, match="already has feedback"):
+        caseload.record_feedback(journal, session.id, SAC4, scores)
+    assert len(journal.all(Feedback)) == 1
+
+
+# ---- the Clients list ---------------------------------------------------------------------
+
+
+def test_client_summaries_count_sessions_and_show_the_latest_scores(journal: Journal) -> None:
+    client = caseload.add_client(journal, "C-300")
+    for number, day, est, fb in ((1, date(2026, 1, 5), 20, 30), (2, date(2026, 1, 12), 25, None)):
+        session = Session(client_id=client.id, date=day, number=number)
+        journal.save_all([session, Estimate(session.id, "sac4", {"a": est})])
+        if fb is not None:
+            journal.save(Feedback(session.id, "sac4", {"a": fb}))
+    (row,) = caseload.client_summaries(journal)
+    assert (row.sessions, row.first_session, row.last_session) == (
+        2,
+        date(2026, 1, 5),
+        date(2026, 1, 12),
+    )
+    assert (row.latest_estimate, row.latest_feedback) == (25, 30)
+
+
+def test_ending_and_reopening_a_client_keeps_their_records(journal: Journal) -> None:
+    client = caseload.add_client(journal, "C-301")
+    caseload.set_status(journal, client.id, "ended")
+    assert journal.get(client.id).status == "ended"
+    assert caseload.clients_by_code(journal)[-1].id == client.id
+    caseload.set_status(journal, client.id, "active")
+    assert journal.get(client.id).status == "active"
+    with pytest.raises(InvalidRecord, match="Status"):
+        caseload.set_status(journal, client.id, "archived")

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from storage.journal import Journal
+import pytest
+
+from storage import keyslots
 from storage.records import Client, Reflection, Session, SupervisionMeeting
 from tests import figures
 from tests.conftest import PASSPHRASE, JournalTemplate
@@ -91,6 +93,7 @@ def _journal(folder: Path, template: JournalTemplate, word: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_twenty_sessions_save_and_search_at_once_for_thirty_seconds(
     tmp_path: Path, empty_template: JournalTemplate
 ) -> None:
@@ -109,7 +112,7 @@ def test_twenty_sessions_save_and_search_at_once_for_thirty_seconds(
     problems = [p for o in outcomes for p in o.problems]
     assert problems == []
     for word, path in paths.items():
-        journal = Journal.unlock(path, PASSPHRASE)
+        journal = keyslots.unlock(path, PASSPHRASE)
         try:
             notes = [m.notes for m in journal.all(SupervisionMeeting)]
             expected = sum(o.saved for o in outcomes if o.journal == word)

@@ -20,14 +20,15 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from storage import crypto, vault
+from storage import crypto, keyslots, vault
 from storage.errors import WrongPassphrase
-from storage.journal import Journal
+from storage.journal import Journal, open_with_data_key
 from storage.records import Reflection
 from tests.conftest import (
     OTHER_PASSPHRASE,
     JournalTemplate,
     Reporter,
+    current_entries,
     floor_params,
     fork_and_kill,
 )
@@ -68,7 +69,7 @@ def _writer(path: Path, dek: bytes, seed: int):
     batches for ever, reporting each write once it returned."""
 
     def work(report: Reporter) -> None:
-        journal = Journal._open_unlocked(path, dek)
+        journal = open_with_data_key(path, dek)
         rng = random.Random(seed)
         report.ready()
         step = 0
@@ -138,10 +139,10 @@ def _check_reports(journal: Journal, reports: list[dict], latest: dict[str, dict
 def _check_live(live: Path, dek: bytes, latest: dict[str, dict]) -> None:
     """The live journal itself, after its run of crashes: every kept revision decrypts."""
     assert _integrity(live) == ["ok"]
-    journal = Journal._open_unlocked(live, dek)
+    journal = open_with_data_key(live, dek)
     try:
         assert journal.report.clean
-        for record_id in list(journal._entries):
+        for record_id in current_entries(journal):
             journal.history(record_id)
         assert journal.report.quarantined == []
         _check_reports(journal, [], latest)
@@ -170,7 +171,7 @@ def test_a_writer_killed_at_random_moments_never_loses_a_committed_record(
         reported += len(reports)
         image = _copy_crash_image(live, tmp_path / "image")
         # opening runs PRAGMA integrity_check and raises DamagedJournal unless it is "ok"
-        journal = Journal._open_unlocked(image, dek)
+        journal = open_with_data_key(image, dek)
         try:
             assert journal.report.set_hash_ok, f"run {run}"
             assert journal.report.quarantined == [], f"run {run}"
@@ -209,11 +210,11 @@ def _opens(kek: bytes, slot: vault.Slot) -> bool:
 
 def _slot_switcher(path: Path, dek: bytes, slots: list[vault.Slot], start: int):
     def work(report: Reporter) -> None:
-        journal = Journal._open_unlocked(path, dek)
+        journal = open_with_data_key(path, dek)
         report.ready()
         step = start
         while True:
-            journal.write_slot(slots[step % 2])
+            keyslots.write_slot(journal, slots[step % 2])
             report({"slot": step % 2})
             step += 1
 
@@ -226,8 +227,8 @@ def test_a_passphrase_change_killed_at_random_leaves_the_old_or_the_new_passphra
     slots, keks = two_slots
     dek = empty_template.dek
     live = empty_template.copy_to(tmp_path / "live")
-    journal = Journal._open_unlocked(live, dek)
-    journal.write_slot(slots[0])
+    journal = open_with_data_key(live, dek)
+    keyslots.write_slot(journal, slots[0])
     journal.lock()
     rng = random.Random(7)
     current, changes = 0, 0
@@ -237,7 +238,7 @@ def test_a_passphrase_change_killed_at_random_leaves_the_old_or_the_new_passphra
         )
         changes += len(reports)
         image = _copy_crash_image(live, tmp_path / "image")
-        slot = Journal._read_slot(image, vault.PASSPHRASE_SLOT)
+        slot = keyslots.read_slot(image, vault.PASSPHRASE_SLOT)
         assert (slot.params, slot.blob) in [(s.params, s.blob) for s in slots], f"run {run}"
         works = [i for i, kek in enumerate(keks) if _opens(kek, slot)]
         assert len(works) == 1, f"run {run}: the stored slot opens with {len(works)} passphrases"
@@ -249,9 +250,9 @@ def test_a_passphrase_change_killed_at_random_leaves_the_old_or_the_new_passphra
 
 def _changer(path: Path, dek: bytes):
     def work(report: Reporter) -> None:
-        journal = Journal._open_unlocked(path, dek)
+        journal = open_with_data_key(path, dek)
         report.ready()
-        journal.change_passphrase(OTHER_PASSPHRASE, floor_params())
+        keyslots.change_passphrase(journal, OTHER_PASSPHRASE, floor_params())
         report({"changed": True})
 
     return work
@@ -268,7 +269,7 @@ def test_the_real_change_passphrase_killed_midway_leaves_exactly_one_passphrase_
     working = []
     for passphrase in (empty_template.passphrase, OTHER_PASSPHRASE):
         try:
-            Journal.unlock(image, passphrase).lock()
+            keyslots.unlock(image, passphrase).lock()
             working.append(passphrase)
         except WrongPassphrase:
             pass

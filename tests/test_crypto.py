@@ -7,6 +7,7 @@ to any of them means existing journals would no longer open.
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storage import crypto, vault
-from storage.errors import KdfBelowFloor, MalformedRecoveryKey
+from storage.errors import KdfAboveCeiling, KdfBelowFloor, MalformedRecoveryKey
 from tests.conftest import FLOOR_ITERATIONS, FLOOR_MEMORY_KIB, Argon2idTripwire
 
 KAT_SALT = bytes(range(16))
@@ -270,19 +271,6 @@ def test_calibration_adds_passes_on_a_fast_computer_and_never_goes_below_the_def
     crypto.FLOOR.check(params)
 
 
-def test_a_new_journal_is_calibrated_to_this_computer_and_opens_with_its_passes(
-    tmp_path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from storage.journal import Journal
-
-    monkeypatch.setattr(crypto, "_time_derivation", lambda _: crypto.KDF_TARGET_SECONDS / 2)
-    path = tmp_path / "j.journal"
-    Journal.create(path, "correct horse battery staple")[0].lock()
-    slot = Journal._read_slot(path, "passphrase")
-    assert crypto.KdfParams.from_json(slot.params).iterations == 6
-    Journal.unlock(path, "correct horse battery staple").lock()
-
-
 def test_parameters_exactly_at_the_floor_are_accepted() -> None:
     crypto.FLOOR.check(KAT_PARAMS)
     assert crypto.FLOOR.memory_kib == FLOOR_MEMORY_KIB
@@ -314,3 +302,113 @@ def test_absurd_kdf_settings_in_an_edited_slot_are_refused_before_deriving(
     params = crypto.KdfParams(b"s" * 16, memory_kib, iterations, lanes)
     with pytest.raises(KdfBelowFloor):
         crypto.derive_passphrase_key("any passphrase at all", params)
+
+
+@pytest.mark.parametrize(
+    ("memory_kib", "iterations", "lanes"),
+    [(1024 * 1024, 16, 4), (131072, 13, 4), (131073, 3, 4), (131072, 3, 5)],
+    ids=["1-gib-16-passes", "one-pass-more", "one-kib-more", "one-lane-more"],
+)
+def test_kdf_settings_above_what_this_app_writes_are_refused_before_deriving(
+    memory_kib: int, iterations: int, lanes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edited slot (1 GiB, t=16) made each unlock attempt take about 9 s."""
+    monkeypatch.setattr(crypto, "Argon2id", Argon2idTripwire)
+    params = crypto.KdfParams(b"s" * 16, memory_kib, iterations, lanes)
+    with pytest.raises(KdfAboveCeiling, match="more than this app ever writes"):
+        crypto.derive_passphrase_key("any passphrase at all", params)
+
+
+# ---- FORMAT.md section 10: the test vectors of format 2 ---------------------------------------
+
+FORMAT_MD = Path(__file__).resolve().parents[1] / "storage" / "FORMAT.md"
+VECTOR_DEK = bytes(range(32))
+VECTOR_JOURNAL_ID = b"0123456789abcdef0123456789abcdef"
+VECTOR_ROWS = [  # kind, id, revision, format, plaintext, nonce
+    ("reflection", "000000000000000000000000000000f1", 1, 1, b'{"v":1}', bytes(12)),
+    ("reflection", "000000000000000000000000000000f1", 2, 1, b'{"v":2}', b"\x01" * 12),
+]
+VECTOR_META = [
+    [("text", b"magic"), ("blob", b"reflective-practice-journal")],
+    [("text", b"format_version"), ("blob", b"2")],
+    [("text", b"journal_id"), ("blob", VECTOR_JOURNAL_ID)],
+    [("text", b"key_id"), ("blob", bytes.fromhex(
+        "dc474a3e6366b171edb10e2f639b5016e567e7ab90f9d2802fe18be1764a9268"))],
+    [("text", b"integrity"), ("blob", b"left out of the digest")],
+]  # fmt: skip
+VECTOR_SLOTS = [
+    [
+        ("text", b"recovery"),
+        ("text", b"hkdf-sha256"),
+        ("text", b'{"algorithm": "hkdf-sha256", "salt": "00000000000000000000000000000000"}'),
+        ("blob", b"\xaa" * 60),
+    ],
+    [
+        ("text", b"passphrase"),
+        ("text", b"argon2id"),
+        (
+            "text",
+            b'{"algorithm":"argon2id","iterations":3,"lanes":4,"memory_kib":131072,'
+            b'"salt":"AAAAAAAAAAAAAAAAAAAAAA=="}',
+        ),
+        ("blob", b"\xbb" * 60),
+    ],
+]
+
+
+def _format_md_hex() -> str:
+    return "".join(FORMAT_MD.read_text(encoding="utf-8").split()).lower()
+
+
+def _vectors() -> dict[str, str]:
+    """Everything FORMAT.md section 10 lists, computed by this code."""
+    record_key = crypto.hkdf(VECTOR_DEK, vault.RECORD_KEY_INFO)
+    set_key = crypto.hkdf(VECTOR_DEK, vault.SET_HASH_KEY_INFO)
+    found = {
+        "record key": record_key.hex(),
+        "set-hash key": set_key.hex(),
+        "integrity key": vault.integrity_key(VECTOR_DEK).hex(),
+        "key id": vault.key_id(VECTOR_DEK).hex(),
+    }
+    total = 0
+    for kind, record_id, revision, fmt, plain, nonce in VECTOR_ROWS:
+        aad = f"{kind}|{record_id}|{revision}|{fmt}".encode()
+        blob = nonce + AESGCM(record_key).encrypt(nonce, plain, aad)
+        element = crypto.set_hash_element(set_key, crypto.blob_tag(blob))
+        found[f"blob {revision}"] = blob.hex()
+        found[f"element {revision}"] = element.to_bytes(16, "big").hex()
+        total = crypto.combine(total, element)
+    header = crypto.header_digest(VECTOR_META, VECTOR_SLOTS)
+    value = crypto.Integrity(7, total, header)
+    aad = vault.integrity_aad(VECTOR_JOURNAL_ID)
+    sealed = crypto.seal_integrity(vault.integrity_key(VECTOR_DEK), value, aad, b"\x02" * 12)
+    found |= {"total": total.to_bytes(32, "big").hex(), "header digest": header.hex()}
+    found |= {"integrity plaintext": value.to_bytes().hex(), "stored integrity": sealed.hex()}
+    return found
+
+
+@pytest.mark.parametrize("name", list(_vectors()))
+def test_format_md_lists_the_test_vector_this_code_computes(name: str) -> None:
+    assert _vectors()[name] in _format_md_hex(), f"FORMAT.md section 10: {name}"
+
+
+def test_the_stored_integrity_vector_opens_to_its_counter_total_and_header() -> None:
+    vectors = _vectors()
+    sealed = bytes.fromhex(vectors["stored integrity"])
+    aad = vault.integrity_aad(VECTOR_JOURNAL_ID)
+    opened = crypto.open_integrity(vault.integrity_key(VECTOR_DEK), sealed, aad)
+    assert opened is not None and opened.counter == 7
+    assert opened.to_bytes().hex() == vectors["integrity plaintext"]
+    assert crypto.open_integrity(vault.integrity_key(VECTOR_DEK), sealed, aad + b"x") is None
+
+
+def test_the_header_digest_changes_with_any_slot_or_meta_value_but_not_the_integrity_row() -> None:
+    base = crypto.header_digest(VECTOR_META, VECTOR_SLOTS)
+    other_integrity = [*VECTOR_META[:4], [("text", b"integrity"), ("blob", b"other")]]
+    assert crypto.header_digest(other_integrity, VECTOR_SLOTS) == base
+    old_slot = [VECTOR_SLOTS[0], [*VECTOR_SLOTS[1][:3], ("blob", b"\xbc" * 60)]]
+    assert crypto.header_digest(VECTOR_META, old_slot) != base
+    as_text = [[VECTOR_META[0][0], ("text", b"reflective-practice-journal")], *VECTOR_META[1:]]
+    assert crypto.header_digest(as_text, VECTOR_SLOTS) != base
+    extra = [*VECTOR_META, [("text", b"note"), ("blob", b"")]]
+    assert crypto.header_digest(extra, VECTOR_SLOTS) != base

@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import statistics
+import string
 import subprocess
 import sys
 from collections import defaultdict
@@ -14,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from storage import crypto
-from practice import demo
+from practice import caseload, demo, demo_course, demo_text
+from prompts.library import builtin_library
+from storage import crypto, keyslots
 from storage.errors import JournalExists, KdfBelowFloor
-from storage.journal import Journal, passphrase_problem
+from storage.journal import Journal
+from storage.keyslots import passphrase_problem
 from storage.records import (
     DOMAINS,
     REACTIONS,
@@ -53,7 +56,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 @pytest.fixture(scope="module")
 def journal(built: tuple[Path, str]):
     """The demo reopened from disk with its passphrase (not the object that wrote it)."""
-    opened = Journal.unlock(built[0], PASSPHRASE)
+    opened = keyslots.unlock(built[0], PASSPHRASE)
     yield opened
     opened.lock()
 
@@ -101,7 +104,7 @@ def v_shapes(totals: list[int]) -> tuple[int, int]:
 
 def test_reopens_with_passphrase_and_recovery_key_and_is_clean(built, journal) -> None:
     assert journal.report.clean
-    again = Journal.unlock_with_recovery_key(built[0], built[1])
+    again = keyslots.unlock_with_recovery_key(built[0], built[1])
     try:
         assert len(again.all(Session)) == SESSIONS
     finally:
@@ -217,6 +220,63 @@ def test_dates_are_realistic(journal) -> None:
     assert max(stamps) < horizon
 
 
+# ---- only what the app offers: markers, frameworks, items ----------------------------------
+
+# the slots `demo_sentences.toml` may use (its header lists them)
+SLOTS = {"moment", "feeling", "topic", "part", "pain_p", "pain_t", "marker", "arrival", "n", "code"}
+
+
+def test_every_marker_the_demo_writes_is_one_the_reflect_screen_offers(large) -> None:
+    withdrawal = {m for e in large[Estimate] for m in e.withdrawal_markers}
+    confrontation = {m for e in large[Estimate] for m in e.confrontation_markers}
+    assert withdrawal and confrontation
+    assert withdrawal <= set(caseload.WITHDRAWAL_MARKERS)
+    assert confrontation <= set(caseload.CONFRONTATION_MARKERS)
+
+
+def test_every_marker_the_reflect_screen_offers_has_words_in_the_demo_text() -> None:
+    offered = [*caseload.WITHDRAWAL_MARKERS, *caseload.CONFRONTATION_MARKERS]
+    assert list(demo_text.MARKER_TEXT) == offered
+    assert all(words.strip() for words in demo_text.MARKER_TEXT.values())
+
+
+def test_every_framework_the_demo_writes_is_one_the_library_offers(large) -> None:
+    offered = {f.id for f in builtin_library().framework_choices()}
+    assert {r.framework for r in large[Reflection]} == offered
+
+
+def test_scores_use_the_items_and_range_of_the_library_instrument(large) -> None:
+    instrument = builtin_library().instruments[demo_course.INSTRUMENT]
+    items = {item.id for item in instrument.items}
+    assert {c.instrument for c in large[Client]} == {instrument.id}
+    for record in large[Estimate] + large[Feedback]:
+        assert record.instrument == instrument.id
+        assert set(record.items) == items
+        low, high = instrument.min_score, instrument.max_score
+        assert all(low <= v <= high for v in record.items.values())
+    assert set(demo_course.DROP_WEIGHTS) <= items
+
+
+def test_the_demo_text_covers_every_domain_and_fills_only_known_slots() -> None:
+    assert set(demo_text.PROMPTS) == set(demo_text.SENTENCES) == set(DOMAINS)
+    assert set(demo_text.PHYSICAL_PROMPTS) | set(demo_text.PHYSICAL_SENTENCES) <= set(DOMAINS)
+    tables = (
+        demo_text.SENTENCES,
+        demo_text.PHYSICAL_SENTENCES,
+        demo_text.EVENT_SENTENCES,
+        demo_text.OPENERS,
+    )
+    templates = [t for table in tables for ts in table.values() for t in ts]
+    templates += [
+        *demo_text.NEXT_STEPS,
+        *demo_text.PHYSICAL_NEXT_STEPS,
+        *demo_text.ENDING_NEXT_STEPS,
+    ]
+    for template in templates:
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        assert fields <= SLOTS, template
+
+
 # ---- repeatability, refusal, command line -------------------------------------------------
 
 
@@ -246,7 +306,7 @@ def test_refuses_an_existing_journal_and_leaves_it_untouched(built) -> None:
     with pytest.raises(JournalExists):
         demo.build_demo(path, "another four word phrase", 60, params=floor_params())
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
-    Journal.unlock(path, PASSPHRASE).lock()
+    keyslots.unlock(path, PASSPHRASE).lock()
 
 
 def test_key_settings_below_the_floor_are_refused_before_writing(tmp_path: Path) -> None:
@@ -274,7 +334,7 @@ def test_cli_writes_a_demo_and_prints_a_passphrase_that_opens_it(tmp_path: Path)
     assert found
     passphrase = found.group(1)
     assert len(passphrase.split()) == 4
-    journal = Journal.unlock(tmp_path / "demo.journal", passphrase)
+    journal = keyslots.unlock(tmp_path / "demo.journal", passphrase)
     try:
         assert len(journal.all(Session)) == 60
     finally:
@@ -291,7 +351,7 @@ def test_cli_honours_name_and_passphrase(tmp_path: Path) -> None:
         "--passphrase", PASSPHRASE,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    Journal.unlock(tmp_path / "practice demo.journal", PASSPHRASE).lock()
+    keyslots.unlock(tmp_path / "practice demo.journal", PASSPHRASE).lock()
 
 
 # ---- helpers the app uses -------------------------------------------------------------------
@@ -313,4 +373,4 @@ def test_free_demo_name_never_picks_an_existing_journal(tmp_path: Path) -> None:
 
 
 def test_client_count_stays_between_10_and_40() -> None:
-    assert [demo.client_count(n) for n in (1, 60, 400, 1000, 50_000)] == [10, 10, 16, 40, 40]
+    assert [demo_course.client_count(n) for n in (1, 60, 400, 1000, 50_000)] == [10, 10, 16, 40, 40]

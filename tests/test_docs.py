@@ -32,7 +32,8 @@ def supervision_sections() -> list[str]:
 
 def settings_sections() -> list[str]:
     found = []
-    for relative in ("pages/screens/settings.py", "pages/settings/safety.py"):
+    sections = sorted((ROOT / "pages" / "settings").glob("*.py"))
+    for relative in ["pages/screens/settings.py", *(str(p.relative_to(ROOT)) for p in sections)]:
         found += re.findall(r'st\.subheader\("([^"]+)"\)', _source(relative))
     return found
 

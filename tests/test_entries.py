@@ -1,112 +1,26 @@
 """Entries without the screen: search, filters, one entry's view, edits and their history,
-the trash, and exports. Clients, supervisors and every word here are invented."""
+and the trash (exports are in test_entry_export.py). Clients, supervisors and every word
+here are invented."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from insights.export import frame_csv
 from practice import entries
-from practice import entry_export
-from practice.entries import EntryEdit, EntryFilter
+from practice.entries import EntryFilter
 from storage.errors import InvalidRecord, RecordNotFound
 from storage.journal import Journal
-from storage.records import (
-    Answer,
-    Client,
-    Comment,
-    Estimate,
-    Feedback,
-    Reflection,
-    Session,
-    now,
-)
+from storage.records import Answer, Client, Comment, Reflection, now
+from tests.casebook import SUPERVISOR, Casebook, edit_of, write_casebook
 from tests.conftest import JournalTemplate
-
-SUPERVISOR = "Dr Marrowby"
-
-
-@dataclass
-class Casebook:
-    """Three reflections on two invented clients, and one free reflection."""
-
-    journal: Journal
-    lighthouse: Reflection  # C-201 session 1: boundaries, helpless, flagged, tag "metaphor"
-    harbour: Reflection  # C-201 session 2: a supervisor's comment and client feedback
-    orchard: Reflection  # C-202 session 1: presence, positive, tag "ending"
-    free: Reflection  # no session
-    clients: dict[str, Client]
 
 
 @pytest.fixture
 def casebook(journal: Journal) -> Casebook:
-    first, second = Client(code="C-201"), Client(code="C-202")
-    s1 = Session(first.id, date(2026, 1, 5), 1, modality="video")
-    s2 = Session(first.id, date(2026, 2, 2), 2)
-    s3 = Session(second.id, date(2026, 3, 2), 1)
-    lighthouse = Reflection(
-        session_id=s1.id,
-        client_id=first.id,
-        framework="gibbs",
-        focus_domains=["boundaries"],
-        answers=[Answer("p-1", "What did I notice?", "The lighthouse image landed well.")],
-        reactions={"helpless/inadequate": 2, "positive": 0},
-        free_text="I offered extra time at the end.",
-        next_step="Hold the ending time.",
-        tags=["metaphor"],
-        flagged_for_supervision=True,
-    )
-    harbour = Reflection(
-        session_id=s2.id,
-        client_id=first.id,
-        focus_domains=["alliance"],
-        free_text="We talked about the harbour walk.",
-        next_step="Return to the walk.",
-    )
-    orchard = Reflection(
-        session_id=s3.id,
-        client_id=second.id,
-        focus_domains=["presence"],
-        reactions={"positive": 1},
-        answers=[Answer("p-2", "What went well?", "Quiet minutes in the orchard story.")],
-        tags=["ending"],
-    )
-    free = Reflection(free_text="A free thought about a lighthouse course I read about.")
-    comment = Comment(
-        entry_id=harbour.id,
-        entry_revision=1,
-        text="Notice the pull to rescue on the pier.",
-        contact_fingerprint="f1f1",
-        functions=["formative"],
-        author=SUPERVISOR,
-        received=True,
-    )
-    journal.save_all(
-        [
-            first,
-            second,
-            s1,
-            s2,
-            s3,
-            Estimate(s1.id, "sac4", {"bond": 6, "goals": 7, "tasks": 5, "voice": 6}, presence=8),
-            Feedback(s1.id, "sac4", {"bond": 9, "goals": 8, "tasks": 8, "voice": 9}),
-            Estimate(s2.id, "sac4", {"bond": 5, "goals": 5, "tasks": 5, "voice": 5}),
-            Feedback(
-                s2.id, "sac4", {"bond": 7, "goals": 7, "tasks": 7, "voice": 7}, "too much homework"
-            ),
-            lighthouse,
-            harbour,
-            orchard,
-            free,
-            comment,
-        ]
-    )
-    return Casebook(journal, lighthouse, harbour, orchard, free, {"C-201": first, "C-202": second})
+    return write_casebook(journal)
 
 
 def found_ids(journal: Journal, query: str = "", **kwargs: object) -> list[str]:
@@ -250,17 +164,6 @@ def test_the_entry_view_has_its_session_scores_reactions_and_received_comments(
 # ---- editing and history --------------------------------------------------------------------
 
 
-def edit_of(reflection: Reflection, **changes: object) -> EntryEdit:
-    fields = {
-        "answers": tuple(a.answer for a in reflection.answers),
-        "free_text": reflection.free_text,
-        "next_step": reflection.next_step,
-        "tags": tuple(reflection.tags),
-        "flagged": reflection.flagged_for_supervision,
-    }
-    return EntryEdit(**{**fields, **changes})
-
-
 def test_an_edit_keeps_the_earlier_revision_and_restoring_brings_it_back(
     casebook: Casebook,
 ) -> None:
@@ -391,75 +294,6 @@ def test_nothing_is_due_just_under_30_days(casebook: Casebook) -> None:
     soon = now() + timedelta(days=29, hours=23)
     assert entries.empty_old_trash(journal, at=soon) == 0
     assert entries.trashed_entries(journal)[0].row.id == casebook.orchard.id
-
-
-# ---- exports --------------------------------------------------------------------------------
-
-
-def chosen_views(casebook: Casebook) -> list[entries.EntryView]:
-    ids = [casebook.lighthouse.id, casebook.orchard.id]
-    return entries.entry_views(casebook.journal, ids)
-
-
-def test_every_export_holds_the_chosen_entries_and_nothing_else(casebook: Casebook) -> None:
-    views = chosen_views(casebook)
-    frame = entry_export.to_csv_frame(views)
-    documents = {
-        "markdown": entry_export.to_markdown(views),
-        "json": entry_export.to_json(views),
-        "csv": frame_csv(frame).decode("utf-8"),
-    }
-    for name, text in documents.items():
-        for wanted in ("lighthouse image landed", "Quiet minutes in the orchard", "C-202"):
-            assert wanted in text, (name, wanted)
-        for unwanted in ("harbour", "homework", "pull to rescue", "free thought"):
-            assert unwanted not in text, (name, unwanted)
-    assert list(frame["client"]) == ["C-201", "C-202"]
-    assert frame["estimate"].iloc[0] == 24 and frame["estimate"].isna().iloc[1]
-
-
-def test_the_json_export_parses_back_with_every_field(casebook: Casebook) -> None:
-    document = json.loads(entry_export.to_json(chosen_views(casebook)))
-    lighthouse, orchard = document["entries"]
-    assert lighthouse == {
-        "client": "C-201",
-        "date": "2026-01-05",
-        "session": 1,
-        "framework": "gibbs",
-        "focus": ["boundaries"],
-        "answers": [
-            {"prompt": "What did I notice?", "answer": "The lighthouse image landed well."}
-        ],
-        "free_text": "I offered extra time at the end.",
-        "next_step": "Hold the ending time.",
-        "tags": ["metaphor"],
-        "reactions": {"helpless/inadequate": 2},
-        "flagged_for_supervision": True,
-        "instrument": "sac4",
-        "estimate": 24,
-        "feedback": 34,
-    }
-    assert orchard["estimate"] is None and orchard["feedback"] is None
-
-
-def test_the_markdown_export_reads_as_a_document(casebook: Casebook) -> None:
-    text = entry_export.to_markdown(chosen_views(casebook))
-    assert text.startswith("# Reflections exported from your journal")
-    assert "## C-201 · session 1 · 05 Jan 2026" in text
-    assert "### What did I notice?\n\nThe lighthouse image landed well." in text
-    assert "- Reactions: helpless/inadequate (moderate)" in text
-    assert "- Your estimate: 24 (sac4)" in text and "- Flagged for supervision: yes" in text
-
-
-def test_the_csv_export_defuses_cells_a_spreadsheet_would_run(casebook: Casebook) -> None:
-    journal, entry_id = casebook.journal, casebook.orchard.id
-    edit = edit_of(casebook.orchard, free_text="=cmd|' /C calc'!A0", tags=("@SUM(A1)",))
-    entries.save_edit(journal, entry_id, edit)
-    csv = frame_csv(entry_export.to_csv_frame(entries.entry_views(journal, [entry_id])))
-    text = csv.decode("utf-8")
-    assert "'=cmd" in text and "'@SUM(A1)" in text
-    for unsafe in (",=cmd", '"=cmd', ",@SUM", '"@SUM'):
-        assert unsafe not in text
 
 
 def test_deleting_for_good_takes_the_supervisors_comments_with_it(journal: Journal) -> None:

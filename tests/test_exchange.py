@@ -9,31 +9,19 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 
-from prompts.library import builtin_library
 from sharing import exchange, keys, share
 from sharing.bundle import open_bundle, write_bundle
 from sharing.identity import SharingError
 from storage.journal import Journal
-from storage.records import (
-    Answer,
-    Client,
-    Comment,
-    Estimate,
-    Feedback,
-    ReceivedBundle,
-    Reflection,
-    SentShare,
-    Session,
-)
+from storage.records import Comment, ReceivedBundle, Reflection, SentShare
 from tests.conftest import JournalTemplate, flip_bit
-
-INSTRUMENTS = builtin_library().instruments
+from tests.sharing_caseload import INSTRUMENTS, decide_all, fill_caseload
 
 
 @pytest.fixture
@@ -52,58 +40,10 @@ def pin_each_other(supervisee: Journal, supervisor: Journal) -> None:
     keys.pin_contact(supervisor, a.to_text(), a.fingerprint, "supervisee", "Sam")
 
 
-def write_session(
-    journal: Journal, client: Client, number: int, day: date, answer: str, **fields
-) -> Reflection:
-    session = Session(client_id=client.id, date=day, number=number)
-    journal.save(session)
-    journal.save(Estimate(session.id, "sac4", {"goals": 7, "tasks": 6, "bond": 8, "overall": 7}))
-    journal.save(Feedback(session.id, "sac4", {"goals": 9, "tasks": 9, "bond": 9, "overall": 9}))
-    reflection = Reflection(
-        session_id=session.id,
-        client_id=client.id,
-        framework="gibbs",
-        answers=[Answer("p-1", "What did I notice?", answer)],
-        flagged_for_supervision=True,
-        **fields,
-    )
-    journal.save(reflection)
-    return reflection
-
-
 @pytest.fixture
 def caseload(journal: Journal) -> dict[str, Reflection]:
     """Two clients; three flagged reflections and one not flagged."""
-    ash = Client(code="C-101", alias="Wrenna")
-    elm = Client(code="C-202")
-    journal.save_all([ash, elm])
-    return {
-        "first": write_session(
-            journal, ash, 1, date(2026, 3, 2), "Wrenna went quiet when I mentioned the fee."
-        ),
-        "second": write_session(
-            journal,
-            ash,
-            2,
-            date(2026, 3, 9),
-            "She said to email her at wrenna.b@example.org.",
-            next_step="Ask about the silence.",
-        ),
-        "other": write_session(
-            journal, elm, 1, date(2026, 3, 4), "Quiet hour.", tags=["dropout-risk"]
-        ),
-        "unflagged": write_session(
-            journal,
-            elm,
-            2,
-            date(2026, 3, 11),
-            "UNSELECTEDCANARY7731 stays home.",
-        ),
-    }
-
-
-def decide_all(shared: share.Review, action: str = "redact") -> dict[str, str]:
-    return {share.finding_key(p, f): action for p, f in shared.findings()}
+    return fill_caseload(journal)
 
 
 def entries_bundle(journal: Journal, chosen: list[str], to: list, **options) -> bytes:
@@ -111,79 +51,6 @@ def entries_bundle(journal: Journal, chosen: list[str], to: list, **options) -> 
     shared = share.review(journal, picked, **options)
     content = share.payload(journal, shared, decide_all(shared), INSTRUMENTS)
     return exchange.send_entries(journal, content, to=to)
-
-
-def test_the_list_offers_flagged_entries_newest_first_and_filters_them(
-    journal: Journal, caseload: dict[str, Reflection]
-) -> None:
-    listed = share.candidates(journal)
-    newest_first = ("unflagged", "second", "other", "first")
-    assert [c.id for c in listed] == [caseload[k].id for k in newest_first]
-    caseload["unflagged"].flagged_for_supervision = False
-    journal.save(caseload["unflagged"])
-    listed = share.candidates(journal)
-    assert [c.id for c in listed] == [caseload[k].id for k in ("second", "other", "first")]
-    everything = share.candidates(journal, share.ShareFilter(flagged_only=False))
-    assert caseload["unflagged"].id in {c.id for c in everything}
-    march = share.ShareFilter(start=date(2026, 3, 3), end=date(2026, 3, 8))
-    assert [c.id for c in share.candidates(journal, march)] == [caseload["other"].id]
-    tagged = share.ShareFilter(tags=frozenset({"dropout-risk"}))
-    assert [c.id for c in share.candidates(journal, tagged)] == [caseload["other"].id]
-    elm = journal.client_by_code("C-202")
-    by_client = share.ShareFilter(client_ids=frozenset({elm.id}))
-    assert [c.id for c in share.candidates(journal, by_client)] == [caseload["other"].id]
-
-
-def test_the_review_finds_the_alias_and_the_email_and_export_waits_for_every_decision(
-    journal: Journal, caseload: dict[str, Reflection]
-) -> None:
-    picked = [
-        c
-        for c in share.candidates(journal)
-        if c.id in {caseload["first"].id, caseload["second"].id}
-    ]
-    shared = share.review(journal, picked)
-    kinds = {(f.text, f.kind) for _, f in shared.findings()}
-    assert ("Wrenna", "alias") in kinds
-    assert ("wrenna.b@example.org", "email") in kinds
-    decisions = decide_all(shared)
-    first_key = next(iter(decisions))
-    del decisions[first_key]
-    assert share.undecided(shared, decisions) == 1
-    with pytest.raises(ValueError, match="1 possible identifier still to decide"):
-        share.payload(journal, shared, decisions, INSTRUMENTS)
-
-
-def test_the_payload_is_de_identified_and_holds_only_what_was_chosen(
-    journal: Journal, caseload: dict[str, Reflection]
-) -> None:
-    picked = [c for c in share.candidates(journal) if c.id == caseload["second"].id]
-    shared = share.review(journal, picked, include={"answers", "scores", "chart"})
-    content = share.payload(journal, shared, decide_all(shared), INSTRUMENTS)
-    (item,) = content["items"]
-    assert item["client"] == "Client A"  # C-101 had the first session in the journal
-    assert item["session"] == "session 2"
-    assert item["answers"] == [
-        {"prompt": "What did I notice?", "answer": "She said to email her at [email]."}
-    ]
-    assert item["next_step"] == "" and item["text"] == ""  # text not included
-    assert item["estimate"]["total"] == 28 and item["feedback"]["total"] == 36
-    assert item["estimate"]["max"] == INSTRUMENTS["sac4"].total_max
-    assert [(r["client"], r["session"]) for r in content["series"]] == [
-        ("Client A", 1),
-        ("Client A", 2),
-    ]
-    flat = json.dumps(content)
-    for secret in ("C-101", "Wrenna", "wrenna.b@example.org", "2026", "UNSELECTEDCANARY7731"):
-        assert secret not in flat
-
-
-def test_the_year_goes_only_when_asked(journal: Journal, caseload: dict[str, Reflection]) -> None:
-    picked = [c for c in share.candidates(journal) if c.id == caseload["first"].id]
-    shared = share.review(journal, picked, keep_year=True)
-    content = share.payload(journal, shared, decide_all(shared), INSTRUMENTS)
-    assert content["items"][0]["session"] == "session 1 (2026)"
-    assert "year" in content["include"]
 
 
 def test_round_trip_supervisee_to_supervisor_and_comments_back(
@@ -201,13 +68,13 @@ def test_round_trip_supervisee_to_supervisor_and_comments_back(
     assert (done.sender, done.added, done.already) == ("Sam", 2, False)
     (supervisee,) = exchange.shared_with_me(supervisor)
     entries = exchange.latest_entries(exchange.shared_with_me(supervisor)[supervisee])
-    assert [e["session"] for e in entries] == ["session 1", "session 2"]
-    assert "[alias] went quiet" in entries[0]["answers"][0]["answer"]
+    assert [e.session for e in entries] == ["session 1", "session 2"]
+    assert "[alias] went quiet" in entries[0].answers[0].answer
 
     exchange.add_comment(
-        supervisor, supervisee, entries[0]["id"], "What was the fee about for you?", ["formative"]
+        supervisor, supervisee, entries[0].id, "What was the fee about for you?", ["formative"]
     )
-    exchange.add_comment(supervisor, supervisee, entries[1]["id"], "Good catch.", ["restorative"])
+    exchange.add_comment(supervisor, supervisee, entries[1].id, "Good catch.", ["restorative"])
     back = exchange.export_comments(supervisor, supervisee)
 
     got = exchange.import_comments(journal, back)
@@ -216,6 +83,37 @@ def test_round_trip_supervisee_to_supervisor_and_comments_back(
     assert [c.text for c in by_entry[caseload["first"].id]] == ["What was the fee about for you?"]
     assert by_entry[caseload["first"].id][0].functions == ["formative"]
     assert by_entry[caseload["second"].id][0].author == "Dr Vale"
+
+
+def received(day: int, revision: int, series: list[dict]) -> ReceivedBundle:
+    """A stored bundle of one entry, received on `day` of March 2026."""
+    payload = {"items": [{"id": "e1", "revision": revision, "text": f"r{revision}"}]}
+    at = datetime(2026, 3, day, tzinfo=UTC)
+    return ReceivedBundle(f"b{day}", "entries", "Sam", "F", "", payload | {"series": series}, at)
+
+
+def test_the_newest_revision_and_the_newest_chart_are_shown() -> None:
+    point = {"client": "Client A", "session": 1, "estimate": 30, "max": 40}
+    older = received(2, 1, [point])
+    newer = received(9, 2, [point | {"session": 2}])
+    chartless = received(10, 1, [])
+    for order in ([older, newer, chartless], [chartless, newer, older]):
+        (entry,) = exchange.latest_entries(order)
+        assert (entry.revision, entry.text) == (2, "r2")
+        (shown,) = exchange.latest_series(order)
+        assert shown.session == 2
+
+
+def test_a_stored_bundle_the_typed_payload_now_refuses_is_left_out_not_a_crash() -> None:
+    # imported before the payload was typed: a year as text passed the older checks
+    point = {"client": "Client A", "session": 1, "estimate": 30, "max": 40}
+    good = received(2, 1, [point])
+    loose = received(9, 2, [point | {"session": 2}])
+    loose.payload["items"][0]["year"] = "2025"
+    (entry,) = exchange.latest_entries([good, loose])
+    assert entry.revision == 1
+    (shown,) = exchange.latest_series([good, loose])
+    assert shown.session == 1
 
 
 def test_reimporting_the_same_bundle_changes_nothing(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.errors import InvalidRecord, JournalError
 from practice.feedback_csv import (
     ColumnMap,
     CsvProblem,
@@ -23,47 +22,42 @@ from practice.feedback_csv import (
     import_rows,
     read_csv,
 )
+from prompts.library import Instrument, InstrumentItem
+from storage.errors import InvalidRecord, JournalError
 from storage.journal import Journal
 from storage.records import Client, Estimate, Feedback, Session, to_plain
+from tests.conftest import count_rows
 
 TODAY = date(2026, 3, 1)
 
 
-@dataclass(frozen=True)
-class Item:
-    id: str
-    label: str
+def instrument(
+    instrument_id: str, name: str, items: tuple[InstrumentItem, ...], scores_only: bool = False
+) -> Instrument:
+    """An instrument of the library's own type, scored 0-10, no cutoff."""
+    return Instrument(
+        instrument_id, name, 0, 10, items, scores_only, None, "Not at all", "Completely"
+    )
 
 
-@dataclass(frozen=True)
-class Instrument:
-    """Just the attributes of prompts.library.Instrument that the import uses."""
-
-    id: str
-    name: str
-    min_score: int
-    max_score: int
-    items: tuple[Item, ...]
-    scores_only: bool = False
-
-
-SAC4 = Instrument(
+SAC4 = instrument(
     "sac4",
     "SAC-4",
-    0,
-    10,
-    (Item("bond", "Bond"), Item("goals", "Goals"), Item("tasks", "Tasks"), Item("voice", "Voice")),
+    (
+        InstrumentItem("bond", "Bond"),
+        InstrumentItem("goals", "Goals"),
+        InstrumentItem("tasks", "Tasks"),
+        InstrumentItem("voice", "Voice"),
+    ),
 )
-SRS = Instrument(
+SRS = instrument(
     "srs",
     "SRS",
-    0,
-    10,
     (
-        Item("relationship", "Relationship"),
-        Item("goals_topics", "Goals and topics"),
-        Item("approach", "Approach or method"),
-        Item("overall", "Overall"),
+        InstrumentItem("relationship", "Relationship"),
+        InstrumentItem("goals_topics", "Goals and topics"),
+        InstrumentItem("approach", "Approach or method"),
+        InstrumentItem("overall", "Overall"),
     ),
     scores_only=True,
 )
@@ -128,7 +122,7 @@ def csv_bytes(
 
 def snapshot(journal: Journal) -> tuple[int, dict[str, list]]:
     """Stored row count and every record (trash included), to prove nothing was written."""
-    count = journal._db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+    count = count_rows(journal.path)
     records = {
         cls.KIND: sorted((r.id, to_plain(r)) for r in journal.all(cls, include_trash=True))
         for cls in (Client, Session, Estimate, Feedback)

@@ -6,7 +6,6 @@ The small `Caseload` builder here is shared by the other insights tests."""
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -435,13 +434,9 @@ def big_caseload(count: int) -> Caseload:
     return case
 
 
-def test_ten_thousand_sessions_make_a_session_frame_in_well_under_a_tenth_of_a_second() -> None:
+def test_ten_thousand_sessions_make_a_session_frame_of_every_session() -> None:
+    # its time is measured by `make bench`, never here
     records = big_caseload(10_000).records()
-    best = math.inf
-    for _ in range(3):
-        started = time.perf_counter()
-        sessions = session_frame(*records)
-        best = min(best, time.perf_counter() - started)
+    sessions = session_frame(*records)
     assert len(sessions) == 10_000
-    # ~60 ms on a slow 2-core VM; a row-by-row build takes seconds
-    assert best < 0.1, f"session_frame took {best * 1000:.0f} ms"
+    assert sessions["session_id"].is_unique

@@ -3,7 +3,7 @@
 Two journals that pinned each other (the supervisee's and the supervisor's) receive random
 bytes, damaged copies of real bundles, ZIP archives rebuilt from mutated members, and
 well-signed bundles from the pinned partner whose content is random JSON. The last kind is
-the one that matters most: `exchange._check_entries` and `_check_comments` are the only
+the one that matters most: `Payload.from_json` and `exchange._check_comments` are the only
 guard between a partner's content and the screen.
 
 For every input: the import succeeds, or raises the `SharingError` the import screens
@@ -41,6 +41,7 @@ from prompts.library import builtin_library
 from sharing import bundle, exchange, keys, report, share
 from sharing.bundle import bundle_id, open_bundle, write_bundle
 from sharing.identity import Identity, PublicCard, SharingError
+from sharing.payload import Payload
 from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import (
@@ -55,7 +56,7 @@ from storage.records import (
     Session,
 )
 from tests import figures
-from tests.conftest import JournalTemplate
+from tests.conftest import JournalTemplate, count_rows
 
 INSTRUMENTS = builtin_library().instruments
 _NOISE = re.compile(r"Traceback|\w+(?:Error|Exception)\(|<\w[\w.]* object|\bb'|\bb\"")
@@ -160,7 +161,7 @@ Importer = Callable[[Journal, bytes], exchange.Imported]
 
 def state(journal: Journal) -> tuple[int, int, int, int]:
     """What an import may change: version, stored rows, received bundles, comments."""
-    rows = journal._db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+    rows = count_rows(journal.path)
     received = len(journal.all(ReceivedBundle, include_trash=True))
     return journal.version, rows, received, len(journal.all(Comment, include_trash=True))
 
@@ -206,16 +207,16 @@ def check_renders(payload: dict[str, Any]) -> None:
     if key in _RENDERED:
         return
     assert exchange.latest_entries([ReceivedBundle("b", "entries", "Sam", "F", "", payload)])
-    series = payload.get("series") or []
-    if series:
-        report.shared_alliance_chart(series).to_dict()  # what the screen hands to Altair
-        frame, _, domain = report._chart_rows(series)
+    content = Payload.from_json(payload)
+    if content.series:
+        report.shared_alliance_chart(content.series).to_dict()  # what the screen hands to Altair
+        frame, _, domain = report._chart_rows(content.series)
         beyond = frame[~frame["score"].between(*domain)] if domain else frame.iloc[:0]
         assert beyond.empty, (
             f"chart scores {list(beyond['score'])[:3]} lie beyond the axis 0-{domain[1]}: "
             "drawn, they grow the image with the value and abort the process from about 10**6"
         )
-    html = report.html_report(payload, sender="Sam", created="2026")
+    html = report.html_report(content, sender="Sam", created="2026")
     assert isinstance(html, str) and html.endswith("</html>\n")
     _RENDERED.add(key)
 
@@ -835,6 +836,7 @@ def send(
         return None
 
 
+@pytest.mark.slow  # draws a chart PNG for most of its 200 examples
 def test_well_signed_entries_of_random_content_import_whole_or_not_at_all_and_render(
     pair: Pair,
 ) -> None:
@@ -1036,9 +1038,9 @@ def test_content_that_is_not_unicode_text_is_refused_with_a_message(pair: Pair, 
     ids=["instrument a list", "score beyond a float", "score beyond 64 bits"],
 )
 def test_chart_data_from_a_partner_is_refused_or_renders(pair: Pair, series: list) -> None:
-    # _check_entries accepted all three; report._chart_rows then raised TypeError (a list
-    # in a set) and OverflowError (int / int beyond float), and vl-convert ValueError
-    # ("invalid type: integer ... as u128"), so the printout could not be made
+    # the entry checks (now Payload.from_json) accepted all three; report._chart_rows then
+    # raised TypeError (a list in a set) and OverflowError (int / int beyond float), and
+    # vl-convert ValueError ("invalid type: integer ... as u128"), so no printout was made
     data = entries_from_partner(pair, {"items": [{"id": "e1", "revision": 1}], "series": series})
     if attempt(pair.supervisor, import_entries, data) is not None:
         check_renders(stored_payload(pair.supervisor, data))
@@ -1062,7 +1064,8 @@ def render_elsewhere(payload: dict[str, Any]) -> subprocess.CompletedProcess:
     code = (
         "import pickle, sys\n"
         "from sharing import report\n"
-        "html = report.html_report(pickle.load(sys.stdin.buffer))\n"
+        "from sharing.payload import Payload\n"
+        "html = report.html_report(Payload.from_json(pickle.load(sys.stdin.buffer)))\n"
         "print(len(html))\n"
     )
     return subprocess.run(
@@ -1078,7 +1081,7 @@ def render_elsewhere(payload: dict[str, Any]) -> subprocess.CompletedProcess:
 def test_a_chart_score_far_beyond_its_maximum_is_refused_or_drawn_without_aborting(
     pair: Pair,
 ) -> None:
-    # accepted by _check_entries (a count); report.html_report then drew the point far
+    # accepted by the entry checks (a count); report.html_report then drew the point far
     # outside the axis 0-40 and vl-convert aborted the process: "memory allocation of
     # 40753222560 bytes failed" (SIGABRT), which would stop the app's server
     series = [{"client": "A", "session": 1, "estimate": 10**6, "instrument": "sac4", "max": 40}]

@@ -24,8 +24,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from prompts.library import builtin_library
-from storage.errors import JournalError
 from practice.feedback_csv import (
     MAX_BYTES,
     MAX_ROWS,
@@ -39,10 +37,12 @@ from practice.feedback_csv import (
     import_rows,
     read_csv,
 )
+from prompts.library import builtin_library
+from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import Client, Estimate, Feedback, Session
 from tests import figures
-from tests.conftest import JournalTemplate
+from tests.conftest import JournalTemplate, count_rows
 
 TODAY = date(2026, 3, 1)
 INSTRUMENTS = dict(builtin_library().instruments)
@@ -120,7 +120,7 @@ def fresh(caseload_file: Path, empty_template: JournalTemplate, tmp_path: Path) 
 
 
 def state(journal: Journal) -> tuple[int, int, int, int]:
-    rows = journal._db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+    rows = count_rows(journal.path)
     return journal.version, rows, len(journal.all(Session)), len(journal.all(Feedback))
 
 

@@ -29,7 +29,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from storage import crypto, vault
+from practice import journal_checks
+from storage import crypto, keyslots, vault
 from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import RECORD_TYPES, to_plain
@@ -222,11 +223,11 @@ def check_open_journal(journal: Journal, written: Written) -> None:
         assert not journal.report.clean, (
             "records are missing, added or rolled back, yet the open report is clean"
         )
-    for line in journal.report.problems():
+    for line in journal_checks.open_problems(journal.report):
         assert_readable(line)
     verification = journal.verify()
     assert journal.report.clean or not verification.ok, "open found problems verify missed"
-    for line in verification.summary():
+    for line in journal_checks.verification_summary(verification):
         assert_readable(line)
 
 
@@ -277,8 +278,8 @@ def test_a_damaged_journal_is_refused_with_a_message_or_opens_showing_only_what_
     path.parent.mkdir()
     runs = {"cases": 0, "clean": 0, "problems": 0, "refused": 0, "leaked": 0, "rewritten": 0}
     openers = {
-        "passphrase": lambda: Journal.unlock(path, sample_template.passphrase),
-        "recovery key": lambda: Journal.unlock_with_recovery_key(
+        "passphrase": lambda: keyslots.unlock(path, sample_template.passphrase),
+        "recovery key": lambda: keyslots.unlock_with_recovery_key(
             path, sample_template.recovery_key
         ),
         "data key": lambda: sample_template.open(path),
@@ -343,8 +344,8 @@ def open_all_ways(path: Path, template: JournalTemplate) -> list[str]:
     """The outcome of each way to open (passphrase path needs the `lookup_kdf` fixture)."""
     written = written_records(template, path.parent.parent / "pristine")
     outcomes = [
-        try_open(lambda: Journal.unlock(path, template.passphrase), written),
-        try_open(lambda: Journal.unlock_with_recovery_key(path, template.recovery_key), written),
+        try_open(lambda: keyslots.unlock(path, template.passphrase), written),
+        try_open(lambda: keyslots.unlock_with_recovery_key(path, template.recovery_key), written),
         try_open(lambda: template.open(path), written),
     ]
     gc.collect()
@@ -380,11 +381,11 @@ def test_a_format_version_that_is_not_a_number_is_refused_with_a_message(
     [
         ("UPDATE records SET blob = 5 WHERE rowid = 1", None),
         ("UPDATE records SET blob = 0.5 WHERE rowid = 1", None),
-        ("UPDATE meta SET value = 'abc' WHERE name = 'set_hash'", None),
+        ("UPDATE meta SET value = 'abc' WHERE name = 'integrity'", None),
         ("UPDATE slots SET blob = 5 WHERE id = 'passphrase'", 0),
         ("UPDATE slots SET blob = 5 WHERE id = 'recovery'", 1),
     ],
-    ids=["record blob int", "record blob float", "set hash text", "slot int", "recovery slot int"],
+    ids=["record blob int", "record blob float", "integrity text", "slot int", "recovery slot int"],
 )
 def test_a_value_of_the_wrong_type_is_refused_or_reported(
     damaged_path: Path, sample_template: JournalTemplate, change: str, refused_by: int | None

@@ -1,10 +1,11 @@
 """The Journal: the golden file, round trips, revisions, trash, drafts, batches, search,
-passphrase and recovery-key changes, and backups."""
+backups and two sessions on one file (key slots: test_keyslots.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,15 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storage import crypto, vault
+from storage import crypto, keyslots, vault
 from storage import journal as journal_module
 from storage.errors import (
     BackupError,
     InvalidRecord,
     RecordNotFound,
-    WeakPassphrase,
-    WrongPassphrase,
-    WrongRecoveryKey,
 )
 from storage.journal import Journal
 from storage.records import (
@@ -35,9 +33,9 @@ from storage.records import (
     Settings,
 )
 from tests.conftest import (
-    OTHER_PASSPHRASE,
     JournalTemplate,
-    floor_params,
+    current_entries,
+    data_key,
     make_template,
     record_rows,
 )
@@ -122,7 +120,7 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Journal:
     """The golden journal, unlocked from a copy (the committed file is never opened)."""
     copy = tmp_path_factory.mktemp("golden") / "golden.journal"
     shutil.copy(GOLDEN, copy)
-    journal = Journal.unlock(copy, GOLDEN_PASSPHRASE)
+    journal = keyslots.unlock(copy, GOLDEN_PASSPHRASE)
     yield journal
     journal.lock()
 
@@ -134,7 +132,7 @@ def test_the_committed_golden_journal_is_the_original_file() -> None:
 
 
 def test_the_golden_journal_was_made_with_kdf_parameters_at_the_floor(golden: Journal) -> None:
-    slot = Journal._read_slot(golden.path, vault.PASSPHRASE_SLOT)
+    slot = keyslots.read_slot(golden.path, vault.PASSPHRASE_SLOT)
     params = crypto.KdfParams.from_json(slot.params)
     assert (params.memory_kib, params.iterations, params.lanes) == (65536, 3, 4)
 
@@ -190,12 +188,98 @@ def test_the_golden_journal_keeps_its_draft(golden: Journal) -> None:
 def test_the_golden_journal_opens_with_its_recovery_key(tmp_path: Path) -> None:
     copy = tmp_path / "golden.journal"
     shutil.copy(GOLDEN, copy)
-    journal = Journal.unlock_with_recovery_key(copy, GOLDEN_RECOVERY_KEY.lower())
+    journal = keyslots.unlock_with_recovery_key(copy, GOLDEN_RECOVERY_KEY.lower())
     try:
         assert journal.get(ID_REFLECTION) == GOLDEN_RECORDS[-1]
         assert journal.needs_new_passphrase
     finally:
         journal.lock()
+
+
+# ---- format 1 is read, and upgraded to format 2 on unlock --------------------------------
+
+
+def _golden_copy(folder: Path) -> Path:
+    copy = folder / "golden.journal"
+    shutil.copy(GOLDEN, copy)
+    return copy
+
+
+def _meta(path: Path) -> dict[str, bytes]:
+    conn = sqlite3.connect(str(path))
+    try:
+        return {name: bytes(value) for name, value in conn.execute("SELECT name, value FROM meta")}
+    finally:
+        conn.close()
+
+
+def test_the_golden_version_1_journal_is_version_2_after_unlock_and_passes_verify(
+    tmp_path: Path,
+) -> None:
+    copy = _golden_copy(tmp_path)
+    rows_before = record_rows(copy)
+    journal = keyslots.unlock(copy, GOLDEN_PASSPHRASE)
+    try:
+        assert journal.report.clean and journal.verify().ok
+        meta = _meta(copy)
+        assert meta["format_version"] == b"2"
+        assert vault.SET_HASH_V1 not in meta  # the raw sum is gone, sealed instead
+        assert {vault.INTEGRITY, vault.KEY_ID} <= set(meta)
+        assert record_rows(copy) == rows_before  # rows are not touched by the upgrade
+        journal.save(Reflection(free_text="written in format 2"))
+    finally:
+        journal.lock()
+    again = keyslots.unlock_with_recovery_key(copy, GOLDEN_RECOVERY_KEY)
+    try:
+        assert again.report.clean and again.verify().ok
+        assert again.get(ID_REFLECTION) == GOLDEN_RECORDS[-1]
+    finally:
+        again.lock()
+
+
+def test_a_version_1_journal_opened_without_unlocking_is_read_and_written_as_version_1(
+    tmp_path: Path,
+) -> None:
+    """A backup checked or restored with the current key is not upgraded with that key
+    (it may be another journal's): it stays version 1 until it is unlocked itself."""
+    copy = _golden_copy(tmp_path)
+    dek = data_key(copy, GOLDEN_PASSPHRASE)
+    journal = journal_module.open_with_data_key(copy, dek)
+    try:
+        assert journal.report.clean and journal.verify().ok
+        journal.save(Reflection(free_text="written into a version 1 file"))
+        assert journal.verify().ok
+    finally:
+        journal.lock()
+    assert _meta(copy)["format_version"] == b"1"
+    reopened = keyslots.unlock(copy, GOLDEN_PASSPHRASE)
+    try:
+        assert reopened.report.clean and reopened.verify().ok
+    finally:
+        reopened.lock()
+    assert _meta(copy)["format_version"] == b"2"
+
+
+def test_a_version_1_journal_with_a_deleted_row_stays_reported_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    copy = _golden_copy(tmp_path)
+    conn = sqlite3.connect(str(copy))
+    with conn:
+        conn.execute("DELETE FROM records WHERE id = ? AND revision = 2", [ID_REFLECTION])
+    conn.close()
+    journal = keyslots.unlock(copy, GOLDEN_PASSPHRASE)
+    try:
+        assert not journal.report.set_hash_ok
+        journal.save(Reflection(free_text="a later write does not heal it"))
+    finally:
+        journal.lock()
+    assert _meta(copy)["format_version"] == b"2"
+    reopened = keyslots.unlock(copy, GOLDEN_PASSPHRASE)
+    try:
+        assert not reopened.report.set_hash_ok and not reopened.verify().ok
+    finally:
+        reopened.lock()
 
 
 # ---- round trips ---------------------------------------------------------------------------
@@ -245,7 +329,7 @@ def test_a_reflection_with_arbitrary_unicode_survives_a_real_passphrase_unlock(
     journal = roundtrip_template.open(path)
     journal.save(reflection)
     journal.lock()
-    reopened = Journal.unlock(path, roundtrip_template.passphrase)
+    reopened = keyslots.unlock(path, roundtrip_template.passphrase)
     try:
         assert reopened.get(reflection.id) == reflection
     finally:
@@ -309,7 +393,7 @@ def test_locking_closes_the_file_and_forgets_keys_and_records(sample_journal: Jo
     sample_journal.lock()
     assert not sample_journal.is_open
     assert sample_journal.all(Reflection, include_trash=True) == []
-    assert sample_journal._dek == b"" and sample_journal._cipher is None
+    assert not sample_journal.holds_keys
     assert sorted(p.name for p in sample_journal.path.parent.iterdir()) == [
         sample_journal.path.name
     ]
@@ -573,85 +657,6 @@ def test_an_empty_search_finds_nothing(sample_journal: Journal) -> None:
     assert sample_journal.search("   ") == []
 
 
-# ---- passphrase and recovery key -----------------------------------------------------------
-
-
-@pytest.fixture
-def changed(sample_path: Path, sample_template: JournalTemplate):
-    """The sample journal after change_passphrase(OTHER_PASSPHRASE); returns the rows
-    before the change (the change itself runs the KDF once)."""
-    rows_before = record_rows(sample_path)
-    journal = Journal.unlock(sample_path, sample_template.passphrase)
-    journal.change_passphrase(OTHER_PASSPHRASE, floor_params())
-    journal.lock()
-    return rows_before
-
-
-def test_changing_the_passphrase_leaves_every_record_blob_byte_identical(
-    changed, sample_path: Path
-) -> None:
-    assert record_rows(sample_path) == changed
-
-
-def test_after_a_passphrase_change_the_old_passphrase_fails(
-    changed, sample_path: Path, sample_template: JournalTemplate
-) -> None:
-    with pytest.raises(WrongPassphrase):
-        Journal.unlock(sample_path, sample_template.passphrase)
-
-
-def test_after_a_passphrase_change_the_new_passphrase_opens_the_same_records(
-    changed, sample_path: Path, sample_template: JournalTemplate
-) -> None:
-    journal = Journal.unlock(sample_path, OTHER_PASSPHRASE)
-    assert journal.report.clean
-    assert journal.get(sample_template.ids["edited"]).free_text == "second version"
-    journal.lock()
-
-
-def test_after_a_passphrase_change_the_recovery_key_still_works(
-    changed, sample_path: Path, sample_template: JournalTemplate
-) -> None:
-    Journal.unlock_with_recovery_key(sample_path, sample_template.recovery_key).lock()
-
-
-def test_a_weak_new_passphrase_is_refused_and_the_old_one_still_works(
-    sample_path: Path, sample_template: JournalTemplate
-) -> None:
-    slot_before = Journal._read_slot(sample_path, vault.PASSPHRASE_SLOT)
-    journal = sample_template.open(sample_path)
-    with pytest.raises(WeakPassphrase):
-        journal.change_passphrase("short", floor_params())
-    journal.lock()
-    assert Journal._read_slot(sample_path, vault.PASSPHRASE_SLOT) == slot_before
-
-
-def test_the_recovery_key_opens_the_journal_and_asks_for_a_new_passphrase(
-    sample_path: Path, sample_template: JournalTemplate
-) -> None:
-    journal = Journal.unlock_with_recovery_key(sample_path, sample_template.recovery_key)
-    assert journal.needs_new_passphrase
-    assert journal.report.clean
-    journal.change_passphrase(OTHER_PASSPHRASE, floor_params())
-    assert not journal.needs_new_passphrase
-    journal.lock()
-    Journal.unlock(sample_path, OTHER_PASSPHRASE).lock()
-
-
-def test_a_new_recovery_key_replaces_the_old_one(
-    sample_path: Path, sample_template: JournalTemplate
-) -> None:
-    rows_before = record_rows(sample_path)
-    journal = sample_template.open(sample_path)
-    new_key = journal.new_recovery_key()
-    journal.lock()
-    assert new_key != sample_template.recovery_key
-    with pytest.raises(WrongRecoveryKey):
-        Journal.unlock_with_recovery_key(sample_path, sample_template.recovery_key)
-    Journal.unlock_with_recovery_key(sample_path, new_key).lock()
-    assert record_rows(sample_path) == rows_before
-
-
 # ---- backups -------------------------------------------------------------------------------
 
 
@@ -662,18 +667,18 @@ def test_a_backup_opens_alone_in_a_fresh_data_folder_with_the_same_records(
     backup = sample_journal.backup(tmp_path / "backups")
     expected = {
         entry_id: (e.revision, e.record, e.deleted_at)
-        for entry_id, e in sample_journal._entries.items()
+        for entry_id, e in current_entries(sample_journal).items()
     }
     sample_journal.lock()
     fresh = tmp_path / "fresh-data"
     fresh.mkdir()
     shutil.copy(backup, fresh / "restored.journal")
-    restored = Journal.unlock(fresh / "restored.journal", sample_template.passphrase)
+    restored = keyslots.unlock(fresh / "restored.journal", sample_template.passphrase)
     try:
         assert restored.report.clean
         assert {
             entry_id: (e.revision, e.record, e.deleted_at)
-            for entry_id, e in restored._entries.items()
+            for entry_id, e in current_entries(restored).items()
         } == expected
         assert len(restored.history(sample_template.ids["edited"])) == 2
     finally:

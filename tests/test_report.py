@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sharing.payload import ChartPoint, Payload
 from sharing.report import NOTICE, TITLE, html_report, pdf_report, shared_alliance_chart
 
 SAC4 = "Session Alliance Check (SAC-4)"
@@ -124,14 +125,28 @@ def make_payload(series: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     }
 
 
+def html_of(payload: dict[str, Any], **options: Any) -> str:
+    """The HTML report of a payload given in its wire form."""
+    return html_report(Payload.from_json(payload), **options)
+
+
+def pdf_of(payload: dict[str, Any], **options: Any) -> bytes:
+    """The PDF report of a payload given in its wire form."""
+    return pdf_report(Payload.from_json(payload), **options)
+
+
+def series_of(rows: list[dict[str, Any]]) -> tuple[ChartPoint, ...]:
+    return tuple(ChartPoint.from_json(row) for row in rows)
+
+
 @pytest.fixture(scope="module")
 def charted() -> dict[str, Any]:
     """A payload with the chart, rendered once per format (chart rendering is slow)."""
     payload = make_payload(SERIES)
     return {
         "payload": payload,
-        "html": html_report(payload, sender="Sam", created="2026"),
-        "pdf": pdf_report(payload, sender="Sam", created="2026", compress=False),
+        "html": html_of(payload, sender="Sam", created="2026"),
+        "pdf": pdf_of(payload, sender="Sam", created="2026", compress=False),
     }
 
 
@@ -209,7 +224,7 @@ def shown_strings(payload: dict[str, Any]) -> list[str]:
 
 
 def test_html_is_a_complete_utf8_document_with_the_notice() -> None:
-    out = html_report(make_payload(), sender="Dr Sam Okafor", created="November 2026")
+    out = html_of(make_payload(), sender="Dr Sam Okafor", created="November 2026")
     assert out.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in out
     assert f"<h1>{TITLE}</h1>" in out
@@ -219,13 +234,13 @@ def test_html_is_a_complete_utf8_document_with_the_notice() -> None:
 
 
 def test_html_leaves_out_sender_and_created_when_not_given() -> None:
-    out = html_report(make_payload())
+    out = html_of(make_payload())
     assert "From:" not in out
     assert "Created:" not in out
 
 
 def test_html_shows_each_entry_label_answers_next_step_and_scores() -> None:
-    out = html_report(make_payload())
+    out = html_of(make_payload())
     for label in ("Client A · session 6", "Client B · session 2 (2026)", "Free reflection"):
         assert f">{label}</h2>" in out
     assert html.escape(ANSWER) in out
@@ -236,7 +251,7 @@ def test_html_shows_each_entry_label_answers_next_step_and_scores() -> None:
 
 
 def test_html_shows_only_non_zero_reactions_as_words() -> None:
-    out = html_report(make_payload())
+    out = html_of(make_payload())
     assert "<li>parental/protective: moderate</li>" in out
     assert "<li>helpless/inadequate: strong</li>" in out
     assert "<li>positive: mild</li>" in out
@@ -248,7 +263,7 @@ def test_html_escapes_a_script_in_an_answer() -> None:
     payload = make_payload()
     payload["items"][0]["answers"][0]["answer"] = attack
     payload["items"][0]["tags"] = ['"><svg onload=alert(1)>']
-    out = html_report(payload, sender="<b>Sam</b>", created="<i>2026</i>")
+    out = html_of(payload, sender="<b>Sam</b>", created="<i>2026</i>")
     assert "<script" not in out
     assert "<img src=x" not in out
     assert "<svg" not in out
@@ -258,7 +273,7 @@ def test_html_escapes_a_script_in_an_answer() -> None:
 
 @pytest.mark.parametrize("with_chart", [False, True])
 def test_html_loads_nothing_from_anywhere(with_chart: bool, charted: dict[str, Any]) -> None:
-    out = charted["html"] if with_chart else html_report(make_payload())
+    out = charted["html"] if with_chart else html_of(make_payload())
     for forbidden in ("http://", "https://", 'src="//', "<script", "url(", "@import", "<link"):
         assert forbidden not in out
     assert "default-src 'none'" in out
@@ -266,14 +281,14 @@ def test_html_loads_nothing_from_anywhere(with_chart: bool, charted: dict[str, A
 
 def test_html_embeds_the_chart_inline_only_when_series_given(charted: dict[str, Any]) -> None:
     assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]{200,}"', charted["html"])
-    without = html_report(make_payload(series=[]))
+    without = html_of(make_payload(series=[]))
     assert "data:image" not in without
     assert "<img" not in without
     assert "Alliance chart" not in without
 
 
 def test_html_has_print_css_that_keeps_entries_whole() -> None:
-    out = html_report(make_payload())
+    out = html_of(make_payload())
     assert "@media print" in out
     assert "@page { size: A4" in out
     assert re.search(r"\.entry[^{]*\{[^}]*break-inside: avoid", out)
@@ -282,7 +297,7 @@ def test_html_has_print_css_that_keeps_entries_whole() -> None:
 def test_html_drops_control_characters_but_keeps_line_breaks() -> None:
     payload = make_payload()
     payload["items"][0]["text"] = "first\r\nsecond\x00\x1b[31m"
-    out = html_report(payload)
+    out = html_of(payload)
     assert "first\nsecond[31m" in out
     assert "\x00" not in out
     assert "\x1b" not in out
@@ -293,7 +308,7 @@ def test_html_drops_control_characters_but_keeps_line_breaks() -> None:
 def test_html_shows_any_typed_answer_escaped(answer: str) -> None:
     payload = make_payload()
     payload["items"][0]["answers"][0]["answer"] = "<script>" + answer
-    out = html_report(payload)
+    out = html_of(payload)
     assert html.escape("<script>" + answer) in out
     assert "<script" not in out
 
@@ -302,7 +317,7 @@ def test_html_shows_any_typed_answer_escaped(answer: str) -> None:
 
 
 def test_pdf_is_a_pdf_with_labels_and_non_latin1_answer_as_text() -> None:
-    out = pdf_report(make_payload(), sender="Sam", created="2026", compress=False)
+    out = pdf_of(make_payload(), sender="Sam", created="2026", compress=False)
     assert out.startswith(b"%PDF-")
     assert out.rstrip().endswith(b"%%EOF")
     assert b"/FontFile2" in out  # the Unicode font is embedded
@@ -317,7 +332,7 @@ def test_pdf_is_a_pdf_with_labels_and_non_latin1_answer_as_text() -> None:
 
 
 def test_pdf_compressed_by_default_is_still_a_pdf() -> None:
-    out = pdf_report(make_payload())
+    out = pdf_of(make_payload())
     assert out.startswith(b"%PDF-")
     assert b"/FlateDecode" in out
     assert ANSWER.encode() not in out
@@ -326,7 +341,7 @@ def test_pdf_compressed_by_default_is_still_a_pdf() -> None:
 def test_pdf_embeds_the_chart_image_only_when_series_given(charted: dict[str, Any]) -> None:
     assert b"/Subtype /Image" in charted["pdf"]
     assert "Alliance chart" in pdf_text(charted["pdf"])
-    without = pdf_report(make_payload(series=[]), compress=False)
+    without = pdf_of(make_payload(series=[]), compress=False)
     assert b"/Subtype /Image" not in without
     assert "Alliance chart" not in pdf_text(without)
 
@@ -338,22 +353,22 @@ def test_pdf_replaces_glyphs_the_font_lacks_without_crashing(
     payload["items"][0]["answers"][0]["answer"] = "I felt 🫠 then 中文 and 👍🏽 ok"
     payload["items"][0]["next_step"] = "🦩" * 400
     with caplog.at_level(logging.WARNING, logger="fpdf"):
-        out = pdf_report(payload, compress=False)
+        out = pdf_of(payload, compress=False)
     text = pdf_text(out)
     assert "I felt \ufffd then \ufffd\ufffd and \ufffd ok" in text
     assert not [r for r in caplog.records if "glyph" in r.getMessage().lower()]
 
 
 def test_pdf_metadata_reveals_no_date_beyond_the_year_and_no_one_unnamed() -> None:
-    out = pdf_report(make_payload(), created="12 November 2026")
+    out = pdf_of(make_payload(), created="12 November 2026")
     assert b"/CreationDate (D:20260101000000Z)" in out
     assert b"/ModDate" not in out
     assert b"/Author" not in out
-    assert b"/Author (Sam)" in pdf_report(make_payload(), sender="Sam")
+    assert b"/Author (Sam)" in pdf_of(make_payload(), sender="Sam")
 
 
 def test_pdf_is_the_same_for_the_same_payload() -> None:
-    assert pdf_report(make_payload(), created="2026") == pdf_report(make_payload(), created="2026")
+    assert pdf_of(make_payload(), created="2026") == pdf_of(make_payload(), created="2026")
 
 
 def test_pdf_starts_an_entry_on_a_new_page_rather_than_split_it() -> None:
@@ -364,7 +379,7 @@ def test_pdf_starts_an_entry_on_a_new_page_rather_than_split_it() -> None:
         | {"answers": [{"prompt": "What happened?", "answer": long_answer}]}
         for n in range(1, 7)
     ]
-    pages = [flat(page) for page in pdf_pages(pdf_report(payload, compress=False))]
+    pages = [flat(page) for page in pdf_pages(pdf_of(payload, compress=False))]
     assert len(pages) > 2
     for n in range(1, 7):
         holding = [p for p in pages if f"Client A · session {n} " in p]
@@ -386,8 +401,8 @@ def test_report_shows_nothing_that_is_not_in_the_payload(charted: dict[str, Any]
     payload["items"][0] = payload["items"][0] | {"comment": f"{CANARY} client comment"}
     payload["items"][1] = payload["items"][1] | {"date": "2026-03-14", "code": f"{CANARY}-code"}
     assert left_out not in payload["items"]
-    out_html = html_report(payload, sender="Sam", created="2026")
-    out_pdf = pdf_text(pdf_report(payload, sender="Sam", created="2026", compress=False))
+    out_html = html_of(payload, sender="Sam", created="2026")
+    out_pdf = pdf_text(pdf_of(payload, sender="Sam", created="2026", compress=False))
     for out in (out_html, out_pdf):
         assert CANARY not in out
         assert "Client Z" not in out
@@ -407,18 +422,18 @@ def test_report_loses_nothing_chosen(charted: dict[str, Any]) -> None:
 
 
 def test_reports_do_not_change_the_payload() -> None:
-    payload = make_payload(SERIES[:1])
-    before = copy.deepcopy(payload)
+    payload = Payload.from_json(make_payload(SERIES[:1]))
+    before = copy.deepcopy(payload.to_json())
     html_report(payload)
     pdf_report(payload)
-    assert payload == before
+    assert payload.to_json() == before
 
 
 # ----------------------------------------------------------------------------- chart
 
 
 def test_chart_keeps_raw_totals_when_all_sessions_share_one_instrument() -> None:
-    spec = shared_alliance_chart(SERIES).to_dict()
+    spec = shared_alliance_chart(series_of(SERIES)).to_dict()
     assert spec["spec"]["layer"][0]["encoding"]["y"]["title"] == "Total score (out of 40)"
     assert spec["spec"]["layer"][0]["encoding"]["x"]["axis"]["format"] == "d"
     values = spec["datasets"][next(iter(spec["datasets"]))]
@@ -437,8 +452,24 @@ def test_chart_uses_percent_of_maximum_when_instruments_differ() -> None:
             "instrument": "srs",
         }
     ]
-    spec = shared_alliance_chart(mixed).to_dict()
+    spec = shared_alliance_chart(series_of(mixed)).to_dict()
     assert spec["spec"]["layer"][0]["encoding"]["y"]["title"] == "Score (% of the scale's maximum)"
     values = spec["datasets"][next(iter(spec["datasets"]))]
     assert {"client": "Client C", "session": 1, "who": "Client's feedback", "score": 80.0} in values
     assert {"client": "Client A", "session": 5, "who": "Your estimate", "score": 75.0} in values
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029"], ids=["line sep", "paragraph sep"])
+def test_a_client_label_with_a_line_or_paragraph_separator_still_charts(separator: str) -> None:
+    # found by fuzzing: a partner's label "Client\u2028A" reached the chart's Vega
+    # expressions, and vl-convert failed with "Unexpected token ILLEGAL", so no report
+    label = f"Client{separator}A"
+    payload = make_payload([row | {"client": label} for row in SERIES[:2]])
+    payload["items"][0]["client"] = label
+    out_html = html_of(payload)
+    out_pdf = pdf_text(pdf_of(payload, compress=False))
+    assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]{200,}"', out_html)
+    assert "Alliance chart" in out_pdf
+    for out in (out_html, out_pdf):
+        assert separator not in out
+        assert "Client A · session 6" in flat(out)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 from collections import Counter
 from datetime import date
 
@@ -669,17 +668,12 @@ def test_the_demos_v_shaped_drops_are_flagged_and_most_are_repaired(
     assert Counter(by_start[d].status for d in unrepaired)["unrepaired"] > 0.6 * len(unrepaired)
 
 
-def test_the_whole_pipeline_on_ten_thousand_demo_sessions_is_well_under_a_second() -> None:
+def test_the_whole_pipeline_runs_on_ten_thousand_demo_sessions() -> None:
+    # its time is measured by `make bench`, never here
     records = demo_records(10_000, 0)
     args = (records[Client], records[Session], records[Estimate], records[Feedback], INSTRUMENTS)
-    best = math.inf
-    for _ in range(3):
-        started = time.perf_counter()
-        sessions, items = frames(*args)
-        found = flags(sessions, items, DEFAULT)
-        broken = ruptures(sessions, found, DEFAULT)
-        calibration(sessions, items, found, DEFAULT)
-        best = min(best, time.perf_counter() - started)
+    sessions, items = frames(*args)
+    found = flags(sessions, items, DEFAULT)
+    broken = ruptures(sessions, found, DEFAULT)
+    calibration(sessions, items, found, DEFAULT)
     assert len(session_frame(*args)) == 10_000 and broken
-    # about 0.25 s on a slow 2-core VM (0.35 s when a full garbage collection lands in it)
-    assert best < 1.0, f"took {best:.2f} s"

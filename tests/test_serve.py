@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,13 @@ import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER = ("127.0.0.1", 8642)
+
+
+def _await(coroutine: Any) -> Any:
+    """Run a coroutine to its end on a thread of its own (Playwright's browser tests leave
+    an event loop running on the main thread of the test process)."""
+    with ThreadPoolExecutor(1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 def _scope(kind: str = "http", path: str = "/", **headers: str) -> dict[str, Any]:
@@ -44,7 +52,7 @@ def _run(scope: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(serve.OwnOrigin(app)(scope, receive, send))
+    _await(serve.OwnOrigin(app)(scope, receive, send))
     return sent, bool(reached)
 
 
@@ -126,5 +134,5 @@ def test_an_upload_at_the_limit_stays_in_memory(monkeypatch: pytest.MonkeyPatch)
         form = await Request(scope, receive).form()
         return await form["file"].read()
 
-    assert asyncio.run(parse()) == content
+    assert _await(parse()) == content
     assert made == []  # nothing of the upload was written to a temporary file

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from storage import crypto, vault
+from practice import journal_checks
+from storage import crypto, keyslots, vault
 from storage.errors import (
     KdfBelowFloor,
     RecordNotFound,
@@ -23,6 +25,7 @@ from tests.conftest import (
     JournalTemplate,
     edit_db,
     flip_bit,
+    floor_params,
     folder_state,
     make_template,
     record_rows,
@@ -76,7 +79,7 @@ def test_a_flipped_byte_in_a_record_blob_quarantines_that_row_only(
         with pytest.raises(RecordNotFound):
             journal.get(plain)
         assert journal.get(sample_template.ids["edited"]).free_text == "second version"
-        assert journal.report.problems()  # a sentence for the screen
+        assert not journal.report.clean  # test_journal_checks: then the screen says why
     finally:
         journal.lock()
 
@@ -137,7 +140,7 @@ def test_a_flipped_byte_in_the_passphrase_slot_blob_fails_unlock_loudly(
     _set_slot(journal_path, vault.PASSPHRASE_SLOT, params, flip_bit(blob, index))
     before = folder_state(journal_path.parent)
     with pytest.raises(WrongPassphrase):
-        Journal.unlock(journal_path, empty_template.passphrase)
+        keyslots.unlock(journal_path, empty_template.passphrase)
     assert folder_state(journal_path.parent) == before
 
 
@@ -185,7 +188,7 @@ def test_an_edited_passphrase_slot_parameter_fails_unlock_loudly(
     _set_slot(journal_path, vault.PASSPHRASE_SLOT, edited, blob)
     before = folder_state(journal_path.parent)
     with pytest.raises((WrongPassphrase, KdfBelowFloor)):
-        Journal.unlock(journal_path, empty_template.passphrase)
+        keyslots.unlock(journal_path, empty_template.passphrase)
     assert folder_state(journal_path.parent) == before
 
 
@@ -195,7 +198,7 @@ def test_the_recovery_slot_moved_into_the_passphrase_slot_fails_unlock_loudly(
     params, blob = _slot(journal_path, vault.RECOVERY_SLOT)
     _set_slot(journal_path, vault.PASSPHRASE_SLOT, params, blob)
     with pytest.raises((WrongPassphrase, KdfBelowFloor)):
-        Journal.unlock(journal_path, empty_template.passphrase)
+        keyslots.unlock(journal_path, empty_template.passphrase)
 
 
 @pytest.fixture(scope="module")
@@ -211,7 +214,7 @@ def test_every_flipped_byte_of_the_recovery_slot_blob_fails_unlock(
     for index in range(len(blob)):
         _set_slot(journal_path, vault.RECOVERY_SLOT, params, flip_bit(blob, index))
         with pytest.raises(WrongRecoveryKey):
-            Journal.unlock_with_recovery_key(journal_path, empty_template.recovery_key)
+            keyslots.unlock_with_recovery_key(journal_path, empty_template.recovery_key)
 
 
 def test_every_flipped_byte_of_the_recovery_slot_parameters_fails_unlock(
@@ -222,7 +225,7 @@ def test_every_flipped_byte_of_the_recovery_slot_parameters_fails_unlock(
         edited = params[:index] + chr(ord(params[index]) ^ 1) + params[index + 1 :]
         _set_slot(journal_path, vault.RECOVERY_SLOT, edited, blob)
         with pytest.raises((WrongRecoveryKey, KdfBelowFloor)):
-            Journal.unlock_with_recovery_key(journal_path, empty_template.recovery_key)
+            keyslots.unlock_with_recovery_key(journal_path, empty_template.recovery_key)
 
 
 @pytest.mark.parametrize("params", ["", "[]", "{}", '{"salt": 5}', '{"salt": "zz"}'])
@@ -234,7 +237,7 @@ def test_unreadable_recovery_slot_parameters_give_a_typed_error(
 ) -> None:
     _set_slot(journal_path, vault.RECOVERY_SLOT, params, recovery_slot[1])
     with pytest.raises(KdfBelowFloor):
-        Journal.unlock_with_recovery_key(journal_path, empty_template.recovery_key)
+        keyslots.unlock_with_recovery_key(journal_path, empty_template.recovery_key)
 
 
 # ---- AAD: rows moved to another id, revision, kind or format -------------------------------
@@ -375,7 +378,7 @@ def test_a_deleted_injected_or_rolled_back_row_is_reported_by_the_set_hash(
     journal = sample_template.open(sample_path)
     try:
         assert journal.report.set_hash_ok is False
-        assert not journal.report.clean and journal.report.problems()
+        assert not journal.report.clean  # test_journal_checks: then the screen says why
         quarantined = {(q.id, q.revision) for q in journal.report.quarantined}
         assert quarantined == expected_quarantine(sample_template.ids)
     finally:
@@ -450,3 +453,159 @@ def test_a_row_from_another_journal_is_quarantined_and_reported(
     finally:
         journal.lock()
     shutil.rmtree(other_folder)
+
+
+# ---- SECURITY.md test 17: fixing the set hash up from two snapshots, pasting an old slot ----
+
+
+def _meta(path: Path) -> dict[str, bytes]:
+    with edit_db(path) as conn:
+        return {name: bytes(value) for name, value in conn.execute("SELECT name, value FROM meta")}
+
+
+def _subtract_share(live: Path, first: Path, second: Path) -> None:
+    """What someone with two backups and no key can do: every meta value that differs
+    between them is read as a number; the difference (what one row added) is taken off
+    the live file's value."""
+    before, after = _meta(first), _meta(second)
+    changed = [name for name in after if before.get(name) != after[name]]
+    assert changed, "the two backups should differ somewhere in meta"
+    current = _meta(live)
+    with edit_db(live) as conn:
+        for name in changed:
+            width = len(current[name])
+            share = int.from_bytes(after[name], "big") - int.from_bytes(before[name], "big")
+            fixed = (int.from_bytes(current[name], "big") - share) % 2 ** (8 * width)
+            conn.execute(
+                "UPDATE meta SET value = ? WHERE name = ?", [fixed.to_bytes(width, "big"), name]
+            )
+
+
+def test_a_revision_deleted_and_its_share_subtracted_using_two_backups_is_reported(
+    sample_path: Path, sample_template: JournalTemplate, tmp_path: Path
+) -> None:
+    plain = sample_template.ids["plain"]
+    journal = sample_template.open(sample_path)
+    first = journal.backup(tmp_path / "backups")
+    record = journal.get(plain)
+    record.free_text = "revision two: what the attacker wants gone"
+    journal.save(record)
+    second = journal.backup(tmp_path / "backups")
+    journal.save(Reflection(free_text="written after the second backup"))
+    journal.lock()
+
+    with edit_db(sample_path) as conn:
+        conn.execute("DELETE FROM records WHERE id = ? AND revision = 2", [plain])
+    _subtract_share(sample_path, first, second)
+
+    reopened = sample_template.open(sample_path)
+    try:
+        assert not reopened.report.clean
+        assert not reopened.verify().ok
+    finally:
+        reopened.lock()
+
+
+def _paste_slot(live: Path, backup: Path, slot_id: str) -> None:
+    params, blob = _slot(backup, slot_id)
+    _set_slot(live, slot_id, params, blob)
+
+
+def test_an_old_passphrase_slot_pasted_from_a_backup_is_reported(
+    sample_path: Path, sample_template: JournalTemplate, tmp_path: Path
+) -> None:
+    """The old passphrase (known to someone) opens the live file again through the old
+    slot: the journal must say its key slots were changed outside the app."""
+    journal = sample_template.open(sample_path)
+    old = journal.backup(tmp_path / "backups")
+    keyslots.change_passphrase(journal, "a brand new passphrase nobody saw", floor_params())
+    journal.lock()
+    _paste_slot(sample_path, old, vault.PASSPHRASE_SLOT)
+
+    reopened = keyslots.unlock(sample_path, sample_template.passphrase)
+    try:
+        assert not reopened.report.clean
+        assert not reopened.verify().ok
+    finally:
+        reopened.lock()
+
+
+def test_an_old_recovery_slot_pasted_from_a_backup_is_reported(
+    sample_path: Path, sample_template: JournalTemplate, tmp_path: Path
+) -> None:
+    journal = sample_template.open(sample_path)
+    old = journal.backup(tmp_path / "backups")
+    keyslots.new_recovery_key(journal)
+    journal.lock()
+    _paste_slot(sample_path, old, vault.RECOVERY_SLOT)
+
+    reopened = keyslots.unlock_with_recovery_key(sample_path, sample_template.recovery_key)
+    try:
+        assert not reopened.report.clean
+    finally:
+        reopened.lock()
+
+
+def test_a_pasted_slot_stays_reported_after_later_writes_until_a_rekey(
+    sample_path: Path, sample_template: JournalTemplate, tmp_path: Path
+) -> None:
+    journal = sample_template.open(sample_path)
+    old = journal.backup(tmp_path / "backups")
+    keyslots.new_recovery_key(journal)
+    journal.lock()
+    _paste_slot(sample_path, old, vault.RECOVERY_SLOT)
+    journal = sample_template.open(sample_path)
+    assert not journal.report.header_ok
+    assert journal_checks.KEY_SLOTS_CHANGED in journal_checks.open_problems(journal.report)
+    journal.save(Reflection(free_text="a later write"))
+    keyslots.new_recovery_key(journal)  # a slot written by the app does not heal it either
+    journal.lock()
+    journal = sample_template.open(sample_path)
+    assert not journal.report.header_ok and journal.report.set_hash_ok
+    keyslots.rekey(journal, "a brand new passphrase nobody saw", params=floor_params())
+    journal.lock()
+    assert keyslots.unlock(sample_path, "a brand new passphrase nobody saw").report.clean
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "DELETE FROM meta WHERE name = 'integrity'",
+        "UPDATE meta SET value = zeroblob(100) WHERE name = 'integrity'",
+        "UPDATE meta SET value = x'00' || value WHERE name = 'journal_id'",
+        "INSERT INTO meta (name, value) VALUES ('set_hash', zeroblob(32))",
+        "INSERT INTO slots (id, kind, params, blob) VALUES ('extra', 'hkdf-sha256', '{}', x'00')",
+    ],
+    ids=[
+        "integrity deleted",
+        "integrity zeroed",
+        "journal id changed",
+        "raw sum added",
+        "slot added",
+    ],
+)
+def test_a_changed_meta_row_or_slot_is_reported(
+    change: str, sample_path: Path, sample_template: JournalTemplate
+) -> None:
+    with edit_db(sample_path) as conn:
+        conn.execute(change)
+    journal = sample_template.open(sample_path)
+    try:
+        assert not journal.report.clean and not journal.verify().ok
+    finally:
+        journal.lock()
+
+
+def test_the_stored_integrity_value_changes_with_every_write(
+    journal: Journal, journal_path: Path
+) -> None:
+    seen = set()
+    for text in ("one", "two", "two"):
+        journal.save_draft("reflect", {"free_text": text})
+        conn = sqlite3.connect(str(journal_path))  # beside the open journal, reading only
+        try:
+            query = "SELECT value FROM meta WHERE name = 'integrity'"
+            seen.add(conn.execute(query).fetchone()[0])
+        finally:
+            conn.close()
+    assert len(seen) == 3

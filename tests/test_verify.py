@@ -7,7 +7,7 @@ from pathlib import Path
 
 from storage.journal import Journal
 from storage.records import Reflection
-from tests.conftest import JournalTemplate, edit_db, find_canary, flip_bit
+from tests.conftest import JournalTemplate, count_rows, edit_db, find_canary, flip_bit, record_rows
 
 
 def test_a_whole_journal_verifies_with_every_revision_counted(
@@ -15,9 +15,8 @@ def test_a_whole_journal_verifies_with_every_revision_counted(
 ) -> None:
     result = sample_journal.verify()
     assert result.ok and result.integrity == [] and result.quarantined == []
-    rows = sample_journal._db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+    rows = count_rows(sample_journal.path)
     assert result.rows == rows == result.decrypted
-    assert result.summary()[0].startswith("The journal is whole")
 
 
 def test_a_changed_earlier_revision_is_found_and_listed(
@@ -38,7 +37,6 @@ def test_a_changed_earlier_revision_is_found_and_listed(
         result = journal.verify()
         assert not result.ok
         assert [(q.id, q.revision) for q in result.quarantined] == [(edited, 1)]
-        assert any("quarantined" in line for line in result.summary())
     finally:
         journal.lock()
 
@@ -52,7 +50,6 @@ def test_a_deleted_row_breaks_the_set_hash(
     try:
         result = journal.verify()
         assert not result.set_hash_ok and not result.ok
-        assert any("integrity hash does not match" in line for line in result.summary())
     finally:
         journal.lock()
 
@@ -67,10 +64,9 @@ def test_purge_many_erases_every_revision_and_checkpoint_empties_the_wal(
     first.free_text = f"{canary} edited"
     journal.save(first)
     blobs = [
-        row[0]
-        for row in journal._db.execute(
-            "SELECT blob FROM records WHERE id IN (?, ?)", [first.id, second.id]
-        )
+        blob
+        for (record_id, _), (_, _, blob) in record_rows(journal_path).items()
+        if record_id in (first.id, second.id)
     ]
     assert len(blobs) == 3
     journal.purge_many([first.id, second.id])

@@ -38,6 +38,20 @@ def csv_import(journal: Journal, instruments: Mapping) -> None:
     except JournalError as error:
         st.error(str(error))
         return
+    column_map = _column_map(table, instruments)
+    preview, problems = feedback_csv.check_rows(table, column_map, journal, instruments)
+    if problems:
+        st.error(
+            f"{len(problems)} problem(s) found: nothing will be imported until each is fixed "
+            "in the file or the mapping."
+        )
+        st.dataframe([{"Line": p.line, "Problem": p.reason} for p in problems], hide_index=True)
+        return
+    _preview_and_import(journal, preview)
+
+
+def _column_map(table: feedback_csv.Table, instruments: Mapping) -> feedback_csv.ColumnMap:
+    """The instrument and, for each field, the column of the file it is read from."""
     header = list(table.header)
     names = {i: instruments[i].name for i in instruments}
     choice = st.selectbox(
@@ -69,7 +83,7 @@ def csv_import(journal: Journal, instruments: Mapping) -> None:
                 column = _column(item.label, header, guessed.get(item.id), key, True)
                 if column:
                     items[item.id] = column
-    column_map = feedback_csv.ColumnMap(
+    return feedback_csv.ColumnMap(
         client=client,
         date=date,
         session=session,
@@ -78,14 +92,10 @@ def csv_import(journal: Journal, instruments: Mapping) -> None:
         items=items,
         comment=comment,
     )
-    preview, problems = feedback_csv.check_rows(table, column_map, journal, instruments)
-    if problems:
-        st.error(
-            f"{len(problems)} problem(s) found: nothing will be imported until each is fixed "
-            "in the file or the mapping."
-        )
-        st.dataframe([{"Line": p.line, "Problem": p.reason} for p in problems], hide_index=True)
-        return
+
+
+def _preview_and_import(journal: Journal, preview: list[feedback_csv.PreviewRow]) -> None:
+    """Every row as it will be imported, then the button that imports them all."""
     st.success(f"All {len(preview)} row(s) check out. Preview:")
     st.dataframe(
         [

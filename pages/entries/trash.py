@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui import widgets
 from pages.entries import view as entries_view
+from pages.ui import widgets
 from practice import entries
 from storage.journal import Journal
 

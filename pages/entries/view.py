@@ -9,8 +9,9 @@ from typing import Any
 import streamlit as st
 
 from pages.ui import widgets
-from prompts.library import library_for
+from pages.ui.notice import set_notice
 from practice import entries
+from prompts.library import library_for
 from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import Reflection
@@ -34,9 +35,9 @@ def attempt(action: Callable[[], str]) -> bool:
     """Run a button's action: its notice, or what went wrong in plain words, shows at the
     top of the next run. True when it worked."""
     try:
-        st.session_state[NOTICE] = action()
+        set_notice(NOTICE, action())
     except JournalError as error:  # e.g. the entry changed in another tab
-        st.session_state[PROBLEM] = str(error)
+        set_notice(PROBLEM, str(error), ok=False)
         return False
     return True
 
@@ -72,10 +73,11 @@ def _save(journal: Journal, reflection_id: str, prefix: str, answers: int) -> No
         state[ERROR] = str(error)
         return
     journal.discard_draft(entries.EDIT_DRAFT)
-    state[NOTICE] = (
+    set_notice(
+        NOTICE,
         "Changes saved. The earlier version is kept under History."
         if changed
-        else "Nothing was changed, so nothing was saved."
+        else "Nothing was changed, so nothing was saved.",
     )
     state[MODE] = "View"
 
@@ -297,7 +299,7 @@ def _discard_changes(journal: Journal, widget_keys: list[str]) -> None:
     journal.discard_draft(entries.EDIT_DRAFT)
     for key in widget_keys:
         st.session_state.pop(key, None)
-    st.session_state[NOTICE] = "Unsaved changes discarded."
+    set_notice(NOTICE, "Unsaved changes discarded.")
     st.session_state[MODE] = "View"
 
 

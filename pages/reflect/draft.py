@@ -16,7 +16,6 @@ from storage.journal import Journal
 REFLECT = "reflect"
 PREFIX = "rf_"
 ACTIVE = "rf_active"
-SAVED_NOTICE = "reflect_saved_notice"
 _LAST_SAVED = "rf_last_saved_draft"
 _DEFAULTS = "rf_defaults"
 _DATE_KEYS = frozenset({"rf_date"})

@@ -1,18 +1,40 @@
-"""The client-feedback step of Reflect: hand the device over, type scores from paper, or later."""
+"""Reflect, step 3: client feedback. Hand the device over, type scores from paper, or later;
+once entered, the gap and any rupture flag with one line of why."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from insights import session_flags
 from pages.ui import journal_session
 from practice import caseload
+from prompts.library import Instrument, Library
 from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import Feedback, Session
 
 
-def feedback_step(journal: Journal, session: Session, instrument) -> Feedback | None:
-    """Draw step 3 for a session whose estimate is saved; returns its feedback if any."""
+def client_feedback_step(
+    journal: Journal, session: Session, instrument: Instrument, library: Library
+) -> bool:
+    """Draw step 3 for a session whose read is saved; True when its feedback flags a
+    possible rupture (the prompts then include the alliance)."""
+    st.subheader("3. Client feedback")
+    feedback = _feedback_or_entry(journal, session, instrument)
+    if feedback is None:
+        return False
+    st.info(
+        f"Your client's rating: {feedback.total} of {instrument.total_max}. "
+        + session_flags.feedback_sentence(journal, session, library.instruments),
+        icon=":material/forum:",
+    )
+    return session_flags.rupture_flagged(journal, session, library.instruments)
+
+
+def _feedback_or_entry(
+    journal: Journal, session: Session, instrument: Instrument
+) -> Feedback | None:
+    """The session's feedback, or the ways to enter it (None until one is used)."""
     feedback = caseload.feedback_for(journal, session.id)
     if feedback is not None:
         return feedback

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.ui import journal_session
+from storage import keyslots
 from storage.errors import JournalError, WeakPassphrase
-from storage.journal import PASSPHRASE_RULE, passphrase_problem
+from storage.keyslots import PASSPHRASE_RULE, passphrase_problem
 
 journal = journal_session.require_journal()
 
@@ -27,7 +28,7 @@ with st.form("new_passphrase_form"):
             if problem:
                 raise WeakPassphrase(problem)
             with st.spinner("Protecting the key..."):
-                journal.change_passphrase(passphrase)
+                keyslots.change_passphrase(journal, passphrase)
         except JournalError as error:
             st.error(str(error))
         else:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui import journal_session
 from pages.supervision import comments as supervision_comments
 from pages.supervision import keys as supervision_keys
 from pages.supervision import log as supervision_log
 from pages.supervision import received as supervision_received
 from pages.supervision import share as supervision_share
+from pages.ui import journal_session
 
 journal = journal_session.require_journal()
 st.title("Supervision")

@@ -11,7 +11,9 @@ from prompts.library import library_for
 journal = journal_session.require_journal()
 library = library_for(journal.settings)
 thresholds = trends.thresholds_for(journal)
-caseload = journal_session.derived("trends", journal, lambda: trends.build(journal, library.instruments))
+caseload = journal_session.derived(
+    "trends", journal, lambda: trends.build(journal, library.instruments)
+)
 
 st.title("Trends")
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.ui import journal_session
-from storage import paths
 from practice import demo
+from storage import keyslots, paths
 from storage.errors import JournalError, WeakPassphrase
-from storage.journal import PASSPHRASE_RULE, Journal, passphrase_problem
+from storage.journal import Journal
+from storage.keyslots import PASSPHRASE_RULE, passphrase_problem
 
 st.title("Reflective Practice Journal")
 st.caption("Private, encrypted notes after each session. Nothing leaves this computer.")
@@ -36,7 +37,7 @@ def _create(name: str, passphrase: str, confirmation: str) -> Journal:
     problem = passphrase_problem(passphrase, confirmation)
     if problem:
         raise WeakPassphrase(problem)
-    opened, recovery_key = Journal.create(paths.journal_path(name, folder), passphrase)
+    opened, recovery_key = keyslots.create(paths.journal_path(name, folder), passphrase)
     st.session_state[journal_session.RECOVERY_KEY] = recovery_key
     return opened
 
@@ -59,7 +60,7 @@ def _unlock_form() -> None:
     with st.form("unlock_form"):
         passphrase = st.text_input("Passphrase", type="password", key="unlock_passphrase")
         if st.form_submit_button("Unlock", type="primary"):
-            _open(Journal.unlock, paths.journal_path(name, folder), passphrase)
+            _open(keyslots.unlock, paths.journal_path(name, folder), passphrase)
     if st.toggle("Use recovery key", key="use_recovery_key"):
         st.caption(
             "Lost your passphrase? The recovery key opens the journal; "
@@ -68,7 +69,7 @@ def _unlock_form() -> None:
         with st.form("recovery_form"):
             key_text = st.text_input("Recovery key", type="password", key="recovery_key_input")
             if st.form_submit_button("Unlock with recovery key"):
-                _open(Journal.unlock_with_recovery_key, paths.journal_path(name, folder), key_text)
+                _open(keyslots.unlock_with_recovery_key, paths.journal_path(name, folder), key_text)
 
 
 def _create_form() -> None:

@@ -9,11 +9,14 @@ from pathlib import Path
 import streamlit as st
 
 from pages.ui import journal_session, widgets
-from storage import backups
+from pages.ui.notice import rerun_with_notice, show_notice
+from practice import journal_checks
+from storage import backups, keyslots
 from storage.errors import JournalError, WeakPassphrase
-from storage.journal import PASSPHRASE_RULE, Journal, passphrase_problem
+from storage.journal import Journal
+from storage.keyslots import PASSPHRASE_RULE, passphrase_problem
 
-NOTICE = "safety_notice"  # (section, ok, message): shown under that section after a rerun
+NOTICE = "safety_notice"  # shown under the section that set it, after a rerun
 CONFIRM_RECOVERY = "I understand the old recovery key stops working"
 CONFIRM_RESTORE = "Replace my journal with this backup"
 
@@ -25,16 +28,8 @@ def show(journal: Journal) -> None:
     _verify(journal)
 
 
-def _notice(section: str) -> None:
-    found = st.session_state.get(NOTICE)
-    if found and found[0] == section:
-        del st.session_state[NOTICE]
-        (st.success if found[1] else st.error)(found[2])
-
-
 def _done(section: str, message: str, ok: bool = True) -> None:
-    st.session_state[NOTICE] = (section, ok, message)
-    st.rerun()
+    rerun_with_notice(NOTICE, message, ok=ok, section=section)
 
 
 def _when(moment: datetime) -> str:
@@ -46,7 +41,7 @@ def _when(moment: datetime) -> str:
 
 def _keys(journal: Journal) -> None:
     st.subheader("Passphrase and recovery key")
-    _notice("keys")
+    show_notice(NOTICE, section="keys")
     # cleared on submit: no passphrase stays in a widget after it was used
     with st.form("change_passphrase_form", clear_on_submit=True):
         current = st.text_input("Current passphrase", type="password", key="change_current")
@@ -69,7 +64,7 @@ def _keys(journal: Journal) -> None:
                 st.error(f"Tick “{CONFIRM_RECOVERY}” first. Nothing was changed.")
             else:
                 # journal_app shows the recovery-key screen while this is set (as after create)
-                st.session_state[journal_session.RECOVERY_KEY] = journal.new_recovery_key()
+                st.session_state[journal_session.RECOVERY_KEY] = keyslots.new_recovery_key(journal)
                 st.rerun()
 
 
@@ -80,9 +75,9 @@ def _change_passphrase(journal: Journal, current: str, new: str, confirmation: s
         if problem:
             raise WeakPassphrase(problem)
         with st.spinner("Checking your current passphrase..."):
-            Journal.unlock(journal.path, current).lock()
+            keyslots.unlock(journal.path, current).lock()
         with st.spinner("Protecting the key..."):
-            journal.change_passphrase(new)
+            keyslots.change_passphrase(journal, new)
     except JournalError as error:
         st.error(str(error))
         return
@@ -98,7 +93,7 @@ def _change_passphrase(journal: Journal, current: str, new: str, confirmation: s
 
 def _backups(journal: Journal) -> None:
     st.subheader("Backups")
-    _notice("backups")
+    show_notice(NOTICE, section="backups")
     settings = journal.settings
     folder = backups.folder_for(settings)
     st.caption(
@@ -123,7 +118,7 @@ def _backups(journal: Journal) -> None:
             key="backup_keep",
         )
         if st.form_submit_button("Save backup settings"):
-            problem = backups.folder_problem(typed)
+            problem = journal_checks.backup_folder_problem(typed)
             if problem:
                 st.error(problem)
             else:
@@ -145,7 +140,14 @@ def _backups(journal: Journal) -> None:
 
     found = backups.backups(folder, journal.name)
     if found:
-        rows = [{"Made at": _when(b.made_at), "Size": b.size_text, "File": b.name} for b in found]
+        rows = [
+            {
+                "Made at": _when(b.made_at),
+                "Size": journal_checks.size_in_words(b.size),
+                "File": b.name,
+            }
+            for b in found
+        ]
         st.dataframe(rows, hide_index=True)
     else:
         st.caption("No backups of this journal in that folder yet.")
@@ -159,7 +161,9 @@ def _restore_form(journal: Journal, found: list[backups.BackupFile]) -> None:
         "this journal's key and is whole. Entries written since the backup are not in it; "
         "the current file is kept beside the journal, not deleted."
     )
-    labels = {str(b.path): f"{_when(b.made_at)} ({b.size_text})" for b in found}
+    labels = {
+        str(b.path): f"{_when(b.made_at)} ({journal_checks.size_in_words(b.size)})" for b in found
+    }
     with st.form("restore_form"):
         choice = st.selectbox(
             "Backup to restore",
@@ -235,7 +239,7 @@ def _verify(journal: Journal) -> None:
         return
     with st.spinner("Checking every stored row..."):
         result = journal.verify()
-    verdict, *details = result.summary()
+    verdict, *details = journal_checks.verification_summary(result)
     (st.success if result.ok else st.error)(verdict)
     st.markdown("\n".join(f"- {widgets.plain(line)}" for line in details))
     if result.quarantined:

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from pages.ui import widgets
+from pages.ui.notice import rerun_with_notice, show_notice
 from sharing.identity import MAX_NAME_LEN, PublicCard, SharingError
 from sharing.keys import contacts, my_card, my_keys, pin_contact
 from storage.errors import InvalidRecord
@@ -29,16 +30,14 @@ COMPARE = (
 
 def show(journal: Journal) -> None:
     """Draw the section: your card, pin a contact, the pinned contacts."""
-    if NOTICE in st.session_state:
-        st.success(st.session_state.pop(NOTICE))
+    show_notice(NOTICE)
     _my_card(journal)
     _pin(journal)
     _pinned(journal)
 
 
 def _done(message: str) -> None:
-    st.session_state[NOTICE] = message
-    st.rerun()
+    rerun_with_notice(NOTICE, message)
 
 
 def _my_card(journal: Journal) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from insights import supervision
 from pages.ui import widgets
+from pages.ui.notice import rerun_with_notice, show_notice
 from sharing.keys import contacts
 from storage.errors import InvalidRecord
 from storage.journal import Journal
@@ -31,16 +32,14 @@ TARGET_NOTE = (
 
 def show(journal: Journal) -> None:
     """Draw the section: add a session, hours per month against the target, the log."""
-    if NOTICE in st.session_state:
-        st.success(st.session_state.pop(NOTICE))
+    show_notice(NOTICE)
     _add(journal)
     _hours(journal)
     _log(journal)
 
 
 def _done(message: str) -> None:
-    st.session_state[NOTICE] = message
-    st.rerun()
+    rerun_with_notice(NOTICE, message)
 
 
 def _add(journal: Journal) -> None:

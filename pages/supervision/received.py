@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from pages.ui import widgets
 from pages.supervision import shared_entry
+from pages.ui import widgets
 from sharing import exchange, report
+from sharing.payload import SharedItem
 from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import PROCTOR_FUNCTIONS, Comment
@@ -39,11 +38,11 @@ def show(journal: Journal) -> None:
         f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in {len(bundles)} "
         f"bundle{'' if len(bundles) == 1 else 's'}. Shared entries are read-only."
     )
-    series = _latest_series(bundles)
+    series = exchange.latest_series(bundles)
     if series:
         widgets.chart(
             report.shared_alliance_chart(series),
-            series,
+            [point.to_json() for point in series],
             f"shared_{supervisee[:5]}",
             "Practitioner's estimate against the client's feedback by session, per client.",
         )
@@ -71,15 +70,8 @@ def _import(journal: Journal) -> None:
                 (st.info if done.already else st.success)(done.message)
 
 
-def _latest_series(bundles: list[Any]) -> list[dict[str, Any]]:
-    for found in bundles:  # newest first
-        if found.payload.get("series"):
-            return found.payload["series"]
-    return []
-
-
-def _entry(journal: Journal, supervisee: str, item: dict[str, Any]) -> None:
-    mine = [c for c in exchange.comments_on(journal, item["id"]) if not c.received]
+def _entry(journal: Journal, supervisee: str, item: SharedItem) -> None:
+    mine = [c for c in exchange.comments_on(journal, item.id) if not c.received]
     label = shared_entry.title(item) + (
         f" · {len(mine)} comment{'s' if len(mine) != 1 else ''}" if mine else ""
     )
@@ -88,18 +80,18 @@ def _entry(journal: Journal, supervisee: str, item: dict[str, Any]) -> None:
         st.divider()
         for comment in mine:
             _comment(comment)
-        with st.form(f"sv_comment_{item['id']}", clear_on_submit=True):
-            text = st.text_area("Your comment", key=f"sv_comment_text_{item['id']}")
+        with st.form(f"sv_comment_{item.id}", clear_on_submit=True):
+            text = st.text_area("Your comment", key=f"sv_comment_text_{item.id}")
             functions = st.multiselect(
                 "Proctor function",
                 list(PROCTOR_FUNCTIONS),
-                key=f"sv_comment_functions_{item['id']}",
+                key=f"sv_comment_functions_{item.id}",
                 help="Normative: standards and ethics. Formative: skills and understanding. "
                 "Restorative: support for the practitioner.",
             )
             if st.form_submit_button("Add comment"):
                 try:
-                    exchange.add_comment(journal, supervisee, item["id"], text, functions)
+                    exchange.add_comment(journal, supervisee, item.id, text, functions)
                 except ValueError as error:
                     st.error(str(error))
                 else:

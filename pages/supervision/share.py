@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 
 from pages.ui import widgets
 from prompts.library import library_for
 from sharing import exchange, keys, report, share
-from sharing.bundle import BUNDLE_SUFFIX
+from sharing.payload import Payload
 from storage.errors import JournalError
 from storage.journal import Journal
+from storage.keyslots import PASSPHRASE_RULE, passphrase_problem
 from storage.records import Client, Reflection
 
 BUNDLE = "sv_bundle"
+BUNDLE_REQUEST = "sv_bundle_request"  # what the bundle on offer was made from
 SHOWN_AT_MOST = 60
 NOT_RECALLABLE = (
     "A bundle cannot be recalled once it is sent: whoever holds it and its key or "
@@ -26,7 +28,6 @@ NARRATIVE_WARNING = (
     "narrative identifiers: a rare job, a distinctive event, a family set-up, a named "
     "school or clinic in lower case. Read each entry once more with those in mind."
 )
-PASSPHRASE_MIN = 12
 REPORT_WARNING = (
     "The report is not encrypted: print it or keep it as safely as your paper notes, "
     "and delete the file after the meeting."
@@ -177,7 +178,7 @@ def _review(shared: share.Review) -> dict[str, str]:
     return decisions
 
 
-def _export(journal: Journal, content: dict | None, waiting: int) -> None:
+def _export(journal: Journal, content: Payload | None, waiting: int) -> None:
     st.subheader("4. Export")
     if content is None:
         st.info(
@@ -214,16 +215,19 @@ def _export(journal: Journal, content: dict | None, waiting: int) -> None:
         left, right = st.columns(2)
         passphrase = left.text_input("Bundle passphrase", type="password", key="sv_phrase")
         again = right.text_input("Confirm bundle passphrase", type="password", key="sv_phrase2")
-        if len(passphrase) < PASSPHRASE_MIN:
-            problem = f"The bundle passphrase needs at least {PASSPHRASE_MIN} characters."
-        elif passphrase != again:
-            problem = "The two bundle passphrases differ."
+        # the journal's own rule: a bundle sits in mail and on drives as long as a journal
+        problem = passphrase_problem(passphrase, again)
         st.caption(
             "Give the passphrase by another route than the file (phone, in person). "
-            f"At least {PASSPHRASE_MIN} characters; several unrelated words are best."
+            + PASSPHRASE_RULE
         )
     if content is not None and problem and (passphrase or how == "A pinned supervisor"):
         st.caption(problem)
+    request = None
+    if content is not None:
+        request = share.bundle_request(content, [c.id for c in to] if passphrase is None else None)
+    if st.session_state.get(BUNDLE_REQUEST) != request:
+        _withdraw_bundle()  # made for other entries, decisions or recipients
     if st.button(
         "Make bundle",
         type="primary",
@@ -235,7 +239,8 @@ def _export(journal: Journal, content: dict | None, waiting: int) -> None:
         except JournalError as error:
             st.error(str(error))
         else:
-            st.session_state[BUNDLE] = (f"supervision-{date.today():%Y-%m-%d}{BUNDLE_SUFFIX}", data)
+            st.session_state[BUNDLE] = (share.bundle_file_name(datetime.now(), data), data)
+            st.session_state[BUNDLE_REQUEST] = request
             for key in ("sv_phrase", "sv_phrase2"):
                 st.session_state.pop(key, None)
     if BUNDLE in st.session_state:
@@ -252,7 +257,12 @@ def _export(journal: Journal, content: dict | None, waiting: int) -> None:
     _reports(journal, content)
 
 
-def _reports(journal: Journal, content: dict | None) -> None:
+def _withdraw_bundle() -> None:
+    st.session_state.pop(BUNDLE, None)
+    st.session_state.pop(BUNDLE_REQUEST, None)
+
+
+def _reports(journal: Journal, content: Payload | None) -> None:
     st.markdown("**Printable report** (for a supervision meeting or CPD evidence)")
     st.caption(REPORT_WARNING)
     sender = exchange.my_keys_name(journal)

@@ -1,1 +1,2 @@
-"""What every screen shares: the session and its lock, widgets, the idle rule."""
+"""What every screen shares: the session and its lock, widgets, notices shown after a
+rerun, the idle rule."""

@@ -16,3 +16,9 @@ def is_idle(last_activity: float, now: float, idle_minutes: int) -> bool:
 def seconds_left(last_activity: float, now: float, idle_minutes: int) -> float:
     """Seconds until the idle lock would fire (for the sidebar hint)."""
     return max(0.0, idle_minutes * 60 - (now - last_activity))
+
+
+def idle_notice(idle_minutes: int) -> str:
+    """What the unlock screen says after the idle lock fired."""
+    unit = "minute" if idle_minutes == 1 else "minutes"
+    return f"Locked after {idle_minutes} idle {unit}. Everything saved is safe."

@@ -8,12 +8,14 @@ one per browser session; nothing here uses `st.cache_*`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from typing import Any, TypeVar
 
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from pages.ui import idle
+from pages.ui import idle, server_lock
 from storage.errors import JournalError
 from storage.journal import Journal
 
@@ -73,13 +75,38 @@ def touch() -> None:
 
 def lock(notice: str = "Locked.") -> None:
     """Close the journal and wipe every key and decrypted value from the session."""
-    opened = st.session_state.get(JOURNAL)
+    lock_state(st.session_state, notice)
+
+
+def lock_state(state: MutableMapping[str, Any], notice: str) -> None:
+    """Lock the journal of one session's state and wipe the state (also from the server's
+    own lock thread, which holds that session's state rather than this run's)."""
+    # Streamlit's session state itself (the server lock's) has no .get()
+    opened = state[JOURNAL] if JOURNAL in state else None  # noqa: SIM401
     if opened is not None:
         opened.lock()
-    for key in list(st.session_state.keys()):
+    for key in list(state):
         if key not in KEEP_ON_LOCK:
-            del st.session_state[key]
-    st.session_state[NOTICE] = notice
+            del state[key]
+    state[NOTICE] = notice
+
+
+# One per server: it holds a session's state only until that session is locked.
+SERVER_LOCK = server_lock.ServerLock(
+    lock_state,
+    (JOURNAL, LAST_ACTIVITY),
+    lambda session_id: runtime.get_instance().is_active_session(session_id),
+)
+
+
+def watch_on_server() -> None:
+    """Let the server lock this session by itself when it is idle or its browser has gone."""
+    context = get_script_run_ctx()
+    if context is None or not runtime.exists():
+        return  # no server around this run (AppTest): nothing to watch it
+    # the session's own state: the wrapper the context holds is made anew for every run
+    state = getattr(context.session_state, "_state", context.session_state)
+    SERVER_LOCK.watch(context.session_id, state)
 
 
 def start_kiosk(session_id: str, instrument_id: str) -> None:
@@ -88,10 +115,12 @@ def start_kiosk(session_id: str, instrument_id: str) -> None:
 
 
 def in_kiosk() -> bool:
+    """True while the device is with the client (kiosk mode)."""
     return st.session_state.get(KIOSK) is not None
 
 
 def idle_minutes(opened: Journal) -> int:
+    """Minutes without activity after which the journal locks itself."""
     return opened.settings.idle_minutes
 
 
@@ -103,8 +132,7 @@ def lock_if_idle() -> bool:
     minutes = idle_minutes(opened)
     last = st.session_state.get(LAST_ACTIVITY, time.time())
     if idle.is_idle(last, time.time(), minutes):
-        unit = "minute" if minutes == 1 else "minutes"
-        lock(f"Locked after {minutes} idle {unit}. Everything saved is safe.")
+        lock(idle.idle_notice(minutes))
         return True
     return False
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import streamlit as st
 
-
 # Text areas send their value only on blur or Ctrl+Enter. This commits a text area after
 # a pause in typing, so drafts autosave and typing counts as activity for the idle lock.
 _COMMIT_WHILE_TYPING = """

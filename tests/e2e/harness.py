@@ -202,11 +202,10 @@ def new_journal(data_dir: Path, passphrase: str, name: str = "practice"):
     """An unlocked journal in the server's data folder (KDF at the floor, never lower)."""
     import os
 
-    from storage import crypto
-    from storage.journal import Journal
+    from storage import crypto, keyslots
 
     params = crypto.KdfParams(salt=os.urandom(16), memory_kib=65536, iterations=3, lanes=4)
-    journal, _ = Journal.create(data_dir / f"{name}.journal", passphrase, params)
+    journal, _ = keyslots.create(data_dir / f"{name}.journal", passphrase, params)
     return journal
 
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from storage.journal import Journal
+from storage import keyslots
 from storage.records import Answer, Client, Reflection, Session
 from tests.e2e.harness import Server, go_to, new_journal, open_app, unlock, wait_idle
 
@@ -86,7 +86,7 @@ def test_search_edit_history_and_restore(page: Page, practice: Server) -> None:
 
     page.get_by_role("button", name="Lock", exact=True).click()
     wait_idle(page)
-    journal = Journal.unlock(practice.data_dir / "practice.journal", PASSPHRASE)
+    journal = keyslots.unlock(practice.data_dir / "practice.journal", PASSPHRASE)
     try:
         entry = next(r for r in journal.all(Reflection) if r.answers)
         assert journal.get(entry.id).free_text == FIRST_TEXT

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from storage.journal import Journal
+from storage import keyslots
 from storage.records import Client, Estimate, Feedback, Reflection, Session
 from tests.conftest import sweep_for_canary
 from tests.e2e.harness import (
@@ -144,7 +144,7 @@ def test_first_run_to_trends_and_lock(page: Page, server: Server, tmp_path: Path
     page.get_by_role("button", name="Lock", exact=True).click()
     wait_idle(page)
     expect(page.get_by_role("button", name="Unlock", exact=True)).to_be_visible()
-    journal = Journal.unlock(server.data_dir / "journal.journal", PASSPHRASE)
+    journal = keyslots.unlock(server.data_dir / "journal.journal", PASSPHRASE)
     try:
         assert len(journal.all(Reflection)) == 3 and len(journal.all(Feedback)) == 3
         assert {f.source for f in journal.all(Feedback)} == {"kiosk"}
@@ -241,7 +241,7 @@ def test_backup_then_erase_a_client_then_restore_brings_them_back(
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Lock", exact=True).click()
     wait_idle(page)
-    restored = Journal.unlock(server.data_dir / "practice.journal", PASSPHRASE)
+    restored = keyslots.unlock(server.data_dir / "practice.journal", PASSPHRASE)
     try:
         assert restored.client_by_code("C-701") is not None
         assert restored.search("C-701 note") != []

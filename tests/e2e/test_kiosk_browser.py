@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from practice import caseload
-from storage.journal import Journal
+from storage import keyslots
 from storage.records import Estimate, Feedback, Session
 from tests.e2e.harness import Server, go_to, new_journal, open_app, unlock, wait_idle
 
@@ -68,7 +68,7 @@ def test_kiosk_feedback_locks_the_app_and_lands_on_the_chart(page: Page, practic
     # Streamlit's own unwarned chart exports are hidden; ours sit behind a warning
     expect(page.get_by_role("button", name="Download as PNG")).to_have_count(0)
 
-    journal = Journal.unlock(practice.data_dir / "practice.journal", PASSPHRASE)
+    journal = keyslots.unlock(practice.data_dir / "practice.journal", PASSPHRASE)
     try:
         (feedback,) = journal.all(Feedback)
         assert feedback.items == {"bond": 10, "goals": 5, "tasks": 5, "voice": 0}

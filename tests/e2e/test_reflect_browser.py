@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from storage.journal import Journal
+from storage import keyslots
 from storage.records import Reflection
 from tests.e2e.harness import Server, go_to, new_journal, open_app, unlock, wait_idle
 
@@ -51,7 +51,7 @@ def test_reflect_on_a_new_clients_session_end_to_end(page: Page, practice: Serve
 
     page.get_by_role("button", name="Lock", exact=True).click()
     wait_idle(page)
-    journal = Journal.unlock(practice.data_dir / "practice.journal", PASSPHRASE)
+    journal = keyslots.unlock(practice.data_dir / "practice.journal", PASSPHRASE)
     try:
         (reflection,) = journal.all(Reflection)
         assert reflection.answers[0].answer == "The pause before she answered stayed with me."

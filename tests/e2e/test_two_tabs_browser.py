@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from storage.journal import Journal
+from storage import keyslots
 from storage.records import Client, Reflection, Session
 from tests.e2e.harness import Server, go_to, new_journal, open_app, unlock, wait_idle
 
@@ -76,7 +76,7 @@ def test_two_tabs_edit_one_entry_last_save_wins_and_nothing_is_lost(
 
     page.get_by_role("button", name="Lock", exact=True).click()
     wait_idle(page)
-    journal = Journal.unlock(practice.data_dir / "practice.journal", PASSPHRASE)
+    journal = keyslots.unlock(practice.data_dir / "practice.journal", PASSPHRASE)
     try:
         (entry,) = journal.all(Reflection)
         assert entry.free_text == "Edited in the second tab."

@@ -16,8 +16,7 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from storage import crypto
-from storage.journal import Journal
+from storage import crypto, keyslots
 from storage.records import (
     Answer,
     Client,
@@ -59,7 +58,7 @@ def main() -> int:
     if TARGET.exists():
         print(f"{TARGET} exists: the golden file is never regenerated.", file=sys.stderr)
         return 1
-    journal, recovery_key = Journal.create(TARGET, PASSPHRASE, PARAMS)
+    journal, recovery_key = keyslots.create(TARGET, PASSPHRASE, PARAMS)
     journal.save(
         Settings(
             profession="physiotherapy", idle_minutes=15, hidden_prompts=["p-1"], id=ID_SETTINGS

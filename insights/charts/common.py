@@ -1,0 +1,164 @@
+"""What every Trends chart shares: size, the Okabe-Ito palette, the "no data" chart, the
+whose-rating and rupture-status encodings and the rupture marker layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from insights.chart_data.alliance import ESTIMATE, FEEDBACK, STATUS_LABELS
+from insights.chart_data.periods import DATE_FORMAT, Period
+
+NO_DATA = "No data yet"
+SEEN_FIRST_NOTE = "feedback seen before your estimate: left out of calibration"
+
+# Sessions drawn one by one; above this the all-clients views aggregate per period.
+MAX_POINTS = 300
+
+WIDTH = 640
+HEIGHT = 280
+
+# Okabe-Ito palette.
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+SKY = "#56B4E9"
+YELLOW = "#F0E442"
+BLACK = "#000000"
+GREY = "#767676"
+PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK]
+
+STATUS_SHAPES = ["circle", "triangle-down", "diamond"]
+STATUS_COLOURS = [GREEN, VERMILLION, PURPLE]
+
+# Category axes (sessions, months, quarters) can hold hundreds of labels: drop the ones
+# that would overlap instead of printing them on top of each other.
+ORDINAL_AXIS = alt.Axis(labelAngle=0, labelOverlap="greedy", labelSeparation=6)
+
+__all__ = [
+    "BLACK",
+    "BLUE",
+    "DATE_FORMAT",
+    "ESTIMATE",
+    "FEEDBACK",
+    "GREEN",
+    "GREY",
+    "HEIGHT",
+    "MAX_POINTS",
+    "NO_DATA",
+    "ORANGE",
+    "ORDINAL_AXIS",
+    "PALETTE",
+    "SEEN_FIRST_NOTE",
+    "SKY",
+    "WIDTH",
+    "has_rows",
+    "no_data",
+]
+
+
+def has_rows(frame: Any) -> bool:
+    """Whether `frame` is a DataFrame with at least one row."""
+    return isinstance(frame, pd.DataFrame) and len(frame) > 0
+
+
+def no_data(title: str, message: str = NO_DATA) -> alt.Chart:
+    """A chart holding one friendly line of text instead of data."""
+    return (
+        alt.Chart(pd.DataFrame({"message": [message]}), title=title)
+        .mark_text(size=15, color=GREY)
+        .encode(text="message:N", tooltip=[alt.Tooltip("message:N", title="Note")])
+        .properties(width=WIDTH, height=120)
+    )
+
+
+def session_number_axis() -> alt.X:
+    """x: whole session numbers, from the first session shown."""
+    return alt.X(
+        "number:Q",
+        title="Session number",
+        scale=alt.Scale(zero=False, nice=False),
+        axis=alt.Axis(format="d", tickMinStep=1),
+    )
+
+
+def whose_rating_dash() -> alt.StrokeDash:
+    """Dashed: your estimate; solid: the client's feedback."""
+    return alt.StrokeDash(
+        "who:N",
+        title="Whose rating",
+        scale=alt.Scale(domain=[ESTIMATE, FEEDBACK], range=[[6, 3], [1, 0]]),
+    )
+
+
+def hollow_seen_first(base: alt.Chart, size: int, tooltip: list[alt.Tooltip]) -> alt.Chart:
+    """Hollow points on the sessions whose feedback was seen before the estimate."""
+    return (
+        base.mark_point(filled=False, size=size, strokeWidth=2, opacity=1)
+        .encode(tooltip=[*tooltip, alt.Tooltip("note:N", title="Note")])
+        .transform_filter("datum.seen_first")
+        .transform_calculate(note=f"'{SEEN_FIRST_NOTE}'")
+    )
+
+
+# ---- rupture markers ---------------------------------------------------------------------
+
+
+def rupture_tooltip() -> list[alt.Tooltip]:
+    """What a rupture marker says on hover, per session."""
+    return [
+        alt.Tooltip("client:N", title="Client"),
+        alt.Tooltip("number:Q", title="Session"),
+        alt.Tooltip("date:T", title="Date", format=DATE_FORMAT),
+        alt.Tooltip("rules:N", title="Rules fired"),
+        alt.Tooltip("sentence:N", title="Why"),
+        alt.Tooltip("status:N", title="Rupture"),
+        alt.Tooltip("resolved_at:Q", title="Back to usual at session"),
+    ]
+
+
+def period_rupture_tooltip(period: Period) -> list[alt.Tooltip]:
+    """What a marker of the ruptures of one period and status says on hover."""
+    return [
+        alt.Tooltip("period:T", title=period.title, format=period.date_format),
+        alt.Tooltip("status:N", title="Rupture"),
+        alt.Tooltip("ruptures:Q", title="How many"),
+        alt.Tooltip("rules:N", title="Rules fired"),
+        alt.Tooltip("sentence:N", title="Why"),
+        alt.Tooltip("clients:N", title="Clients"),
+    ]
+
+
+def _status_encodings() -> tuple[alt.Shape, alt.Fill]:
+    domain = list(STATUS_LABELS.values())
+    # symbols as large as the marks, or the black outline hides each status's colour
+    legend = alt.Legend(symbolSize=160, symbolStrokeWidth=1)
+    shape = alt.Shape(
+        "status:N",
+        title="Rupture",
+        scale=alt.Scale(domain=domain, range=STATUS_SHAPES),
+        legend=legend,
+    )
+    fill = alt.Fill(
+        "status:N",
+        title="Rupture",
+        scale=alt.Scale(domain=domain, range=STATUS_COLOURS),
+        legend=legend,
+    )
+    return shape, fill
+
+
+def rupture_layer(
+    rup: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list, size: int = 190
+) -> alt.Chart:
+    """Rupture markers (shape and colour by status, black outline) with their own data."""
+    shape, fill = _status_encodings()
+    return (
+        alt.Chart(rup)
+        .mark_point(filled=True, size=size, stroke=BLACK, strokeWidth=1, opacity=1)
+        .encode(x=x, y=y, shape=shape, fill=fill, tooltip=tooltip)
+    )

@@ -1,0 +1,56 @@
+"""Client feedback in kiosk mode: only the questions, in the client's wording; Submit saves
+and locks the journal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from pages.ui import journal_session
+from practice import caseload
+from prompts.library import Library
+from storage.errors import JournalError
+from storage.journal import Journal
+
+
+def kiosk_form(journal: Journal, library: Library, kiosk: dict[str, Any]) -> None:
+    """Draw the client's form for the session handed over; no names, no past scores."""
+    instrument = library.instruments[kiosk["instrument"]]
+    session = journal.get(kiosk["session_id"])
+    client = journal.get(session.client_id)
+    st.title("How was today's session?")
+    st.write(
+        f"Your practitioner will read your answers. There are no right or wrong answers: "
+        f"{instrument.min_score} means {instrument.low_anchor.lower()}, "
+        f"{instrument.max_score} means {instrument.high_anchor.lower()}."
+    )
+    st.caption(f"Client {client.code}")
+    middle = (instrument.min_score + instrument.max_score) // 2
+    with st.form("kiosk_form"):
+        scores = {}
+        for item in instrument.items:
+            st.markdown(f"#### {item.patient or item.label}")
+            scores[item.id] = st.slider(
+                item.patient or item.label,
+                instrument.min_score,
+                instrument.max_score,
+                middle,
+                key=f"kiosk_item_{item.id}",
+                label_visibility="collapsed",
+            )
+        comment = st.text_area(
+            instrument.comment_prompt or "Anything you would like to add?", key="kiosk_comment"
+        )
+        if st.form_submit_button("Submit", type="primary", use_container_width=True):
+            try:
+                caseload.record_feedback(
+                    journal, session.id, instrument, scores, comment, source="kiosk"
+                )
+            except JournalError as error:
+                st.error(str(error))
+            else:
+                journal_session.lock(
+                    "Thank you. Your answers are saved. Please hand the device back."
+                )
+                st.rerun()

@@ -1,0 +1,106 @@
+"""Reflect, step 1: pick or add the client, then the session's date, number and modality."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from pages.ui.notice import set_notice, show_notice
+from practice import caseload
+from prompts.library import Library
+from storage.errors import JournalError
+from storage.journal import Journal
+from storage.records import MODALITIES, Client, Session
+
+NEW_CLIENT = "__new__"
+CLIENT_ERROR = "reflect_client_error"
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """What step 1 settled: a free reflection or not, the client, the saved session."""
+
+    free: bool
+    client: Client | None
+    session: Session | None
+
+    @property
+    def about_a_session(self) -> bool:
+        """A client is chosen and this is not a free reflection."""
+        return self.client is not None and not self.free
+
+
+def session_step(journal: Journal, library: Library) -> Chosen:
+    """Draw step 1; returns what is chosen so far."""
+    state = st.session_state
+    st.subheader("1. Session")
+    free = st.toggle("Free reflection (not about one session)", key="rf_free")
+    codes = {c.id: c.code for c in caseload.clients_by_code(journal)}
+    client_id = st.selectbox(
+        "Client",
+        [*codes, NEW_CLIENT],
+        format_func=lambda cid: "New client…" if cid == NEW_CLIENT else codes[cid],
+        key="rf_client",
+        index=None,
+        placeholder="Choose a client",
+        disabled=bool(state.get("rf_session_id")),
+    )
+    if client_id == NEW_CLIENT:
+        _new_client(journal, library)
+    client = journal.get(client_id) if client_id not in (None, NEW_CLIENT) else None
+    session = journal.get(state["rf_session_id"]) if state.get("rf_session_id") else None
+    chosen = Chosen(free=free, client=client, session=session)
+    if chosen.about_a_session:
+        _date_and_number(journal, chosen.client, session)
+    return chosen
+
+
+def _new_client(journal: Journal, library: Library) -> None:
+    with st.container(border=True):
+        code = st.text_input("Client code", key="rf_new_code", placeholder="e.g. C-014")
+        alias = st.text_input("Private alias (optional)", key="rf_new_alias")
+        st.selectbox(
+            "Instrument",
+            list(library.instruments),
+            format_func=lambda i: library.instruments[i].name,
+            key="rf_new_instrument",
+        )
+        if caseload.looks_like_full_name(code) or caseload.looks_like_full_name(alias):
+            st.warning(
+                "That looks like a person's full name. Use a code (e.g. C-014) and keep "
+                "names out of the journal: reflections can be ordered by a court."
+            )
+        st.button("Add client", on_click=_add_client, args=(journal,))
+        show_notice(CLIENT_ERROR)
+
+
+def _add_client(journal: Journal) -> None:
+    """Runs before the widgets are drawn, so the new client can be selected at once."""
+    state = st.session_state
+    try:
+        added = caseload.add_client(
+            journal,
+            state.get("rf_new_code", ""),
+            state.get("rf_new_alias", ""),
+            state.get("rf_new_instrument", "sac4"),
+        )
+    except JournalError as error:
+        set_notice(CLIENT_ERROR, str(error), ok=False)
+    else:
+        state["rf_client"] = added.id
+
+
+def _date_and_number(journal: Journal, client: Client, session: Session | None) -> None:
+    state = st.session_state
+    # the next number is offered once per client, so a number typed by hand stays
+    if "rf_number" not in state or state.get("rf_number_for") != client.id:
+        state["rf_number"] = caseload.next_session_number(journal, client.id)
+        state["rf_number_for"] = client.id
+    left, middle, right = st.columns(3)
+    left.date_input("Date", key="rf_date", max_value=date.today(), disabled=bool(session))
+    middle.number_input(
+        "Session number", key="rf_number", min_value=1, step=1, disabled=bool(session)
+    )
+    right.selectbox("Modality", MODALITIES, key="rf_modality", disabled=bool(session))

@@ -1,0 +1,96 @@
+"""Reflect, step 2: your read of the session, saved before any feedback can be entered or
+seen (blind), and your reactions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.reflect import draft as drafts
+from pages.reflect.form import estimate_from_form, session_from_form
+from practice import caseload
+from practice.entries import INTENSITY_WORDS
+from prompts.library import Instrument
+from storage.errors import JournalError
+from storage.journal import Journal
+from storage.records import REACTIONS, Client, Session
+
+
+def your_read_step(
+    journal: Journal, client: Client, session: Session | None, instrument: Instrument
+) -> None:
+    """Draw step 2: the estimate (locked once saved), markers and reactions; then either
+    "Save my read" or what was saved."""
+    st.subheader("2. Your read of the session")
+    st.caption(
+        f"{instrument.name}: how do you think your client experienced today? "
+        f"{instrument.min_score} = {instrument.low_anchor}, "
+        f"{instrument.max_score} = {instrument.high_anchor}. Saved before any feedback "
+        "from your client for this session can be entered or seen."
+    )
+    _estimate_fields(instrument, saved=session is not None)
+    _reactions(expanded=not session)
+    if session is None:
+        if st.button("Save my read", type="primary"):
+            _save_read(journal, client, instrument)
+    else:
+        estimate = caseload.estimate_for(journal, session.id)
+        st.success(
+            f"Your read of session {session.number} is saved: "
+            f"{estimate.total} of {instrument.total_max}.",
+            icon=":material/check:",
+        )
+
+
+def _estimate_fields(instrument: Instrument, saved: bool) -> None:
+    state = st.session_state
+    middle = (instrument.min_score + instrument.max_score) // 2
+    for item in instrument.items:
+        state.setdefault(f"rf_item_{item.id}", middle)
+        st.slider(
+            item.practitioner or item.label,
+            instrument.min_score,
+            instrument.max_score,
+            key=f"rf_item_{item.id}",
+            disabled=saved,
+        )
+    st.slider("My own presence today", 0, 10, key="rf_presence", disabled=saved)
+    markers_left, markers_right = st.columns(2)
+    markers_left.multiselect(
+        "Withdrawal markers I noticed",
+        caseload.WITHDRAWAL_MARKERS,
+        key="rf_withdrawal",
+        disabled=saved,
+    )
+    markers_right.multiselect(
+        "Confrontation markers I noticed",
+        caseload.CONFRONTATION_MARKERS,
+        key="rf_confrontation",
+        disabled=saved,
+    )
+
+
+def _reactions(expanded: bool) -> None:
+    with st.expander("My reactions (countertransference)", expanded=expanded):
+        columns = st.columns(2)
+        for index, reaction in enumerate(REACTIONS):
+            st.session_state.setdefault(f"rf_reaction_{index}", 0)
+            columns[index % 2].select_slider(
+                reaction,
+                options=list(INTENSITY_WORDS),
+                format_func=INTENSITY_WORDS.get,
+                key=f"rf_reaction_{index}",
+            )
+
+
+def _save_read(journal: Journal, client: Client, instrument: Instrument) -> None:
+    state = st.session_state
+    session = session_from_form(state, client.id)
+    estimate = estimate_from_form(state, session.id, instrument)
+    try:
+        caseload.record_estimate(journal, session, estimate)
+    except JournalError as error:
+        st.error(str(error))
+    else:
+        state["rf_session_id"] = session.id
+        drafts.autosave(journal, state)
+        st.rerun()
