@@ -166,6 +166,23 @@ def test_prompts_follow_up_on_last_sessions_next_step(practice: Path) -> None:
     assert "try the stairs test" in first_prompt
 
 
+def test_a_next_step_quoted_in_a_prompt_is_shown_as_typed_never_as_markdown(
+    practice: Path,
+) -> None:
+    # a remote image in a next step would make the browser call out when the prompt shows
+    typed = "see ![x](http://tracker.example/p.png) and **this** [link](http://e.example)"
+    at = unlock(app())
+    journal = journal_of(at)
+    client = caseload.add_client(journal, "C-8")
+    journal.save(Reflection(client_id=client.id, free_text="x", next_step=typed))
+    at = open_reflect(at)
+    at = at.selectbox(key="rf_client").set_value(client.id).run()
+    at = click(at, "Save my read")
+    first_prompt = next(m.value for m in at.markdown if "tracker" in m.value)
+    assert "](" not in first_prompt and "![" not in first_prompt
+    assert "\\!\\[x\\]" in first_prompt and "\\*\\*this\\*\\*" in first_prompt
+
+
 def test_profession_in_settings_changes_the_prompts_offered(practice: Path) -> None:
     at = unlock(app())
     journal_of(at).save_settings(Settings(profession="physiotherapy"))
@@ -221,6 +238,18 @@ def test_a_custom_instrument_from_settings_is_used_for_a_new_client(practice: Pa
     (estimate,) = journal_of(at).all(Estimate)
     assert estimate.instrument == "hands-on-check"
     assert estimate.items == {"comfort-1": 4, "say-2": 2}  # untouched: the middle of 0-5
+
+
+def test_a_custom_instruments_name_is_listed_as_typed_never_as_markdown(practice: Path) -> None:
+    at = unlock(app()).switch_page(SETTINGS).run()
+    at.text_input(key="instrument_name").input("Check ![i](http://tracker.example/i.png)")
+    at.number_input(key="instrument_max").set_value(5)
+    at.text_area(key="instrument_items").input(
+        "Comfort | My patient felt comfortable. | I felt comfortable."
+    )
+    at = click(at, "Add instrument")
+    listed = next(m.value for m in at.markdown if "tracker" in m.value)
+    assert "](" not in listed and "![" not in listed
 
 
 @pytest.fixture

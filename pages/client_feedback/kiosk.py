@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from pages.ui import journal_session
+from pages.ui import journal_session, widgets
 from practice import caseload
 from prompts.library import Library
 from storage.errors import JournalError
@@ -30,7 +30,7 @@ def kiosk_form(journal: Journal, library: Library, kiosk: dict[str, Any]) -> Non
     with st.form("kiosk_form"):
         scores = {}
         for item in instrument.items:
-            st.markdown(f"#### {item.patient or item.label}")
+            st.markdown(f"#### {widgets.plain(item.patient or item.label)}")
             scores[item.id] = st.slider(
                 item.patient or item.label,
                 instrument.min_score,

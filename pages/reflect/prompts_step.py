@@ -10,6 +10,7 @@ import streamlit as st
 
 from pages.reflect.form import answered_any
 from pages.reflect.session_step import Chosen
+from pages.ui import widgets
 from practice import caseload
 from prompts.library import Library, Prompt
 from prompts.selector import (
@@ -93,7 +94,9 @@ def _prompt(
     with st.container(border=True):
         if stage is not None:
             st.caption(f"{stage.name}: {stage.question}")
-        st.markdown(f"**{state['rf_prompt_texts'].get(prompt.id, prompt.text)}**")
+        # a prompt can quote the user's own next step: shown as typed, never as markup
+        shown = state["rf_prompt_texts"].get(prompt.id, prompt.text)
+        st.markdown(f"**{widgets.plain(shown)}**")
         st.text_area(
             "Your answer",
             key=f"rf_answer_{prompt.id}",

@@ -7,6 +7,7 @@ import dataclasses
 import streamlit as st
 
 from pages.settings import NOTICE
+from pages.ui import widgets
 from pages.ui.notice import rerun_with_notice
 from prompts.authoring import instrument_from_form
 from prompts.library import LibraryError, library_for
@@ -23,7 +24,7 @@ def your_own_instruments(journal: Journal) -> None:
     )
     for data in settings.custom_instruments:
         st.markdown(
-            f"- **{data['name']}**: {len(data['items'])} items, "
+            f"- **{widgets.plain(str(data['name']))}**: {len(data['items'])} items, "
             f"{data['min_score']}-{data['max_score']} each"
         )
     with st.form("add_instrument_form"):
