@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages.ui.widgets import plain
 from practice import caseload
 from prompts.library import builtin_library
 from storage.journal import Journal
@@ -52,7 +53,7 @@ def test_the_kiosk_shows_only_the_clients_questions(prepared: Session) -> None:
     at = hand_over(unlock(app()), prepared)
     assert at.title[0].value == "How was today's session?"
     questions = [m.value for m in at.markdown if m.value.startswith("####")]
-    assert questions == [f"#### {item.patient}" for item in SAC4.items]
+    assert questions == [f"#### {plain(item.patient)}" for item in SAC4.items]  # as written
     assert not any(b.label == "Lock" for b in at.button)  # no sidebar, no way out but Submit
     shown = " ".join(e.value for e in [*at.markdown, *at.caption, *at.info, *at.success])
     assert "of 40" not in shown and "estimate" not in shown.lower()  # no past scores

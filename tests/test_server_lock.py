@@ -129,3 +129,18 @@ def test_a_session_streamlit_has_forgotten_is_still_locked(clock: list[float]) -
     server.sweep()
     clock[0] += GONE_GRACE_SECONDS
     assert server.sweep() == ["a"] and not journal.is_open
+
+
+def test_with_no_server_to_ask_nothing_is_locked_or_counted_as_gone(clock: list[float]) -> None:
+    answers: dict[str, bool | None] = {"a": None}
+    locked: list[str] = []
+    server = ServerLock(
+        lambda state, reason: locked.append(reason),
+        (JOURNAL, ACTIVITY),
+        answers.get,
+        lambda: clock[0],
+        background=False,
+    )
+    server.watch("a", State({JOURNAL: FakeJournal(), ACTIVITY: clock[0]}))
+    clock[0] += 10 * GONE_GRACE_SECONDS
+    assert server.sweep() == [] and locked == [] and server.watching() == 1

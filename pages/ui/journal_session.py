@@ -95,7 +95,9 @@ def lock_state(state: MutableMapping[str, Any], notice: str) -> None:
 SERVER_LOCK = server_lock.ServerLock(
     lock_state,
     (JOURNAL, LAST_ACTIVITY),
-    lambda session_id: runtime.get_instance().is_active_session(session_id),
+    lambda session_id: (
+        bool(runtime.get_instance().is_active_session(session_id)) if runtime.exists() else None
+    ),
 )
 
 

@@ -58,7 +58,7 @@ class ServerLock:
         self,
         lock_state: Callable[[MutableMapping[str, Any], str], None],
         session_keys: tuple[str, str],
-        is_connected: Callable[[str], bool],
+        is_connected: Callable[[str], bool | None],
         clock: Callable[[], float] = time.time,
         background: bool = True,
     ) -> None:
@@ -95,7 +95,10 @@ class ServerLock:
             if journal is None or not journal.is_open:
                 self._forget(session_id)
                 continue
-            if self._is_connected(session_id):
+            connected = self._is_connected(session_id)
+            if connected is None:
+                continue  # no server to ask (it is stopping, or a test runs the app)
+            if connected:
                 entry.gone_since = None
             elif entry.gone_since is None:
                 entry.gone_since = now
