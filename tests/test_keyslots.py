@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ from tests.conftest import (
     fork_and_kill,
     make_template,
     record_rows,
+    sweep_for_canary,
 )
 
 # ---- the passphrase rule -------------------------------------------------------------------
@@ -318,6 +320,22 @@ def test_a_rekey_re_encrypts_every_revision_keeps_every_record_and_reports_progr
         assert len(reopened.trash()) == 1
     finally:
         reopened.lock()
+
+
+def test_a_rekey_leaves_no_plaintext_on_disk(
+    data_folder: Path, empty_template: JournalTemplate, canary: str
+) -> None:
+    started = time.time()
+    journal = empty_template.open(empty_template.copy_to(data_folder, "practice"))
+    first = Reflection(free_text=f"before the re-key {canary}")
+    journal.save(first)
+    first.free_text = f"edited before the re-key {canary}"
+    journal.save(first)
+    keyslots.rekey(journal, OTHER_PASSPHRASE, params=floor_params())
+    journal.save(Reflection(free_text=f"after the re-key {canary}"))
+    journal.checkpoint()
+    journal.lock()
+    sweep_for_canary(canary, [data_folder], started)
 
 
 def _file_contents(path: Path) -> tuple:
