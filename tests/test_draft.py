@@ -34,3 +34,27 @@ def test_clearing_forgets_every_field_of_the_screen() -> None:
     state = {**drafts.fresh_state(seed=1), "rf_answer_x": "text", "journal": "kept"}
     drafts.clear(state)
     assert state == {"journal": "kept"}
+
+
+def test_an_empty_or_default_form_never_replaces_a_draft_with_content() -> None:
+    written = {**drafts.fresh_state(seed=1), "rf_free_text": "What stays with me."}
+    chosen = {"rf_client": "c1", "rf_session_id": "s1", "rf_seed": 1}
+    for stored in (drafts.fields(written), chosen):
+        assert drafts.has_content(stored)
+        assert not drafts.may_replace({}, stored)  # widgets' state dropped by a page switch
+        assert not drafts.may_replace(drafts.fresh_state(seed=2), stored)
+        assert not drafts.may_replace({"rf_free_text": "   ", "rf_free": True}, stored)
+    assert drafts.may_replace({"rf_next_step": "Ask."}, drafts.fields(written))
+    assert drafts.may_replace({}, None)
+    assert drafts.may_replace({"rf_free": True}, {"rf_free_text": ""})
+
+
+def test_autosave_keeps_the_draft_when_the_form_comes_back_empty(journal: Journal) -> None:
+    state = drafts.fresh_state(seed=7, today=date(2026, 5, 1))
+    state["rf_free_text"] = "What stays with me after today."
+    assert drafts.autosave(journal, state) is True
+    for key in drafts.fields(state):
+        del state[key]  # as Streamlit drops the state of widgets not drawn
+    state["rf_free"] = False
+    assert drafts.autosave(journal, state) is False
+    assert journal.draft(drafts.REFLECT).fields["rf_free_text"] == "What stays with me after today."

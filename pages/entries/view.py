@@ -22,6 +22,8 @@ NOTICE = "en_notice"
 PROBLEM = "en_problem"
 ERROR = "en_error"
 MODES = ("View", "Edit", "History", "Delete")
+# an entry being edited, and what was typed, survive a visit to another page
+KEEP = "session"
 
 
 def _local(moment: Any) -> str:
@@ -186,17 +188,22 @@ def _edit(journal: Journal, view: entries.EntryView, known_tags: list[str]) -> N
     # plain widgets, not a form: typing then counts as activity and autosaves a draft
     widgets.commit_text_while_typing()
     for i, answer in enumerate(reflection.answers):
-        st.text_area(widgets.plain(answer.prompt_text or answer.prompt_id), key=keys["answers"][i])
-    st.text_area("Free text", key=keys["free_text"])
-    st.text_area("Next step", key=keys["next_step"])
+        st.text_area(
+            widgets.plain(answer.prompt_text or answer.prompt_id),
+            key=keys["answers"][i],
+            persist_state=KEEP,
+        )
+    st.text_area("Free text", key=keys["free_text"], persist_state=KEEP)
+    st.text_area("Next step", key=keys["next_step"], persist_state=KEEP)
     chosen_tags = st.session_state[keys["tags"]]
     st.multiselect(
         "Tags",
         sorted(set(known_tags) | set(reflection.tags) | set(chosen_tags), key=str.casefold),
         accept_new_options=True,
         key=keys["tags"],
+        persist_state=KEEP,
     )
-    st.checkbox("Flag for supervision", key=keys["flagged"])
+    st.checkbox("Flag for supervision", key=keys["flagged"], persist_state=KEEP)
     save, discard = st.columns(2)
     save.button(
         "Save changes",
@@ -385,6 +392,7 @@ def show(journal: Journal, index: entries.EntryIndex, reflection_id: str) -> Non
         required=True,
         key=MODE,
         label_visibility="collapsed",
+        persist_state=KEEP,
     )
     if mode == "Edit":
         _edit(journal, view, index.tags)

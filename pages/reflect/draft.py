@@ -7,7 +7,7 @@ and back, and save it only when something changed.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from datetime import date
 from typing import Any
 
@@ -21,6 +21,9 @@ _DEFAULTS = "rf_defaults"
 _DATE_KEYS = frozenset({"rf_date"})
 # Buttons cannot be given a value through session state; bookkeeping keys are not fields.
 _NOT_FIELDS = ("rf_swap_", ACTIVE, _LAST_SAVED, _DEFAULTS)
+# What a user would miss: typed text, tags, a chosen client, a saved read.
+_TEXT = ("rf_answer_", "rf_free_text", "rf_next_step", "rf_new_code", "rf_new_alias")
+_CHOICES = ("rf_client", "rf_session_id", "rf_tags")
 
 
 def fresh_state(seed: int, today: date | None = None) -> dict[str, Any]:
@@ -69,13 +72,33 @@ def widget_state(saved: dict[str, Any]) -> dict[str, Any]:
     return restored
 
 
+def has_content(saved: Mapping[str, Any]) -> bool:
+    """True when a form's fields hold something the user typed or chose."""
+    typed = any(
+        isinstance(value, str) and value.strip()
+        for key, value in saved.items()
+        if key.startswith(_TEXT)
+    )
+    return typed or any(saved.get(key) for key in _CHOICES)
+
+
+def may_replace(current: Mapping[str, Any], stored: Mapping[str, Any] | None) -> bool:
+    """Whether `current` may be saved over the stored draft: an empty or default form never
+    replaces a draft that has content (a form whose widgets lost their state looks empty)."""
+    return stored is None or has_content(current) or not has_content(stored)
+
+
 def autosave(journal: Journal, state: MutableMapping[str, Any]) -> bool:
-    """Save the draft if anything changed since the last save and from a fresh form.
+    """Save the draft if anything changed since the last save and from a fresh form, and
+    never an empty form over a draft with content.
 
     Returns True when a draft was written.
     """
     current = fields(state)
     if current == state.get(_LAST_SAVED) or current == state.get(_DEFAULTS):
+        return False
+    stored = journal.draft(REFLECT)
+    if not may_replace(current, stored.fields if stored else None):
         return False
     journal.save_draft(REFLECT, current)
     state[_LAST_SAVED] = current

@@ -37,8 +37,9 @@ def prompts_step(journal: Journal, library: Library, chosen: Chosen, rupture_fla
         frameworks,
         format_func=lambda f: library.framework(f).name,
         key="rf_framework",
+        persist_state="session",
     )
-    focus = right.multiselect("Focus", DOMAINS, key="rf_focus")
+    focus = right.multiselect("Focus", DOMAINS, key="rf_focus", persist_state="session")
     framework = library.framework(framework_id)
     if framework.stages:
         st.caption(framework.summary)
@@ -54,7 +55,9 @@ def prompts_step(journal: Journal, library: Library, chosen: Chosen, rupture_fla
     ]
     for index in range(len(prompts)):
         _prompt(library, context, framework_id, prompts, index)
-    st.text_area("Anything else (free writing)", key="rf_free_text", height=120)
+    st.text_area(
+        "Anything else (free writing)", key="rf_free_text", persist_state="session", height=120
+    )
 
 
 def _context(
@@ -100,6 +103,7 @@ def _prompt(
         st.text_area(
             "Your answer",
             key=f"rf_answer_{prompt.id}",
+            persist_state="session",
             height=140,
             label_visibility="collapsed",
         )

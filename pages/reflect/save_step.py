@@ -17,10 +17,12 @@ SAVED_NOTICE = "reflect_saved_notice"
 def save_step(journal: Journal, chosen: Chosen) -> None:
     """Draw step 5; "Save reflection" saves it, clears the form and its draft."""
     st.subheader("5. Next step and save")
-    st.text_area("Next step", key="rf_next_step", height=80)
+    st.text_area("Next step", key="rf_next_step", persist_state="session", height=80)
     known_tags = sorted({t for r in journal.all(Reflection) for t in r.tags})
-    st.multiselect("Tags", known_tags, key="rf_tags", accept_new_options=True)
-    st.checkbox("Flag for supervision", key="rf_flag")
+    st.multiselect(
+        "Tags", known_tags, key="rf_tags", persist_state="session", accept_new_options=True
+    )
+    st.checkbox("Flag for supervision", key="rf_flag", persist_state="session")
     if st.button("Save reflection", type="primary"):
         _save(journal, chosen)
 

@@ -36,13 +36,16 @@ def session_step(journal: Journal, library: Library) -> Chosen:
     """Draw step 1; returns what is chosen so far."""
     state = st.session_state
     st.subheader("1. Session")
-    free = st.toggle("Free reflection (not about one session)", key="rf_free")
+    free = st.toggle(
+        "Free reflection (not about one session)", key="rf_free", persist_state="session"
+    )
     codes = {c.id: c.code for c in caseload.clients_by_code(journal)}
     client_id = st.selectbox(
         "Client",
         [*codes, NEW_CLIENT],
         format_func=lambda cid: "New client…" if cid == NEW_CLIENT else codes[cid],
         key="rf_client",
+        persist_state="session",
         index=None,
         placeholder="Choose a client",
         disabled=bool(state.get("rf_session_id")),
@@ -59,13 +62,18 @@ def session_step(journal: Journal, library: Library) -> Chosen:
 
 def _new_client(journal: Journal, library: Library) -> None:
     with st.container(border=True):
-        code = st.text_input("Client code", key="rf_new_code", placeholder="e.g. C-014")
-        alias = st.text_input("Private alias (optional)", key="rf_new_alias")
+        code = st.text_input(
+            "Client code", key="rf_new_code", persist_state="session", placeholder="e.g. C-014"
+        )
+        alias = st.text_input(
+            "Private alias (optional)", key="rf_new_alias", persist_state="session"
+        )
         st.selectbox(
             "Instrument",
             list(library.instruments),
             format_func=lambda i: library.instruments[i].name,
             key="rf_new_instrument",
+            persist_state="session",
         )
         if caseload.looks_like_full_name(code) or caseload.looks_like_full_name(alias):
             st.warning(
@@ -99,8 +107,21 @@ def _date_and_number(journal: Journal, client: Client, session: Session | None) 
         state["rf_number"] = caseload.next_session_number(journal, client.id)
         state["rf_number_for"] = client.id
     left, middle, right = st.columns(3)
-    left.date_input("Date", key="rf_date", max_value=date.today(), disabled=bool(session))
-    middle.number_input(
-        "Session number", key="rf_number", min_value=1, step=1, disabled=bool(session)
+    left.date_input(
+        "Date",
+        key="rf_date",
+        persist_state="session",
+        max_value=date.today(),
+        disabled=bool(session),
     )
-    right.selectbox("Modality", MODALITIES, key="rf_modality", disabled=bool(session))
+    middle.number_input(
+        "Session number",
+        key="rf_number",
+        persist_state="session",
+        min_value=1,
+        step=1,
+        disabled=bool(session),
+    )
+    right.selectbox(
+        "Modality", MODALITIES, key="rf_modality", persist_state="session", disabled=bool(session)
+    )

@@ -51,20 +51,25 @@ def _estimate_fields(instrument: Instrument, saved: bool) -> None:
             instrument.min_score,
             instrument.max_score,
             key=f"rf_item_{item.id}",
+            persist_state="session",
             disabled=saved,
         )
-    st.slider("My own presence today", 0, 10, key="rf_presence", disabled=saved)
+    st.slider(
+        "My own presence today", 0, 10, key="rf_presence", persist_state="session", disabled=saved
+    )
     markers_left, markers_right = st.columns(2)
     markers_left.multiselect(
         "Withdrawal markers I noticed",
         caseload.WITHDRAWAL_MARKERS,
         key="rf_withdrawal",
+        persist_state="session",
         disabled=saved,
     )
     markers_right.multiselect(
         "Confrontation markers I noticed",
         caseload.CONFRONTATION_MARKERS,
         key="rf_confrontation",
+        persist_state="session",
         disabled=saved,
     )
 
@@ -79,6 +84,7 @@ def _reactions(expanded: bool) -> None:
                 options=list(INTENSITY_WORDS),
                 format_func=INTENSITY_WORDS.get,
                 key=f"rf_reaction_{index}",
+                persist_state="session",
             )
 
 

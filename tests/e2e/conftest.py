@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.harness import browser, page, server  # noqa: F401
+from tests.e2e.harness import browser, page, playwright, server  # noqa: F401
 
 
 @pytest.hookimpl(wrapper=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, Playwright, expect
 
 from tests.e2e.harness import CHROMIUM_ARGS, Server, chromium_path, new_journal, open_app, unlock
 
@@ -16,18 +16,17 @@ PASSPHRASE = "back button harbour lamp"
 
 
 @pytest.fixture
-def cached_page() -> Iterator[Page]:
+def cached_page(playwright: Playwright) -> Iterator[Page]:
     """A page of a Chromium whose back/forward cache works as in a user's browser."""
-    with sync_playwright() as playwright:
-        browser: Browser = playwright.chromium.launch(
-            executable_path=chromium_path(),
-            args=CHROMIUM_ARGS,
-            ignore_default_args=["--disable-back-forward-cache"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(20_000)
-        yield page
-        browser.close()
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path(),
+        args=CHROMIUM_ARGS,
+        ignore_default_args=["--disable-back-forward-cache"],
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(20_000)
+    yield page
+    browser.close()
 
 
 def test_back_after_leaving_shows_the_lock_not_the_journal(
