@@ -28,5 +28,6 @@ section = st.segmented_control(
     required=True,  # clicking the open section again must not close it
     key="sv_section",
     label_visibility="collapsed",
+    persist_state="session",  # back from another page, the section being written in is open
 )
 SECTIONS[section or "Share"](journal)

@@ -8,7 +8,8 @@ from typing import Any
 import streamlit as st
 
 from pages.settings import NOTICE
-from pages.ui.notice import rerun_with_notice
+from pages.ui import kept_text, widgets
+from pages.ui.notice import rerun_with_notice, set_notice
 from prompts.library import (
     PHASES,
     LibraryError,
@@ -24,6 +25,10 @@ PROFESSION_GROUPS = {
     "psychological": "talking therapies",
     "physical": "hands-on",
 }
+DRAFT = "settings_new_prompt"  # the draft of the prompt being added
+PROBLEM = "settings_new_prompt_problem"
+# the new prompt's widgets and what each starts from (in _prompt_data's order)
+NEW_PROMPT = {"new_text": "", "new_domain": DOMAINS[0], "new_phase": PHASES[0], "new_group": "all"}
 
 
 def your_own_prompts(journal: Journal) -> None:
@@ -44,12 +49,32 @@ def your_own_prompts(journal: Journal) -> None:
                     journal, custom[:position] + custom[position + 1 :], "Prompt deleted."
                 )
 
-    with st.form("add_prompt_form", clear_on_submit=True):
-        new = _prompt_fields("new")
-        if st.form_submit_button("Add prompt"):
-            existing = set(builtin_library().prompts) | {p["id"] for p in custom}
-            new["id"] = new_custom_prompt_id(new["text"], existing)
-            _save_prompts(journal, [*custom, new], "Prompt added.")
+    _add_prompt_fields(journal)
+
+
+def _add_prompt_fields(journal: Journal) -> None:
+    # plain widgets, not a form: what is typed reaches the server and is kept as a draft
+    kept_text.restore(journal, DRAFT, NEW_PROMPT)
+    widgets.commit_text_while_typing()
+    _prompt_fields("new", keep=True)
+    st.button("Add prompt", key="add_prompt", on_click=_add_prompt, args=(journal,))
+    if problem := st.session_state.pop(PROBLEM, None):
+        st.error(problem)
+    kept_text.autosave(journal, DRAFT, NEW_PROMPT)
+
+
+def _add_prompt(journal: Journal) -> None:
+    """Button callback: add the new prompt, then forget its draft and empty the fields."""
+    state, custom = st.session_state, list(journal.settings.custom_prompts)
+    new = _prompt_data(*(state[key] for key in NEW_PROMPT))
+    existing = set(builtin_library().prompts) | {p["id"] for p in custom}
+    new["id"] = new_custom_prompt_id(new["text"], existing)
+    if problem := _problem([*custom, new]):
+        state[PROBLEM] = problem  # shown under the fields, which keep what was typed
+        return
+    journal.save_settings(dataclasses.replace(journal.settings, custom_prompts=[*custom, new]))
+    kept_text.forget(journal, DRAFT, NEW_PROMPT)
+    set_notice(NOTICE, "Prompt added.")
 
 
 def built_in_prompts_to_hide(journal: Journal) -> None:
@@ -68,16 +93,23 @@ def built_in_prompts_to_hide(journal: Journal) -> None:
         rerun_with_notice(NOTICE, f"{len(hidden)} built-in prompt(s) hidden.")
 
 
-def _prompt_fields(prefix: str, current: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Widgets for one prompt; returns the values as a custom-prompt dict."""
+def _prompt_fields(
+    prefix: str, current: dict[str, Any] | None = None, keep: bool = False
+) -> dict[str, Any]:
+    """Widgets for one prompt (kept across pages when `keep`); returns the values as a
+    custom-prompt dict."""
     current = current or {}
-    text = st.text_area("Prompt", value=current.get("text", ""), key=f"{prefix}_text")
+    persist = kept_text.KEEP if keep else None
+    text = st.text_area(
+        "Prompt", value=current.get("text", ""), key=f"{prefix}_text", persist_state=persist
+    )
     left, middle, right = st.columns(3)
     domain = left.selectbox(
         "Domain",
         DOMAINS,
         index=DOMAINS.index(current.get("domain", DOMAINS[0])),
         key=f"{prefix}_domain",
+        persist_state=persist,
     )
     phase = middle.selectbox(
         "Phase",
@@ -85,6 +117,7 @@ def _prompt_fields(prefix: str, current: dict[str, Any] | None = None) -> dict[s
         index=PHASES.index(current.get("phase", PHASES[0])),
         key=f"{prefix}_phase",
         format_func=lambda p: p.replace("_", " "),
+        persist_state=persist,
     )
     group = right.selectbox(
         "For",
@@ -92,7 +125,16 @@ def _prompt_fields(prefix: str, current: dict[str, Any] | None = None) -> dict[s
         index=list(PROFESSION_GROUPS).index((current.get("professions") or ["all"])[0]),
         format_func=PROFESSION_GROUPS.get,
         key=f"{prefix}_group",
+        persist_state=persist,
     )
+    return _prompt_data(text, domain, phase, group, current)
+
+
+def _prompt_data(
+    text: str, domain: str, phase: str, group: str, current: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A custom-prompt dict from what the fields hold."""
+    current = current or {}
     return {
         "id": current.get("id", ""),
         "domain": domain,
@@ -104,13 +146,20 @@ def _prompt_fields(prefix: str, current: dict[str, Any] | None = None) -> dict[s
     }
 
 
-def _save_prompts(journal: Journal, prompts: list[dict[str, Any]], message: str) -> None:
-    """Validate every custom prompt, then store them; nothing is saved on an error."""
+def _problem(prompts: list[dict[str, Any]]) -> str | None:
+    """Why these custom prompts cannot be stored, or None."""
     try:
         for data in prompts:
             custom_prompt(data)
     except LibraryError as error:
-        st.error(str(error))
+        return str(error)
+    return None
+
+
+def _save_prompts(journal: Journal, prompts: list[dict[str, Any]], message: str) -> None:
+    """Validate every custom prompt, then store them; nothing is saved on an error."""
+    if problem := _problem(prompts):
+        st.error(problem)
         return
     journal.save_settings(dataclasses.replace(journal.settings, custom_prompts=prompts))
     rerun_with_notice(NOTICE, message)

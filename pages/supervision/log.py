@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
 from insights import supervision
-from pages.ui import widgets
-from pages.ui.notice import rerun_with_notice, show_notice
+from pages.ui import kept_text, widgets
+from pages.ui.notice import rerun_with_notice, set_notice, show_notice
 from sharing.keys import contacts
 from storage.errors import InvalidRecord
 from storage.journal import Journal
 from storage.records import PROCTOR_FUNCTIONS, SupervisionMeeting
 
 NOTICE = "sv_log_notice"
-FORM = "sv_log_form"  # bumped after a save, so the next form starts empty
+DRAFT = "sv_log"  # the draft of the supervision session being added
+PROBLEM = "sv_log_problem"
+KEEP = kept_text.KEEP
 DELETING = "sv_log_deleting"
 SOMEONE_ELSE = "Someone else (type the name below)"
 FUNCTION_HELP = (
@@ -42,48 +45,93 @@ def _done(message: str) -> None:
     rerun_with_notice(NOTICE, message)
 
 
+def _fields(pinned: list[str]) -> dict[str, Any]:
+    """The add form's widgets and what each starts from."""
+    fields: dict[str, Any] = {
+        "sv_log_date": date.today(),
+        "sv_log_minutes": None,
+        "sv_log_name": "",
+        "sv_log_functions": [],
+        "sv_log_notes": "",
+    }
+    if pinned:
+        fields["sv_log_supervisor"] = pinned[0]
+    return fields
+
+
 def _add(journal: Journal) -> None:
     st.subheader("Add a supervision session")
-    generation = st.session_state.get(FORM, 0)
     pinned = [c.name for c in contacts(journal, "supervisor") if c.name]
-    with st.form(f"{FORM}_{generation}"):
-        left, right = st.columns(2)
-        day = left.date_input("Date", value=date.today(), format="DD/MM/YYYY")
-        minutes = right.number_input(
-            "Minutes", 1, supervision.MAX_MINUTES, value=None, step=5, placeholder="e.g. 60"
+    keys = _fields(pinned)
+    # plain widgets, not a form: what is typed reaches the server and is kept as a draft
+    kept_text.restore(journal, DRAFT, keys)
+    if pinned and st.session_state["sv_log_supervisor"] not in [*pinned, SOMEONE_ELSE]:
+        st.session_state["sv_log_supervisor"] = pinned[0]  # a supervisor unpinned since
+    widgets.commit_text_while_typing()
+    left, right = st.columns(2)
+    left.date_input("Date", format="DD/MM/YYYY", key="sv_log_date", persist_state=KEEP)
+    right.number_input(
+        "Minutes",
+        1,
+        supervision.MAX_MINUTES,
+        step=5,
+        placeholder="e.g. 60",
+        key="sv_log_minutes",
+        persist_state=KEEP,
+    )
+    if pinned:
+        st.selectbox(
+            "Supervisor", [*pinned, SOMEONE_ELSE], key="sv_log_supervisor", persist_state=KEEP
         )
-        chosen = SOMEONE_ELSE
-        if pinned:
-            chosen = st.selectbox("Supervisor", [*pinned, SOMEONE_ELSE])
-        typed = st.text_input(
-            "Supervisor's name" if not pinned else "Supervisor's name, if someone else",
-            max_chars=supervision.MAX_SUPERVISOR_CHARS,
-        )
-        functions = st.multiselect("Proctor functions", PROCTOR_FUNCTIONS, help=FUNCTION_HELP)
-        notes = st.text_area("Notes")
-        if not st.form_submit_button("Save supervision session", type="primary"):
-            return
+    st.text_input(
+        "Supervisor's name" if not pinned else "Supervisor's name, if someone else",
+        max_chars=supervision.MAX_SUPERVISOR_CHARS,
+        key="sv_log_name",
+        persist_state=KEEP,
+    )
+    st.multiselect(
+        "Proctor functions",
+        PROCTOR_FUNCTIONS,
+        help=FUNCTION_HELP,
+        key="sv_log_functions",
+        persist_state=KEEP,
+    )
+    st.text_area("Notes", key="sv_log_notes", persist_state=KEEP)
+    st.button(
+        "Save supervision session", type="primary", on_click=_save, args=(journal, list(keys))
+    )
+    if problem := st.session_state.pop(PROBLEM, None):
+        st.error(problem)
+    kept_text.autosave(journal, DRAFT, keys)
+
+
+def _save(journal: Journal, keys: list[str]) -> None:
+    """Button callback: save the session, then forget its draft and empty the fields."""
+    state = st.session_state
+    chosen, typed = state.get("sv_log_supervisor", SOMEONE_ELSE), state["sv_log_name"]
     if chosen != SOMEONE_ELSE and typed.strip():
-        st.error(
+        state[PROBLEM] = (
             f"Supervisor: you chose {widgets.plain(chosen)} and also typed a name. Choose "
             f"'{SOMEONE_ELSE}' to use the typed name, or clear it. Nothing was saved."
         )
         return
     try:
         meeting = supervision.new_meeting(
-            day,
-            minutes,
+            state["sv_log_date"],
+            state["sv_log_minutes"],
             typed if chosen == SOMEONE_ELSE else chosen,
-            functions,
-            notes,
+            state["sv_log_functions"],
+            state["sv_log_notes"],
             date.today(),
         )
-    except InvalidRecord as error:
-        st.error(str(error))
+    except InvalidRecord as error:  # shown under the fields, which keep what was typed
+        state[PROBLEM] = str(error)
         return
     journal.save(meeting)
-    st.session_state[FORM] = generation + 1
-    _done(f"Supervision session of {meeting.date:%d %b %Y} saved ({meeting.minutes} minutes).")
+    kept_text.forget(journal, DRAFT, keys)
+    set_notice(
+        NOTICE, f"Supervision session of {meeting.date:%d %b %Y} saved ({meeting.minutes} minutes)."
+    )
 
 
 def _hours(journal: Journal) -> None:

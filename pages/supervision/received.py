@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from pages.supervision import shared_entry
-from pages.ui import widgets
+from pages.ui import kept_text, widgets
 from sharing import exchange, report
 from sharing.payload import SharedItem
 from storage.errors import JournalError
@@ -13,6 +15,8 @@ from storage.journal import Journal
 from storage.records import PROCTOR_FUNCTIONS, Comment
 
 COMMENTS = "sv_comments_bundle"
+DRAFT = "sv_comment_"  # + the entry's id: the draft of a comment being written
+PROBLEM = "sv_comment_problem_"
 
 
 def show(journal: Journal) -> None:
@@ -46,6 +50,7 @@ def show(journal: Journal) -> None:
             f"shared_{supervisee[:5]}",
             "Practitioner's estimate against the client's feedback by session, per client.",
         )
+    widgets.commit_text_while_typing()  # comments autosave as they are typed
     for item in entries:
         _entry(journal, supervisee, item)
     _send_back(journal, supervisee, names[supervisee])
@@ -80,23 +85,50 @@ def _entry(journal: Journal, supervisee: str, item: SharedItem) -> None:
         st.divider()
         for comment in mine:
             _comment(comment)
-        with st.form(f"sv_comment_{item.id}", clear_on_submit=True):
-            text = st.text_area("Your comment", key=f"sv_comment_text_{item.id}")
-            functions = st.multiselect(
-                "Proctor function",
-                list(PROCTOR_FUNCTIONS),
-                key=f"sv_comment_functions_{item.id}",
-                help="Normative: standards and ethics. Formative: skills and understanding. "
-                "Restorative: support for the practitioner.",
-            )
-            if st.form_submit_button("Add comment"):
-                try:
-                    exchange.add_comment(journal, supervisee, item.id, text, functions)
-                except ValueError as error:
-                    st.error(str(error))
-                else:
-                    st.session_state.pop(COMMENTS, None)
-                    st.rerun()
+        _write_comment(journal, supervisee, item.id)
+
+
+def _comment_keys(entry_id: str) -> dict[str, Any]:
+    """The comment's widgets and what each starts from."""
+    return {f"sv_comment_text_{entry_id}": "", f"sv_comment_functions_{entry_id}": []}
+
+
+def _write_comment(journal: Journal, supervisee: str, entry_id: str) -> None:
+    # plain widgets, not a form: what is typed reaches the server and is kept as a draft
+    draft, keys = f"{DRAFT}{entry_id}", _comment_keys(entry_id)
+    text_key, functions_key = keys
+    kept_text.restore(journal, draft, keys)
+    st.text_area("Your comment", key=text_key, persist_state=kept_text.KEEP)
+    st.multiselect(
+        "Proctor function",
+        list(PROCTOR_FUNCTIONS),
+        key=functions_key,
+        persist_state=kept_text.KEEP,
+        help="Normative: standards and ethics. Formative: skills and understanding. "
+        "Restorative: support for the practitioner.",
+    )
+    st.button(
+        "Add comment",
+        key=f"sv_add_comment_{entry_id}",
+        on_click=_add_comment,
+        args=(journal, supervisee, entry_id),
+    )
+    if problem := st.session_state.pop(f"{PROBLEM}{entry_id}", None):
+        st.error(problem)
+    kept_text.autosave(journal, draft, keys)
+
+
+def _add_comment(journal: Journal, supervisee: str, entry_id: str) -> None:
+    """Button callback: save the comment, then forget its draft and empty the fields."""
+    text_key, functions_key = keys = _comment_keys(entry_id)
+    state = st.session_state
+    try:
+        exchange.add_comment(journal, supervisee, entry_id, state[text_key], state[functions_key])
+    except ValueError as error:  # shown under the fields, which keep what was typed
+        state[f"{PROBLEM}{entry_id}"] = str(error)
+        return
+    state.pop(COMMENTS, None)
+    kept_text.forget(journal, f"{DRAFT}{entry_id}", keys)
 
 
 def _comment(comment: Comment) -> None:
