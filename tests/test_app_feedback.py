@@ -122,3 +122,15 @@ def test_a_csv_with_bad_rows_lists_each_problem_and_imports_nothing(prepared: Se
     assert "C-404" in problems["Problem"][1]
     assert not any(b.label.startswith("Import") for b in at.button)
     assert at.session_state["journal"].all(Feedback) == []
+
+
+def test_a_refused_file_is_dropped_from_memory_and_the_reason_stays(prepared: Session) -> None:
+    # more rows than an import takes: the whole file is refused before any row is read
+    rows = "".join(f"C-5,{n},9,8,7,6\n" for n in range(20_001))
+    at = upload_csv(unlock(app()), "client,session,bond,goals,tasks,voice\n" + rows)
+    assert any("more than 20,000 rows" in e for e in errors(at))
+    (uploader,) = at.get("file_uploader")
+    assert uploader.key != "csv_file" and not uploader.value  # a fresh, empty uploader
+    at = at.run()
+    assert any("more than 20,000 rows" in e for e in errors(at))  # still says why
+    assert at.session_state["journal"].all(Feedback) == []

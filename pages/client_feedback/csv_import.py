@@ -6,10 +6,12 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from pages.ui import widgets
 from practice import feedback_csv
 from storage.errors import JournalError
 from storage.journal import Journal
 
+UPLOAD = "csv_file"
 NOT_IN_FILE = "(not in the file)"
 FROM_COLUMN = "__column__"
 
@@ -30,13 +32,16 @@ def csv_import(journal: Journal, instruments: Mapping) -> None:
         "is checked first; if any row has a problem, nothing is imported and each problem "
         "is listed with its line."
     )
-    upload = st.file_uploader("CSV file", type=["csv"], key="csv_file")
+    upload = st.file_uploader("CSV file", type=["csv"], key=widgets.uploader_key(UPLOAD))
     if upload is None:
+        if widgets.refusal(UPLOAD):
+            st.error(widgets.refusal(UPLOAD))
         return
+    widgets.forget_refusal(UPLOAD)
     try:
         table = feedback_csv.read_csv(upload.getvalue())
     except JournalError as error:
-        st.error(str(error))
+        widgets.drop_upload(upload, UPLOAD, str(error))  # unreadable whole: nothing to map
         return
     column_map = _column_map(table, instruments)
     preview, problems = feedback_csv.check_rows(table, column_map, journal, instruments)

@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 # Text areas send their value only on blur or Ctrl+Enter. This commits a text area after
 # a pause in typing, so drafts autosave and typing counts as activity for the idle lock.
@@ -78,3 +80,30 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
 def plain(text: str) -> str:
     """`text` escaped for st.markdown: shown as typed, never read as markup or links."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def uploader_key(base: str) -> str:
+    """The key of an uploader, new after each refused file (see `drop_upload`)."""
+    rounds = st.session_state.get(f"{base}__dropped", 0)
+    return base if rounds == 0 else f"{base}_{rounds}"
+
+
+def drop_upload(upload: UploadedFile, base: str, reason: str) -> None:
+    """Take a refused file out of the server's memory and empty its uploader; the reason
+    is shown until another file is chosen."""
+    context = get_script_run_ctx()
+    if context is not None:
+        context.uploaded_file_mgr.remove_file(context.session_id, upload.file_id)
+    st.session_state[f"{base}__dropped"] = st.session_state.get(f"{base}__dropped", 0) + 1
+    st.session_state[f"{base}__refused"] = f"{upload.name} was not kept: {reason}"
+    st.rerun()
+
+
+def refusal(base: str) -> str | None:
+    """Why the last file of this uploader was refused, while no other file is chosen."""
+    return st.session_state.get(f"{base}__refused")
+
+
+def forget_refusal(base: str) -> None:
+    """A new file was chosen: the last refusal no longer applies."""
+    st.session_state.pop(f"{base}__refused", None)

@@ -1,6 +1,6 @@
 """In Chromium: a CSV uploaded for import, over Starlette's old 1 MB spool size and refused,
-leaves nothing of its content on disk; the uploader names the upload limit
-(SECURITY.md tests 23 and 9)."""
+is dropped from the server and leaves nothing of its content on disk; the uploader names
+the upload limit (SECURITY.md test 23)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ def test_an_uploaded_csv_leaves_nothing_on_disk_and_the_limit_is_shown(
     page.locator("input[type='file']").set_input_files(str(upload))
     wait_idle(page)
     expect(page.get_by_text("Nothing was imported", exact=False)).to_be_visible()
+    # the refused file is dropped from the server, and its uploader is empty again
+    expect(page.get_by_text("survey.csv was not kept", exact=False)).to_be_visible()
+    expect(page.get_by_test_id("stFileUploader").get_by_text("survey.csv")).to_have_count(0)
     upload.unlink()  # the test's own copy of the file is not the app's doing
 
     sweep_for_canary(canary, [server.data_dir], started)
