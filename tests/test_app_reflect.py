@@ -213,6 +213,48 @@ def test_an_empty_custom_prompt_is_refused_with_its_reason(practice: Path) -> No
     assert journal_of(at).settings.custom_prompts == []
 
 
+def add_own_prompt(at: AppTest, text: str) -> tuple[AppTest, str]:
+    """Add a custom prompt from Settings; returns the app and the prompt's id."""
+    at.text_area(key="new_text").input(text)
+    at = click(at, "Add prompt")
+    return at, journal_of(at).settings.custom_prompts[-1]["id"]
+
+
+def test_an_edit_of_a_custom_prompt_is_kept_over_a_lock_until_saved(practice: Path) -> None:
+    at = unlock(app()).switch_page(SETTINGS).run()
+    at, prompt_id = add_own_prompt(at, "What did I want from this client?")
+    at.text_area(key=f"edit_{prompt_id}_text").input("What did they want from me?")
+    at = at.run()
+    draft = journal_of(at).draft(f"settings_edit_prompt_{prompt_id}")
+    assert draft and draft.fields[f"edit_{prompt_id}_text"] == "What did they want from me?"
+    assert journal_of(at).settings.custom_prompts[0]["text"] == "What did I want from this client?"
+
+    at = unlock(click(at, "Lock")).switch_page(SETTINGS).run()
+    assert at.text_area(key=f"edit_{prompt_id}_text").value == "What did they want from me?"
+    at = click(at, "Save changes")
+    assert errors(at) == [] and "Saved." in [s.value for s in at.success]
+    (custom,) = journal_of(at).settings.custom_prompts
+    assert (custom["id"], custom["text"]) == (prompt_id, "What did they want from me?")
+    assert journal_of(at).all(Draft) == []
+
+
+def test_an_edit_that_empties_a_custom_prompt_is_refused_and_delete_removes_it(
+    practice: Path,
+) -> None:
+    at = unlock(app()).switch_page(SETTINGS).run()
+    at, prompt_id = add_own_prompt(at, "What did I want from this client?")
+    at.text_area(key=f"edit_{prompt_id}_text").input("  ")
+    at = click(at, "Save changes")
+    assert errors(at) and "text" in errors(at)[0]
+    assert journal_of(at).settings.custom_prompts[0]["text"] == "What did I want from this client?"
+    at.text_area(key=f"edit_{prompt_id}_text").input("What did I want from this client?")
+    at = at.run()
+    assert journal_of(at).all(Draft) == []  # an edit undone leaves no draft
+    at = click(at, "Delete prompt")
+    assert journal_of(at).settings.custom_prompts == []
+    assert "Prompt deleted." in [s.value for s in at.success]
+
+
 def test_a_custom_instrument_from_settings_is_used_for_a_new_client(practice: Path) -> None:
     at = unlock(app()).switch_page(SETTINGS).run()
     at.text_input(key="instrument_name").input("Hands-on check")

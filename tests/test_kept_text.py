@@ -32,3 +32,13 @@ def test_an_empty_form_never_replaces_a_draft_with_text() -> None:
 def test_a_date_comes_back_a_date() -> None:
     assert kept_text.from_json("2026-05-01", date(2026, 1, 1)) == date(2026, 5, 1)
     assert kept_text.from_json("Ruptures.", "") == "Ruptures."
+
+
+def test_an_edit_is_what_differs_from_the_saved_values() -> None:
+    saved = {"text": "What did I notice?", "domain": "transference", "when": date(2026, 5, 1)}
+    assert not kept_text.is_edited(saved, saved)
+    assert kept_text.is_edited({**saved, "domain": "boundaries"}, saved)
+    assert kept_text.is_edited({**saved, "text": "What did I feel?"}, saved)
+    # widgets whose state was dropped are no edit, and a date compares as stored
+    assert not kept_text.is_edited({"text": "What did I feel?"}, saved)
+    assert not kept_text.is_edited({**saved, "when": "2026-05-01"}, saved)

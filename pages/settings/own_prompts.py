@@ -27,36 +27,94 @@ PROFESSION_GROUPS = {
 }
 DRAFT = "settings_new_prompt"  # the draft of the prompt being added
 PROBLEM = "settings_new_prompt_problem"
+EDIT_DRAFT = "settings_edit_prompt_"  # + the prompt's id: the draft of an edit not yet saved
+EDIT_PROBLEM = "settings_edit_prompt_problem_"  # + the prompt's id
 # the new prompt's widgets and what each starts from (in _prompt_data's order)
 NEW_PROMPT = {"new_text": "", "new_domain": DOMAINS[0], "new_phase": PHASES[0], "new_group": "all"}
 
 
 def your_own_prompts(journal: Journal) -> None:
-    """Draw the section: each custom prompt to edit or delete, and a form to add one."""
+    """Draw the section: each custom prompt to edit or delete, and the fields to add one."""
     st.subheader("Your own prompts")
     st.caption("Added to the prompts Reflect chooses from. Stored encrypted in this journal.")
-    custom = list(journal.settings.custom_prompts)
-    for position, data in enumerate(custom):
-        title = f"{data['domain']}: {data['text'][:80]}"
-        with st.expander(title), st.form(f"edit_prompt_{data['id']}"):
-            edited = _prompt_fields(f"edit_{data['id']}", data)
-            save, delete = st.columns(2)
-            if save.form_submit_button("Save changes"):
-                changed = custom[:position] + [edited] + custom[position + 1 :]
-                _save_prompts(journal, changed, "Saved.")
-            if delete.form_submit_button("Delete prompt"):
-                _save_prompts(
-                    journal, custom[:position] + custom[position + 1 :], "Prompt deleted."
-                )
+    for data in journal.settings.custom_prompts:
+        with st.expander(f"{data['domain']}: {data['text'][:80]}"):
+            _edit_prompt_fields(journal, data)
 
     _add_prompt_fields(journal)
+
+
+def _edit_keys(data: dict[str, Any]) -> dict[str, Any]:
+    """A saved prompt's widgets and what each starts from (in _prompt_data's order)."""
+    prefix = f"edit_{data['id']}"
+    return {
+        f"{prefix}_text": data["text"],
+        f"{prefix}_domain": data["domain"],
+        f"{prefix}_phase": data["phase"],
+        f"{prefix}_group": (data.get("professions") or ["all"])[0],
+    }
+
+
+def _edit_prompt_fields(journal: Journal, data: dict[str, Any]) -> None:
+    """A saved prompt's fields, kept as a draft of its own until saved or deleted."""
+    # plain widgets, not a form: what is typed reaches the server and is kept as a draft
+    prompt_id, keys = data["id"], _edit_keys(data)
+    kept_text.restore(journal, f"{EDIT_DRAFT}{prompt_id}", keys)
+    _prompt_fields(f"edit_{prompt_id}")
+    save, delete = st.columns(2)
+    save.button(
+        "Save changes",
+        key=f"save_prompt_{prompt_id}",
+        on_click=_save_edit,
+        args=(journal, prompt_id),
+    )
+    delete.button(
+        "Delete prompt",
+        key=f"delete_prompt_{prompt_id}",
+        on_click=_delete,
+        args=(journal, prompt_id),
+    )
+    if problem := st.session_state.pop(f"{EDIT_PROBLEM}{prompt_id}", None):
+        st.error(problem)
+    kept_text.autosave_edit(journal, f"{EDIT_DRAFT}{prompt_id}", keys)
+
+
+def _save_edit(journal: Journal, prompt_id: str) -> None:
+    """Button callback: store the edited prompt, then forget its draft (the fields start
+    from what was saved)."""
+    state, custom = st.session_state, list(journal.settings.custom_prompts)
+    position = next((i for i, p in enumerate(custom) if p["id"] == prompt_id), None)
+    if position is None:  # deleted meanwhile (another tab)
+        return
+    keys = _edit_keys(custom[position])
+    custom[position] = _prompt_data(*(state[key] for key in keys), custom[position])
+    if problem := _problem(custom):
+        state[f"{EDIT_PROBLEM}{prompt_id}"] = problem  # the fields keep what was typed
+        return
+    journal.save_settings(dataclasses.replace(journal.settings, custom_prompts=custom))
+    kept_text.forget(journal, f"{EDIT_DRAFT}{prompt_id}", keys)
+    set_notice(NOTICE, "Saved.")
+
+
+def _delete(journal: Journal, prompt_id: str) -> None:
+    """Button callback: delete the prompt, its draft and its fields' state."""
+    state, custom = st.session_state, list(journal.settings.custom_prompts)
+    remaining = [p for p in custom if p["id"] != prompt_id]
+    if problem := _problem(remaining):
+        state[f"{EDIT_PROBLEM}{prompt_id}"] = problem
+        return
+    journal.save_settings(dataclasses.replace(journal.settings, custom_prompts=remaining))
+    for data in custom:
+        if data["id"] == prompt_id:
+            kept_text.forget(journal, f"{EDIT_DRAFT}{prompt_id}", _edit_keys(data))
+    set_notice(NOTICE, "Prompt deleted.")
 
 
 def _add_prompt_fields(journal: Journal) -> None:
     # plain widgets, not a form: what is typed reaches the server and is kept as a draft
     kept_text.restore(journal, DRAFT, NEW_PROMPT)
     widgets.commit_text_while_typing()
-    _prompt_fields("new", keep=True)
+    _prompt_fields("new")
     st.button("Add prompt", key="add_prompt", on_click=_add_prompt, args=(journal,))
     if problem := st.session_state.pop(PROBLEM, None):
         st.error(problem)
@@ -93,41 +151,27 @@ def built_in_prompts_to_hide(journal: Journal) -> None:
         rerun_with_notice(NOTICE, f"{len(hidden)} built-in prompt(s) hidden.")
 
 
-def _prompt_fields(
-    prefix: str, current: dict[str, Any] | None = None, keep: bool = False
-) -> dict[str, Any]:
-    """Widgets for one prompt (kept across pages when `keep`); returns the values as a
-    custom-prompt dict."""
-    current = current or {}
-    persist = kept_text.KEEP if keep else None
-    text = st.text_area(
-        "Prompt", value=current.get("text", ""), key=f"{prefix}_text", persist_state=persist
-    )
+def _prompt_fields(prefix: str) -> None:
+    """Widgets for one prompt, kept across pages; they start from the session's state
+    (kept_text.restore sets it first)."""
+    persist = kept_text.KEEP
+    st.text_area("Prompt", key=f"{prefix}_text", persist_state=persist)
     left, middle, right = st.columns(3)
-    domain = left.selectbox(
-        "Domain",
-        DOMAINS,
-        index=DOMAINS.index(current.get("domain", DOMAINS[0])),
-        key=f"{prefix}_domain",
-        persist_state=persist,
-    )
-    phase = middle.selectbox(
+    left.selectbox("Domain", DOMAINS, key=f"{prefix}_domain", persist_state=persist)
+    middle.selectbox(
         "Phase",
         PHASES,
-        index=PHASES.index(current.get("phase", PHASES[0])),
         key=f"{prefix}_phase",
         format_func=lambda p: p.replace("_", " "),
         persist_state=persist,
     )
-    group = right.selectbox(
+    right.selectbox(
         "For",
         list(PROFESSION_GROUPS),
-        index=list(PROFESSION_GROUPS).index((current.get("professions") or ["all"])[0]),
         format_func=PROFESSION_GROUPS.get,
         key=f"{prefix}_group",
         persist_state=persist,
     )
-    return _prompt_data(text, domain, phase, group, current)
 
 
 def _prompt_data(
@@ -154,12 +198,3 @@ def _problem(prompts: list[dict[str, Any]]) -> str | None:
     except LibraryError as error:
         return str(error)
     return None
-
-
-def _save_prompts(journal: Journal, prompts: list[dict[str, Any]], message: str) -> None:
-    """Validate every custom prompt, then store them; nothing is saved on an error."""
-    if problem := _problem(prompts):
-        st.error(problem)
-        return
-    journal.save_settings(dataclasses.replace(journal.settings, custom_prompts=prompts))
-    rerun_with_notice(NOTICE, message)

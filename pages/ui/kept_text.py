@@ -71,6 +71,25 @@ def autosave(journal: Journal, draft_key: str, defaults: Mapping[str, Any]) -> N
         journal.save_draft(draft_key, to_json(current))
 
 
+def is_edited(current: Mapping[str, Any], saved: Mapping[str, Any]) -> bool:
+    """True when every widget of a saved record is there and together they hold something
+    other than what is saved (widgets whose state was dropped are no edit)."""
+    return set(current) == set(saved) and to_json(current) != to_json(saved)
+
+
+def autosave_edit(journal: Journal, draft_key: str, saved: Mapping[str, Any]) -> None:
+    """After the widgets of a saved record are drawn (they start from `saved`): keep an edit
+    as the draft; an edit undone, the widgets back to what is saved, leaves no draft."""
+    state = st.session_state
+    current = {key: state[key] for key in saved if key in state}
+    stored = journal.draft(draft_key)
+    if is_edited(current, saved):
+        if stored is None or stored.fields != to_json(current):
+            journal.save_draft(draft_key, to_json(current))
+    elif stored is not None and set(current) == set(saved):
+        journal.discard_draft(draft_key)
+
+
 def forget(journal: Journal, draft_key: str, keys: Iterable[str]) -> None:
     """Once saved (call from a button's callback): no draft, and the widgets start empty."""
     journal.discard_draft(draft_key)
