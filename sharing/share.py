@@ -348,6 +348,5 @@ def bundle_request(content: Payload, recipient_ids: Iterable[str] | None) -> str
 
 def bundle_file_name(made_at: datetime, data: bytes) -> str:
     """A bundle's file name: the day and time, and a short digest, so no two collide."""
-    return f"supervision-{made_at:%Y-%m-%d-%H%M%S}-{hashlib.sha256(data).hexdigest()[:6]}" + (
-        BUNDLE_SUFFIX
-    )
+    digest = hashlib.sha256(data).hexdigest()[:6]
+    return f"supervision-{made_at:%Y-%m-%d-%H%M%S}-{digest}{BUNDLE_SUFFIX}"

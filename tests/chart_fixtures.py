@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from insights import charts as ch
+from insights.ruptures import Flag, Rupture
 
 CANARY = "canary-7f3a-private-comment"
-
-
-@dataclass(frozen=True)
-class Flag:
-    session_id: str
-    client_id: str
-    rule: str
-    kind: str
-    sentence: str
-
-
-@dataclass(frozen=True)
-class Rupture:
-    client_id: str
-    session_id: str
-    rules: tuple[str, ...]
-    status: str
-    resolved_session_id: str | None
-    pre_mean: float
 
 
 # ------------------------------------------------------------------ synthetic frames

@@ -34,8 +34,8 @@ def csv_import(journal: Journal, instruments: Mapping) -> None:
     )
     upload = st.file_uploader("CSV file", type=["csv"], key=widgets.uploader_key(UPLOAD))
     if upload is None:
-        if widgets.refusal(UPLOAD):
-            st.error(widgets.refusal(UPLOAD))
+        if refused := widgets.refusal(UPLOAD):
+            st.error(refused)
         return
     widgets.forget_refusal(UPLOAD)
     try:

@@ -200,19 +200,14 @@ def _pinned(journal: Journal) -> None:
     removing = by_id.get(st.session_state.get(REMOVING))
     if removing is None:
         return
-    st.warning(
+    question = (
         f"Remove {widgets.plain(_label(removing))}? Bundles and comments from this contact will "
         "no longer be accepted, and you can no longer share with them. What you already "
         "imported stays. To work together again, pin their card anew."
     )
-    yes, no = st.columns(2)
-    if yes.button("Yes, remove", type="primary", key="sv_keys_confirm"):
+    if widgets.confirm(REMOVING, question, "Yes, remove", "sv_keys"):
         journal.delete(removing.id)
-        st.session_state.pop(REMOVING, None)
         _done(f"{widgets.plain(removing.name)} removed from your contacts.")
-    if no.button("Cancel", key="sv_keys_cancel"):
-        st.session_state.pop(REMOVING, None)
-        st.rerun()
 
 
 def _label(contact: Contact) -> str:

@@ -189,18 +189,13 @@ def _log(journal: Journal) -> None:
     deleting = by_id.get(st.session_state.get(DELETING))
     if deleting is None:
         return
-    st.warning(
+    question = (
         f"Move the session of {widgets.plain(_label(deleting))} to the trash? It will no longer "
         "count towards your monthly hours."
     )
-    yes, no = st.columns(2)
-    if yes.button("Move to trash", type="primary", key="sv_log_confirm"):
+    if widgets.confirm(DELETING, question, "Move to trash", "sv_log"):
         journal.delete(deleting.id)
-        st.session_state.pop(DELETING, None)
         _done(f"Supervision session of {deleting.date:%d %b %Y} moved to the trash.")
-    if no.button("Cancel", key="sv_log_cancel"):
-        st.session_state.pop(DELETING, None)
-        st.rerun()
 
 
 def _label(meeting: SupervisionMeeting) -> str:

@@ -107,3 +107,17 @@ def refusal(base: str) -> str | None:
 def forget_refusal(base: str) -> None:
     """A new file was chosen: the last refusal no longer applies."""
     st.session_state.pop(f"{base}__refused", None)
+
+
+def confirm(pending: str, question: str, yes: str, key: str) -> bool:
+    """Ask once more before a removal: True when `yes` is pressed. Either answer closes
+    the question (its subject is kept under `pending` in the session until then)."""
+    st.warning(question)
+    left, right = st.columns(2)
+    if left.button(yes, type="primary", key=f"{key}_confirm"):
+        st.session_state.pop(pending, None)
+        return True
+    if right.button("Cancel", key=f"{key}_cancel"):
+        st.session_state.pop(pending, None)
+        st.rerun()
+    return False
