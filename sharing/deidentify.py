@@ -59,7 +59,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from sharing.deid import lexicon
+from sharing.deid.finding import Finding
+from sharing.deid.mentions import find_mentions
+from sharing.deid.names import EPONYM_AFTER, EPONYM_BEFORE, find_names
+from sharing.deid.places import find_places
+
 KINDS = (
+    "manual",
+    "listed",
     "alias",
     "email",
     "url",
@@ -70,22 +78,13 @@ KINDS = (
     "date",
     "age",
     "address",
+    "biometric",
+    "photo",
     "place",
     "name",
 )
 ACTIONS = ("redact", "keep")
 _RANK = {kind: i for i, kind in enumerate(KINDS)}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One span of entry text that may identify someone, with why it was flagged."""
-
-    start: int
-    end: int
-    text: str
-    kind: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -401,12 +400,37 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # Public API
 
 
-def find_identifiers(text: str, known_names: Iterable[str] = ()) -> list[Finding]:
-    """Every span of `text` that may identify someone, merged, sorted by start."""
+def find_identifiers(
+    text: str,
+    known_names: Iterable[str] = (),
+    always: Iterable[str] = (),
+    manual: Iterable[str] = (),
+) -> list[Finding]:
+    """Every span of `text` that may identify someone, merged, sorted by start.
+
+    `always` is the journal's always-redact list and `manual` the phrases the user picked
+    in this passage: both are found as whole words in any case and redacted by default.
+    """
     candidates = list(_aliases(text, known_names))
+    candidates += _phrases(text, always, "listed", "on your always-redact list")
+    candidates += _phrases(text, manual, "manual", "you chose to redact it")
     for detector in _DETECTORS:
         candidates.extend(detector(text))
     return _merge(text, candidates)
+
+
+def default_action(finding: Finding) -> str | None:
+    """What a finding gets unless the user decides: "redact" for the user's own phrases,
+    "keep" for a warning, None (a decision is needed) for the rest."""
+    if finding.kind in ("manual", "listed"):
+        return "redact"
+    return "keep" if finding.warning else None
+
+
+def ordinary_words(entries: Iterable[str]) -> list[str]:
+    """The entries that are also ordinary words ("Will", "Rose"): each of their uses as a
+    word will be flagged or redacted too."""
+    return [e for e in entries if lexicon.ordinary_word(e)]
 
 
 def placeholder(kind: str) -> str:
@@ -503,9 +527,14 @@ def _merge(text: str, candidates: list[Finding]) -> list[Finding]:
 
 
 def _union(text: str, cluster: list[Finding]) -> Finding:
-    best = max(cluster, key=lambda f: (f.end - f.start, -_RANK[f.kind]))
+    # the user's own phrases win, so their default (redact) holds for the whole span
+    chosen = [f for f in cluster if f.kind in ("manual", "listed")] or cluster
+    best = max(chosen, key=lambda f: (f.end - f.start, -_RANK[f.kind]))
     start, end = min(f.start for f in cluster), max(f.end for f in cluster)
-    return _finding(text, start, end, best.kind, best.reason)
+    merged = _finding(text, start, end, best.kind, best.reason)
+    if all(f.warning for f in cluster):
+        return Finding(merged.start, merged.end, merged.text, merged.kind, merged.reason, True)
+    return merged
 
 
 def _key(word: str) -> str:
@@ -539,6 +568,18 @@ def _sentence_start(text: str, pos: int) -> bool:
 
 # ---------------------------------------------------------------------------------------
 # Detectors: each yields candidate findings; `_merge` resolves overlaps.
+
+
+def _phrases(text: str, phrases: Iterable[str], kind: str, reason: str) -> list[Finding]:
+    found = []
+    for phrase in phrases:
+        words = (phrase or "").split()
+        if sum(ch.isalnum() for ch in "".join(words)) < 2:
+            continue
+        pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            found.append(_finding(text, m.start(), m.end(), kind, reason))
+    return found
 
 
 def _aliases(text: str, known_names: Iterable[str]) -> Iterator[Finding]:
@@ -735,7 +776,19 @@ def _trimmed(run: list[_Token]) -> Iterator[list[_Token]]:
 
 
 def _nameable(token: _Token) -> bool:
-    return _is_capitalised(token.word) and _key(token.word) not in _NEVER
+    return _is_capitalised(token.word) and not _clinical_or_common(_key(token.word))
+
+
+def _clinical_or_common(key: str) -> bool:
+    """Never part of a name: common words, clinical language, eponyms' nouns."""
+    return (
+        key in _NEVER
+        or lexicon.clinical(key)
+        or key in lexicon.wordlist("function_words")
+        or key in lexicon.wordlist("calendar_words")
+        or key in EPONYM_AFTER
+        or key in EPONYM_BEFORE
+    )
 
 
 def _extent(tokens: list[_Token], i: int) -> int:
@@ -874,4 +927,7 @@ _DETECTORS = (
     _capitalised,
     _institutions_of,
     _name_pairs,
+    find_names,
+    find_places,
+    find_mentions,
 )

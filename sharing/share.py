@@ -161,23 +161,48 @@ def known_names(journal: Journal) -> list[str]:
     return [n for n in names if n and n.strip()]
 
 
+def always_redact(journal: Journal) -> list[str]:
+    """The journal-wide always-redact list: relatives, employers, towns, schools."""
+    return list(journal.settings.always_redact)
+
+
+def save_always_redact(journal: Journal, text: str) -> list[str]:
+    """Keep one entry per line of `text` (blank lines and repeats dropped); the list is
+    stored encrypted with the journal's settings. Returns the entries kept."""
+    entries = list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+    too_short = [e for e in entries if sum(ch.isalnum() for ch in e) < 2]
+    if too_short:
+        raise ValueError(
+            f"{too_short[0]!r} is too short to redact safely: an entry needs two letters or digits"
+        )
+    settings = journal.settings
+    settings.always_redact = entries
+    journal.save_settings(settings)
+    return entries
+
+
 def review(
     journal: Journal,
     chosen: Iterable[Candidate],
     include: Iterable[str] = DEFAULT_INCLUDE,
     keep_year: bool = False,
+    manual: Mapping[tuple[str, str], Iterable[str]] | None = None,
 ) -> Review:
-    """The de-identification review of the chosen entries (oldest first)."""
+    """The de-identification review of the chosen entries (oldest first).
+
+    `manual` holds, per (entry id, part), the phrases the user picked to redact there.
+    """
     wanted = frozenset(include)
     unknown = wanted - set(INCLUDE_OPTIONS)
     if unknown:
         raise ValueError(f"unknown include option(s): {', '.join(sorted(unknown))}")
     entries = tuple(sorted(chosen, key=lambda c: (c.day, c.reflection.written_at)))
-    names = known_names(journal)
+    names, listed, picked = known_names(journal), always_redact(journal), manual or {}
     passages = []
     for candidate in entries:
         for part, text in _parts(candidate.reflection, wanted):
-            findings = tuple(deidentify.find_identifiers(text, names))
+            own = picked.get((candidate.id, part), ())
+            findings = tuple(deidentify.find_identifiers(text, names, listed, own))
             passages.append(Passage(candidate.id, part, text, findings))
     return Review(entries, wanted, keep_year, client_labels(journal), tuple(passages))
 
@@ -187,11 +212,15 @@ def finding_key(passage: Passage, finding: Finding) -> str:
     return f"{passage.entry_id}|{passage.part}|{finding.start}|{finding.end}"
 
 
+def decision(passage: Passage, finding: Finding, decisions: Mapping[str, str]) -> str | None:
+    """The user's choice for a finding, or its default (see `deidentify.default_action`)."""
+    chosen = decisions.get(finding_key(passage, finding))
+    return chosen if chosen in deidentify.ACTIONS else deidentify.default_action(finding)
+
+
 def undecided(shared: Review, decisions: Mapping[str, str]) -> int:
     """How many findings still wait for "redact" or "keep"."""
-    return sum(
-        decisions.get(finding_key(p, f)) not in deidentify.ACTIONS for p, f in shared.findings()
-    )
+    return sum(decision(p, f, decisions) is None for p, f in shared.findings())
 
 
 def payload(
@@ -212,7 +241,7 @@ def payload(
         )
     texts = {
         (p.entry_id, p.part): deidentify.apply(
-            p.text, [Decision(f, decisions[finding_key(p, f)]) for f in p.findings]
+            p.text, [Decision(f, decision(p, f, decisions) or "redact") for f in p.findings]
         )
         for p in shared.passages
     }

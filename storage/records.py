@@ -173,6 +173,8 @@ class Settings:
     supervision_target_hours: float = 1.5
     backup_folder: str = ""
     backup_keep: int = 5
+    # relatives, employers, towns, schools: redacted in every later share
+    always_redact: list[str] = field(default_factory=list)
     id: str = field(default_factory=new_id)
 
 

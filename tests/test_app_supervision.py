@@ -269,3 +269,61 @@ def test_a_damaged_bundle_shows_a_clear_error_and_imports_nothing(
     at = click(at.run(), "Import bundle")
     assert errors(at) == [bundle.DAMAGED]
     assert journal_of(at).all(ReceivedBundle) == []
+
+
+def shared_text(at: AppTest, supervisor_keys) -> str:
+    _, data = at.session_state["sv_bundle"]
+    me = keys.my_keys(journal_of(at)).public_card("Sam")
+    return json.dumps(bundle.open_bundle(data, supervisor_keys, [me]).payload)
+
+
+def test_the_review_never_says_nothing_was_found_and_names_what_it_cannot_see(
+    supervisee_path: tuple[Path, str],
+) -> None:
+    _, entry_id = supervisee_path
+    at = open_screen(app())
+    at = at.checkbox(key=f"sv_pick_{entry_id}").check().run()
+    shown = " ".join(m.value for m in [*at.info, *at.warning, *at.success, *at.caption])
+    assert "No possible identifiers" not in shown
+    assert "Checked: names" in shown and "rare occupation" in shown and "once more" in shown
+
+
+def test_words_picked_by_hand_are_redacted_without_a_further_decision(
+    supervisee_path: tuple[Path, str], supervisor_keys
+) -> None:
+    _, entry_id = supervisee_path
+    at = open_screen(app())
+    at = at.checkbox(key=f"sv_pick_{entry_id}").check().run()
+    for box in [t for t in at.text_area if t.key.startswith("sv_manual_")]:
+        box.input("the fee")
+    at = at.run()
+    at = click(click(at, "Redact all undecided"), "Make bundle")
+    flat = shared_text(at, supervisor_keys)
+    assert "the fee" not in flat and "went quiet at [manual]" in flat
+
+
+def test_the_always_redact_list_is_kept_encrypted_and_applied_to_every_share(
+    supervisee_path: tuple[Path, str], supervisor_keys
+) -> None:
+    path, entry_id = supervisee_path
+    at = open_screen(app())
+    at = at.checkbox(key=f"sv_pick_{entry_id}").check().run()
+    at = at.text_area(key="sv_always").input("quiet\nWill").run()
+    at = click(at, "Save the list")
+    assert journal_of(at).settings.always_redact == ["quiet", "Will"]
+    assert any("also an ordinary word" in c.value and "Will" in c.value for c in at.caption)
+    assert b"quiet" not in path.read_bytes()
+    at = click(click(at, "Redact all undecided"), "Make bundle")
+    assert "quiet" not in shared_text(at, supervisor_keys)
+
+
+def test_a_too_short_always_redact_entry_is_refused_and_nothing_is_saved(
+    supervisee_path: tuple[Path, str],
+) -> None:
+    _, entry_id = supervisee_path
+    at = open_screen(app())
+    at = at.checkbox(key=f"sv_pick_{entry_id}").check().run()
+    at = at.text_area(key="sv_always").input("Tesco\nx").run()
+    at = click(at, "Save the list")
+    assert any("'x' is too short" in e for e in errors(at))
+    assert journal_of(at).settings.always_redact == []

@@ -33,7 +33,9 @@ from tests import figures
 from tests.deid_corpus import CASES, CLEAN, Case
 
 ROOT = Path(__file__).resolve().parent.parent
-RECALL_FLOOR = {kind: 0.9 for kind in KINDS} | {"place": 0.8}
+RECALL_FLOOR = {
+    kind: 0.9 for kind in KINDS if kind not in ("manual", "listed", "biometric", "photo")
+} | {"place": 0.8}
 PRECISION_FLOOR = 0.95
 EXACT_FLOOR = 0.9  # of the recall floor: spans must also be exactly the expected ones
 
@@ -86,7 +88,8 @@ def test_the_corpus_is_large_enough_and_covers_every_kind() -> None:
     for case in CASES:
         for kind, _ in case.expected:
             per_kind[kind] += 1
-    assert set(per_kind) == set(KINDS)
+    # the user's own phrases and the mention kinds are tested on their own below
+    assert set(per_kind) == set(KINDS) - {"manual", "listed", "biometric", "photo"}
     assert all(n >= 4 for n in per_kind.values()), dict(per_kind)
 
 
@@ -99,7 +102,7 @@ def test_each_expected_span_occurs_exactly_once_in_its_sentence(case: Case) -> N
 
 def test_recall_of_each_kind_meets_its_floor() -> None:
     scores, low = corpus_scores(), {}
-    for kind in KINDS:
+    for kind in RECALL_FLOOR:
         n, covered, exact = scores.expected[kind], scores.covered[kind], scores.exact[kind]
         figures.report(
             f"de-identification recall, {kind}: {covered / n:.0%} ({covered}/{n}), "
@@ -187,8 +190,9 @@ def test_ages_under_90_are_not_findings(sentence: str) -> None:
     assert find_identifiers(sentence) == []
 
 
-def test_a_capitalised_word_alone_at_the_start_of_a_sentence_is_not_a_name() -> None:
-    assert find_identifiers("Rosalind arrived early. Harbour felt calm.") == []
+def test_a_first_name_at_the_start_of_a_sentence_is_a_name_and_a_word_is_not() -> None:
+    found = find_identifiers("Rosalind arrived early. Harbour felt calm.")
+    assert [(f.kind, f.text) for f in found] == [("name", "Rosalind")]
 
 
 def test_two_capitalised_words_joined_by_and_are_both_names() -> None:
@@ -208,7 +212,11 @@ def test_a_verb_that_takes_a_person_makes_the_next_capitalised_word_a_name() -> 
 def test_known_names_match_whole_words_in_any_case() -> None:
     text = "sam said Samuel and SAM and the sample were fine."
     found = find_identifiers(text, ["Sam"])
-    assert [(f.text, f.kind) for f in found] == [("sam", "alias"), ("SAM", "alias")]
+    assert [(f.text, f.kind) for f in found] == [
+        ("sam", "alias"),
+        ("Samuel", "name"),
+        ("SAM", "alias"),
+    ]
 
 
 def test_known_names_with_odd_characters_are_matched_literally() -> None:

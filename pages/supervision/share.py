@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from pages.supervision import redaction
 from pages.ui import widgets
 from prompts.library import library_for
 from sharing import exchange, keys, report, share
@@ -23,10 +24,17 @@ NOT_RECALLABLE = (
     "A bundle cannot be recalled once it is sent: whoever holds it and its key or "
     "passphrase can read it for as long as they keep it. Share only what supervision needs."
 )
+CHECKED = (
+    "Checked: names (first names and surnames from open name lists, and the words around "
+    "them), towns and named institutions, addresses and postcodes, dates, ages over 89 and "
+    "exact ages, phone and fax numbers, email and web addresses, national, record, "
+    "licence, vehicle, device and account numbers, mentions of fingerprints, voice "
+    "recordings and photos, your clients' aliases and your always-redact list."
+)
 NARRATIVE_WARNING = (
-    "The review finds names, places, dates, numbers and contact details. It cannot see "
-    "narrative identifiers: a rare job, a distinctive event, a family set-up, a named "
-    "school or clinic in lower case. Read each entry once more with those in mind."
+    "No rule can see everything. It misses a rare occupation, a distinctive event, a "
+    "family set-up, a school or clinic it does not know, a name it has never met. Read the "
+    "text once more with those in mind, and add any words it missed under the passage."
 )
 REPORT_WARNING = (
     "The report is not encrypted: print it or keep it as safely as your paper notes, "
@@ -40,7 +48,9 @@ def show(journal: Journal) -> None:
     if not chosen:
         return
     include, keep_year = _include()
-    shared = share.review(journal, chosen, include, keep_year)
+    st.subheader("3. De-identification review")
+    redaction.always_redact_editor(journal)
+    shared = share.review(journal, chosen, include, keep_year, redaction.picked_phrases())
     decisions = _review(shared)
     waiting = share.undecided(shared, decisions)
     instruments = library_for(journal.settings).instruments
@@ -136,18 +146,18 @@ def _decision_key(passage: share.Passage, finding) -> str:
 
 
 def _review(shared: share.Review) -> dict[str, str]:
-    st.subheader("3. De-identification review")
     st.caption(
         "Client codes become “Client A”, “Client B”; dates become “session N”. "
         "Each possible identifier found in the text is highlighted: choose Redact (it is "
-        "replaced by a placeholder such as [name]) or Keep."
+        "replaced by a placeholder such as [name]) or Keep. Warnings are details to "
+        "consider; redact them if they could single someone out."
     )
+    st.info(CHECKED, icon=":material/fact_check:")
     st.warning(NARRATIVE_WARNING, icon=":material/visibility:")
     findings = shared.findings()
     if not findings:
-        st.success("No possible identifiers found in the chosen text.")
-        return {}
-    if st.button("Redact all undecided", key="sv_redact_all"):
+        st.caption("Nothing in the chosen text matched those checks. Read it once more.")
+    elif st.button("Redact all undecided", key="sv_redact_all"):
         for passage, finding in findings:
             if st.session_state.get(_decision_key(passage, finding)) is None:
                 st.session_state[_decision_key(passage, finding)] = "Redact"
@@ -155,26 +165,38 @@ def _review(shared: share.Review) -> dict[str, str]:
     decisions: dict[str, str] = {}
     current = None
     for passage in shared.passages:
-        if not passage.findings:
-            continue
         if passage.entry_id != current:
             current = passage.entry_id
             st.markdown(f"**{widgets.plain(labels[current])}**")
         with st.container(border=True):
             st.caption(passage.part.capitalize())
             st.html(f"<div>{_highlighted(passage)}</div>")
-            for finding in passage.findings:
-                choice = st.radio(
-                    f"“{widgets.plain(finding.text)}”: {widgets.plain(finding.reason)}",
-                    ["Redact", "Keep"],
-                    index=None,
-                    horizontal=True,
-                    key=_decision_key(passage, finding),
-                )
-                if choice:
-                    decisions[share.finding_key(passage, finding)] = choice.lower()
-    decided = len(decisions)
-    st.progress(decided / len(findings), text=f"{decided} of {len(findings)} decided")
+            decisions |= _decide(passage)
+            redaction.manual_box(passage)
+    needed = [(p, f) for p, f in findings if share.decision(p, f, {}) is None]
+    decided = sum(share.finding_key(p, f) in decisions for p, f in needed)
+    if needed:
+        st.progress(decided / len(needed), text=f"{decided} of {len(needed)} decided")
+    return decisions
+
+
+def _decide(passage: share.Passage) -> dict[str, str]:
+    """One Redact/Keep choice per finding; a warning or the user's own phrase starts decided."""
+    decisions = {}
+    for finding in passage.findings:
+        label = f"“{widgets.plain(finding.text)}”: {widgets.plain(finding.reason)}"
+        default = share.decision(passage, finding, {})
+        if finding.warning:
+            label = f"Consider {label}"
+        choice = st.radio(
+            label,
+            ["Redact", "Keep"],
+            index=None if default is None else ["redact", "keep"].index(default),
+            horizontal=True,
+            key=_decision_key(passage, finding),
+        )
+        if choice:
+            decisions[share.finding_key(passage, finding)] = choice.lower()
     return decisions
 
 

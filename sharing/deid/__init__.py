@@ -1,0 +1,1 @@
+"""The parts of the de-identification finder (sharing.deidentify puts them together)."""

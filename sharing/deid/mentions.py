@@ -1,0 +1,51 @@
+"""Mentions of biometric identifiers and full-face photographs (Safe Harbor categories
+16 and 17), in English, French and Spanish: a note that says a photo of the client's face
+or a voice recording exists tells a reader that an identifying record exists, so the
+phrase is flagged for the supervisee to reword ("the client showed me an image").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sharing.deid.finding import Finding, finding
+
+_OWNER = r"(?:(?:of|from|de|del|d'|of her|of his|de su|de sa|de son) ?[\w'’ -]{0,40}?)?"
+_BIOMETRIC = re.compile(
+    r"\b(?:(?:her|his|their|the|a|an|son|sa|ses|su|sus|un|une|una|la|le|les)\s+)?"
+    r"(?:(?:right|left)\s+)?"
+    r"(?:finger ?prints?|fingerprint scan|thumb ?prints?|palm ?prints?|retina(?:l)? scan|"
+    r"iris scan|face ?id|facial recognition|voice ?prints?|voice (?:recording|memo|note|"
+    r"message)s?|recording of (?:her|his|their) voice|gait (?:video|analysis video|"
+    r"recording)s?|video of (?:her|his|their) (?:walk|gait|walking)\w*|DNA(?: test| sample| "
+    r"profile)?|empreintes? (?:digitales?|palmaires?)|reconnaissance faciale|"
+    r"enregistrement (?:vocal|audio|de sa voix)|message vocal|vidéo de (?:sa|son) "
+    r"(?:marche|démarche)|huellas? (?:dactilar(?:es)?|digital(?:es)?)|reconocimiento "
+    r"facial|grabación de (?:su )?voz|nota de voz|audio de (?:su )?voz|voz grabada|"
+    r"vídeo de (?:su )?(?:marcha|forma de caminar)|ADN)\b" + _OWNER,
+    re.IGNORECASE,
+)
+_PHOTO = re.compile(
+    r"\b(?:(?:a|an|the|her|his|their|une|un|la|le|sa|son|ses|una|un|su|sus)\s+)?"
+    r"(?:selfies?|photos?|photographs?|pictures?|pics?|snaps?|images?|portraits?|"
+    r"vid[ée]os?|headshots?|fotos?|fotograf[íi]as?|im[áa]genes|imagen)"
+    r"\s+(?:of|from|de|du|des|del|d'|showing|with)\s+(?:(?:her|his|their|herself|himself|"
+    r"themselves|son|sa|ses|su|sus|the|la|le|el|before|after|her own|his own)\s*)*"
+    r"(?:face|faces|head|visage|cara|rostro|selfie|wedding|boda|mariage|herself|himself|"
+    r"themselves|transition|injur\w+|bruis\w+|scar\w*|tattoo\w*|body|corps|cuerpo|"
+    r"[\w'’-]+\s+(?:shape|face))[\w'’ -]{0,30}?(?=[.,;:!?)]|$|\s(?:and|to|for|that|which|"
+    r"taken|on|in|et|y|que|pour|para|à|a)\b)"
+    r"|\bselfies?\b(?:\s+(?:from|of|de)\s+[\w'’ -]{1,30}?(?=[.,;:!?)]|$))?",
+    re.IGNORECASE,
+)
+
+
+def find_mentions(text: str) -> Iterator[Finding]:
+    """Mentions of biometrics (fingerprints, voice recordings, gait videos) and photos."""
+    for m in _BIOMETRIC.finditer(text):
+        end = m.start() + len(m.group().rstrip(" ,"))
+        yield finding(text, m.start(), end, "biometric", "mentions a biometric record")
+    for m in _PHOTO.finditer(text):
+        end = m.start() + len(m.group().rstrip(" ,"))
+        yield finding(text, m.start(), end, "photo", "mentions a photo or video of someone")

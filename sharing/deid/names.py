@@ -1,0 +1,290 @@
+"""Person names, read word by word against open first-name and surname lists.
+
+A word is a name when it is a first name that is no ordinary word ("Gareth", "Léa", "jen"
+in lower case too), wherever it stands, the start of a sentence included; a first name
+that is also a word ("Grace", "Will", "Pierre", "Paz") when it stands where a name stands:
+inside a sentence with a capital, or at its start followed by what a person does ("Grace
+spoke", "Hope moved", "Pierre, 34 ans"), or after a relation or title ("her sister hope",
+"sa sœur camille"); a surname inside a sentence or after a first name or title.
+
+Never a name: eponyms where they name a test, sign, scale or syndrome ("Thomas test",
+"signe de Lasègue", "Bell's palsy"), theorists, drugs and brands (clinical_terms.txt),
+months, weekdays and languages, and the words that start sentences in the three languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sharing.deid import lexicon
+from sharing.deid.finding import Finding, finding
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(lexicon.fold(w) for w in words.split())
+
+
+TITLES = _set(
+    """
+    mr mrs ms miss mx dr prof professor sir dame rev revd reverend cllr sister nurse coach
+    m mme mlle madame monsieur mademoiselle docteur pr me maître
+    sr sra srta señor señora señorita don doña dña dra
+    """
+)
+RELATIONS = _set(
+    """
+    son daughter wife husband partner mother father mum mom mam dad boss brother sister
+    friend girlfriend boyfriend fiancé fiancée colleague manager supervisor grandson
+    granddaughter grandmother grandfather grandma grandad grandpa granny nan gran aunt
+    uncle cousin niece nephew child kid baby carer teacher neighbour neighbor flatmate
+    housemate roommate lodger landlord landlady ex ex-wife ex-husband sibling twin
+    stepmother stepfather stepmum stepdad stepson stepdaughter gp physio therapist
+    counsellor counselor doctor consultant surgeon coach tutor mentor employer
+    fils fille femme mari époux épouse compagnon compagne conjoint conjointe père mère
+    frère sœur soeur tante oncle cousine neveu nièce grand-mère grand-père petit-fils
+    petite-fille copain copine ami amie patron patronne chef collègue voisin voisine
+    médecin kiné kinésithérapeute psychiatre belle-mère beau-père belle-sœur beau-frère
+    trainer instructor nanny babysitter woman man girl boy lady gentleman brothers sisters
+    sons daughters parents children kids grandchildren professeur maîtresse nounou
+    enfants frères sœurs parents homme garçon dame entrenador entrenadora profesor
+    profesora hermanos hermanas hijos hijas padres hombre chica chico señor
+    hijo hija esposa esposo marido mujer pareja novio novia padre madre hermano hermana
+    tía tío primo prima sobrino sobrina abuela abuelo nieto nieta jefe jefa compañero
+    compañera amigo amiga vecino vecina médico suegra suegro cuñado cuñada
+    """
+)
+# Verbs after which the next word is a person ("saw tom again", "vu Jean-Marc").
+MEETING_VERBS = _set(
+    """
+    saw seen met called named nicknamed texted told asked phoned rang emailed messaged
+    thanked married divorced dating hugged invited call ask tell email phone ring text
+    meet see thank invite contact with vu vue revu revue rencontré appelé appelée
+    prénommé prénommée vi visto llamado llamada llamé conocí
+    """
+)
+# What a person does, right after their name at the start of a sentence.
+PERSON_VERBS = _set(
+    """
+    said says spoke speaks told tells arrived arrives came comes cried cries laughed
+    laughs talked talks mentioned mentions described describes reported reports felt
+    feels seemed seems looked looks wants wanted asked asks admitted admits brought
+    brings left leaves missed misses cancelled canceled texted texts emailed rang
+    phoned called calls smiled smiles sat sits walked walks moved moves stayed stays
+    has had is was isn't wasn't doesn't didn't will would can could started starts
+    stopped stops finished finishes got gets went goes gave gives took takes made makes
+    kept keeps needs needed tried tries thinks thought knows knew turned turns became
+    lives lived works worked worries worried cares cared rated rates scored scores
+    returned returns showed shows shared shares disclosed discloses denied denies
+    reached reaches agreed agrees refused refuses struggled struggles managed manages
+    opened opens avoided avoids presents presented revealed reveals joined joins
+    vuelve volvió habla cuenta trae trajo llora sonríe sonrió explica explicó repite
+    repitió insiste insistió reconoce reconoció confiesa confesó
+    est était a avait arrive arrivé arrivée revient revenu revenue parle parlé dit dira
+    raconte raconté pleure pleuré semble semblait souhaite voulait veut vient venue
+    venu consulte consulté m'a m'avait me se s'est s'était n'a n'est travaille vit
+    llegó llega llegaba dijo dice contó cuenta habló habla vino viene está estaba es
+    era tiene tenía ha había me se lloró llora parece parecía quiere quería trabaja
+    vive sigue siguió
+    """
+)
+# Nouns that make the capitalised word before them an eponym ("Thomas test").
+EPONYM_AFTER = _set(
+    """
+    test tests sign signs syndrome disease palsy scale score scores index inventory
+    questionnaire manoeuvre maneuver technique techniques method approach concept
+    concepts model cycle group groups fracture reflex position criteria classification
+    stage stages phenomenon effect law type procedure protocol mobilisation
+    mobilisations mobilization mobilizations release theory therapy therapies contract
+    triangle drama matrix ratio angle line lines point points exercise exercises
+    manipulation technique chart stretch curl press squat bridge hold
+    """
+)
+# Nouns before "de"/"d'"/"du" that make the next capitalised word an eponym.
+EPONYM_BEFORE = _set(
+    """
+    test tests signe maladie syndrome échelle score méthode technique manœuvre manoeuvre
+    paralysie indice index questionnaire loi classification théorie triade concept
+    prueba signo síndrome enfermedad escala índice maniobra método técnica parálisis
+    cuestionario ley teoría
+    """
+)
+_CONNECTORS = _set("and or & et ou y e o")
+# Words that may stand between a name and what the person does ("Faith again raised").
+_ADVERBS = _set(
+    "again also still then finally never always just really later once encore aussi toujours también todavía siempre"
+)
+_ARTICLES = _set("a an the la le les el los las un une una uno")
+
+
+class _Token:
+    __slots__ = ("start", "end", "word", "base", "key")
+
+    def __init__(self, start: int, end: int, word: str) -> None:
+        self.start, self.end, self.word = start, end, word
+        self.base = word[:-2] if word.endswith(("'s", "’s")) else word
+        self.key = lexicon.fold(self.base)
+
+
+def find_names(text: str) -> Iterator[Finding]:
+    """Every word of `text` that reads as a person's name, with why."""
+    tokens = [_Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    named: set[int] = set()
+    for i, token in enumerate(tokens):
+        reason = _name_reason(text, tokens, i, named)
+        if reason:
+            named.add(i)
+            yield finding(text, token.start, token.start + len(token.base), "name", reason)
+
+
+def _name_reason(text: str, tokens: list[_Token], i: int, named: set[int]) -> str | None:
+    token = tokens[i]
+    if len(token.base) < 2 or _never(token) or _eponym(text, tokens, i):
+        return None
+    capital = _capitalised(token.base)
+    first = _first_name(token.base)
+    if capital and first == "name":
+        return "a first name"
+    lower_ok = first == "name" or (first and tokens[i - 1].key != "with")
+    if _after_cue(text, tokens, i) and (capital or lower_ok):
+        return f"a name after {tokens[i - 1].word!r}"
+    starts = _sentence_start(text, token.start)
+    if not capital:
+        return _lower_case_reason(text, tokens, i, named, first, starts)
+    if first == "word" and (not starts or _acts(text, tokens, i)):
+        return "a first name standing where a name stands"
+    if i - 1 in named and text[tokens[i - 1].end : token.start] == " ":
+        return "a surname after a first name"
+    family = lexicon.surname(token.base)
+    if family == "name" and (not starts or _acts(text, tokens, i)):
+        return "a surname"
+    if _possessive(token) and not starts and family:
+        return "a capitalised possessive, usually a person"
+    return None
+
+
+def _lower_case_reason(
+    text: str, tokens: list[_Token], i: int, named: set[int], first: str | None, starts: bool
+) -> str | None:
+    """ "saw tom", "jordan rang", "olivia bennett": lower case only where a name stands."""
+    if first is None or len(tokens[i].key) < 3:
+        return None
+    if starts and (first == "name" or _acts(text, tokens, i)):
+        return "a first name in lower case at the start of a sentence"
+    if first == "name" and i - 1 in named and text[tokens[i - 1].end : tokens[i].start] == " ":
+        return "a name after a name"
+    if i >= 2 and tokens[i - 1].key in _CONNECTORS and i - 2 in named:
+        return "a name joined to another by 'and'"
+    return None
+
+
+def _never(token: _Token) -> bool:
+    return (
+        token.key in lexicon.wordlist("function_words")
+        or token.key in lexicon.wordlist("calendar_words")
+        or lexicon.clinical(token.base)
+        or token.key in TITLES
+        or token.key in RELATIONS
+    )
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and any(ch.islower() for ch in word)
+
+
+def _possessive(token: _Token) -> bool:
+    return token.word != token.base
+
+
+def _first_name(word: str) -> str | None:
+    """The first-name reading of a word, hyphenated ones ("Jean-Marc") by their parts."""
+    found = lexicon.first_name(word)
+    if found is None and "-" in word:
+        parts = [lexicon.first_name(part) for part in word.split("-")]
+        if all(parts):
+            return "name" if "name" in parts else "word"
+    return found
+
+
+def _eponym(text: str, tokens: list[_Token], i: int) -> bool:
+    """ "Thomas test", "Phalen's sign", "signe de Lasègue", "escala de Barthel"."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is not None and nxt.key in EPONYM_AFTER:
+        return True
+    gap = text[max(0, tokens[i].start - 4) : tokens[i].start].casefold()
+    if i >= 2 and tokens[i - 1].key in ("de", "du") and gap.endswith((" de ", " du ")):
+        return tokens[i - 2].key in EPONYM_BEFORE
+    if i >= 1 and gap.endswith(("d'", "d’")):
+        return tokens[i - 1].key.removesuffix("'d") in EPONYM_BEFORE or _before_d(tokens, i)
+    return False
+
+
+def eponym(text: str, start: int) -> bool:
+    """True when the word at `start` names a test, sign or scale ("Test de Thompson")."""
+    tokens = [_Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    for i, token in enumerate(tokens):
+        if token.start == start:
+            return _eponym(text, tokens, i)
+    return False
+
+
+def _before_d(tokens: list[_Token], i: int) -> bool:
+    word = tokens[i - 1].key
+    return word.endswith(("d'", "d’")) and i >= 2 and tokens[i - 2].key in EPONYM_BEFORE
+
+
+def _after_cue(text: str, tokens: list[_Token], i: int) -> bool:
+    """Right after a title, a relation ("her son", "sa sœur") or a meeting verb."""
+    if i == 0:
+        return False
+    before = tokens[i - 1].key
+    gap = text[tokens[i - 1].end : tokens[i].start]
+    if any(ch in ".!?;:" for ch in gap) and not (before in TITLES and gap.strip() == "."):
+        return False
+    return before in TITLES or before in RELATIONS or before in MEETING_VERBS
+
+
+def _acts(text: str, tokens: list[_Token], i: int) -> bool:
+    """The word is followed by what a person does, a possessive, an age or another name."""
+    token = tokens[i]
+    if _possessive(token):
+        return True
+    rest = text[token.end : token.end + 12]
+    if re.match(r",? ?\(?\d{1,3}\b", rest):
+        return True
+    if rest.startswith(",") and lexicon.first_name(token.base) is not None:
+        return True
+    j = i + 1
+    if j < len(tokens) and tokens[j].key in _ADVERBS:
+        j += 1
+    nxt = tokens[j] if j < len(tokens) else None
+    if nxt is None or text[tokens[j - 1].end : nxt.start].strip(" ") != "":
+        return False
+    if nxt.key in PERSON_VERBS or _past_tense(nxt.key):
+        after = tokens[j + 1] if j + 1 < len(tokens) else None
+        return not (nxt.key in _COPULAS and after is not None and after.key in _ARTICLES)
+    if nxt.key in RELATIONS and _possessive(token):
+        return True
+    if nxt.key in _CONNECTORS and i + 2 < len(tokens):
+        return _capitalised(tokens[i + 2].base) and _first_name(tokens[i + 2].base) is not None
+    return False
+
+
+_COPULAS = _set("is was has had es est era fue était")
+
+
+def _past_tense(word: str) -> bool:
+    """ "revealed", "llegó": a verb form that needs someone to do it."""
+    return (word.endswith("ed") and len(word) > 4) or (word.endswith("ó") and len(word) > 3)
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    """True when only spaces, quotes or brackets stand between pos and a sentence end."""
+    i, stop = pos - 1, max(-1, pos - 200)
+    while i > stop and (text[i].isspace() or text[i] in "\"'“‘«([*•¿¡"):
+        if text[i] == "\n":
+            return True
+        i -= 1
+    return i < 0 or text[i] in ".!?:;-–—"
