@@ -114,7 +114,10 @@ EPONYM_BEFORE = _set(
 _CONNECTORS = _set("and or & et ou y e o")
 # Words that may stand between a name and what the person does ("Faith again raised").
 _ADVERBS = _set(
-    "again also still then finally never always just really later once encore aussi toujours también todavía siempre"
+    """
+    again also still then finally never always just really later once
+    encore aussi toujours también todavía siempre
+    """
 )
 _ARTICLES = _set("a an the la le les el los las un une una uno")
 
