@@ -71,11 +71,24 @@ def picked_phrases() -> dict[tuple[str, str], list[str]]:
     return picked
 
 
+def manual_key(passage: share.Passage) -> str:
+    """The session key of the passage's "Also redact here" box."""
+    return f"{MANUAL}{passage.entry_id}|{passage.part}"
+
+
+def add_phrase(passage: share.Passage, words: str) -> None:
+    """Callback: add words selected in the passage to its box (once)."""
+    key = manual_key(passage)
+    lines = [line for line in st.session_state.get(key, "").splitlines() if line.strip()]
+    if words not in lines:
+        st.session_state[key] = "\n".join([*lines, words])
+
+
 def manual_box(passage: share.Passage) -> None:
     """Under a passage: words the user selected in it and wants redacted."""
     st.text_area(
-        "Redact these words too (one per line: copy the words you selected in the text above)",
-        key=f"{MANUAL}{passage.entry_id}|{passage.part}",
+        "Also redact here (one phrase per line, or select words above and press the button)",
+        key=manual_key(passage),
         height=68,
         persist_state=kept_text.KEEP,
     )

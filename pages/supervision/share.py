@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from datetime import date, datetime
 
 import streamlit as st
 
-from pages.supervision import redaction
+from pages.supervision import redaction, selection
 from pages.ui import widgets
 from prompts.library import library_for
 from sharing import exchange, keys, report, share
@@ -129,18 +128,6 @@ def _include() -> tuple[set[str], bool]:
     return include, keep_year
 
 
-def _highlighted(passage: share.Passage) -> str:
-    parts, cursor = [], 0
-    for finding in passage.findings:
-        parts += [
-            html.escape(passage.text[cursor : finding.start]),
-            f"<mark>{html.escape(finding.text)}</mark>",
-        ]
-        cursor = finding.end
-    parts.append(html.escape(passage.text[cursor:]))
-    return "".join(parts).replace("\n", "<br>")
-
-
 def _decision_key(passage: share.Passage, finding) -> str:
     return f"sv_decide_{share.finding_key(passage, finding)}"
 
@@ -170,7 +157,11 @@ def _review(shared: share.Review) -> dict[str, str]:
             st.markdown(f"**{widgets.plain(labels[current])}**")
         with st.container(border=True):
             st.caption(passage.part.capitalize())
-            st.html(f"<div>{_highlighted(passage)}</div>")
+            selection.selectable(
+                passage,
+                lambda words, passage=passage: redaction.add_phrase(passage, words),
+                key=f"sv_select_{passage.entry_id}|{passage.part}",
+            )
             decisions |= _decide(passage)
             redaction.manual_box(passage)
     needed = [(p, f) for p, f in findings if share.decision(p, f, {}) is None]
