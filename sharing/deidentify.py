@@ -61,6 +61,7 @@ from dataclasses import dataclass
 
 from sharing.deid import lexicon
 from sharing.deid.finding import Finding
+from sharing.deid.formats import find_formats
 from sharing.deid.mentions import find_mentions
 from sharing.deid.names import EPONYM_AFTER, EPONYM_BEFORE, find_names
 from sharing.deid.places import find_places
@@ -282,11 +283,6 @@ _IPV4 = re.compile(
 )
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
-_PHONE_INTL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){1,6}(?!\w)")
-_PHONE_UK = re.compile(r"(?<![\w+])(?:\(0\d{2,4}\)|0\d{2,4})(?:[ -]?\d{2,6}){1,3}(?!\w)")
-_PHONE_US = re.compile(
-    r"(?<![\w+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w-])"
-)
 
 _UK_POSTCODE = re.compile(
     r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}\b|\bGIR ?0AA\b"
@@ -316,20 +312,6 @@ _STREET_ONLY = re.compile(
 )
 _UNIT_ONLY = re.compile(rf"\b{_UNIT}\b|\bP\.? ?O\.? Box \d+\b")
 
-_NHS = re.compile(r"(?<![\w-])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\w-])")
-_SSN = re.compile(r"(?<![\w-])\d{3}([ -])\d{2}\1\d{4}(?![\w-])")
-_NI_NUMBER = re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
-_UK_PLATE = re.compile(r"\b[A-Z]{2}\d{2} ?[A-Z]{3}\b")
-_ID_AFTER_WORD = re.compile(
-    r"\b(?:record|records|account|acct|licen[cs]e|NHS|MRN|hospital|reference|ref|case|"
-    r"policy|passport|membership|member|registration|reg|plate|vehicle|serial|device|"
-    r"employee|staff|student|badge|ID|NI|CHI|insurance|Medicaid|Medicare|claim|"
-    r"customer|sort code)\b"
-    r"(?:\W{0,3}(?:number|no|num|ID|is|was|code)\b)*\W{0,3}"
-    r"(?=((?=[A-Za-z0-9])[A-Za-z0-9/-]*\d[A-Za-z0-9/-]*(?: \d{2,})*))",
-    re.IGNORECASE,
-)
-_DIGIT_RUN = re.compile(r"(?<![\w.,£$€+/:-])\d{6,}(?!\w|[.,/:-]\d)")
 
 _MONTH = (
     r"(?:(?i:january|february|march|april|june|july|august|september|october|november|"
@@ -613,20 +595,6 @@ def _contacts(text: str) -> Iterator[Finding]:
             yield _finding(text, m.start(), m.end(), "ip", "looks like an IPv6 address")
 
 
-def _phones(text: str) -> Iterator[Finding]:
-    for pattern, low, high, reason in (
-        (_PHONE_INTL, 8, 15, "looks like an international phone number"),
-        (_PHONE_UK, 10, 11, "looks like a UK phone number"),
-        (_PHONE_US, 10, 11, "looks like a US phone number"),
-    ):
-        for m in pattern.finditer(text):
-            digits = sum(ch.isdigit() for ch in m.group())
-            if pattern is _PHONE_INTL and "(0)" in m.group():
-                digits -= 1
-            if low <= digits <= high:
-                yield _finding(text, m.start(), m.end(), "phone", reason)
-
-
 def _postcodes(text: str) -> Iterator[Finding]:
     spans: list[tuple[int, int, str]] = []
     for m in _UK_POSTCODE.finditer(text):
@@ -673,41 +641,6 @@ def _addresses(text: str) -> Iterator[Finding]:
             yield _finding(text, words[0][0], m.end(), "address", "looks like a street name")
     for m in _UNIT_ONLY.finditer(text):
         yield _finding(text, m.start(), m.end(), "address", "looks like a flat or PO box")
-
-
-def _nhs_check_digit_ok(digits: str) -> bool:
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == int(digits[9])
-
-
-def _id_numbers(text: str) -> Iterator[Finding]:
-    for m in _NHS.finditer(text):
-        digits = m.group(1) + m.group(3) + m.group(4)
-        near_nhs = re.search(r"\bNHS\b", text[max(0, m.start() - 30) : m.start()], re.I)
-        if near_nhs or (m.group(2) != "-" and _nhs_check_digit_ok(digits)):
-            yield _finding(text, m.start(), m.end(), "id_number", "looks like an NHS number")
-    for pattern, reason in (
-        (_SSN, "looks like a US Social Security number"),
-        (_NI_NUMBER, "looks like a National Insurance number"),
-        (_UK_PLATE, "looks like a UK registration plate"),
-    ):
-        for m in pattern.finditer(text):
-            yield _finding(text, m.start(), m.end(), "id_number", reason)
-    for m in _ID_AFTER_WORD.finditer(text):
-        code = m.group(1)
-        digits = sum(ch.isdigit() for ch in code)
-        is_year = re.fullmatch(r"(?:19|20)\d\d", code) is not None
-        is_score = re.fullmatch(r"\d{1,3}/\d{1,3}", code) is not None
-        if digits and sum(ch.isalnum() for ch in code) >= 4 and not (is_year or is_score):
-            reason = "a code after a record, account, licence or ID word"
-            yield _finding(text, m.start(1), m.end(1), "id_number", reason)
-    for m in _DIGIT_RUN.finditer(text):
-        run = m.group()
-        if run.startswith("0") and len(run) in (10, 11):
-            continue  # a UK phone number: `_phones` names it
-        yield _finding(text, m.start(), m.end(), "id_number", "a long run of digits")
 
 
 def _valid_day_month(a: int, b: int) -> bool:
@@ -918,10 +851,8 @@ def _institutions_of(text: str) -> Iterator[Finding]:
 
 _DETECTORS = (
     _contacts,
-    _phones,
     _postcodes,
     _addresses,
-    _id_numbers,
     _dates,
     _ages,
     _capitalised,
@@ -930,4 +861,5 @@ _DETECTORS = (
     find_names,
     find_places,
     find_mentions,
+    find_formats,
 )

@@ -1,35 +1,45 @@
-"""De-identification measured on 190 notes written by people who never saw the rules
-(tests/deid_independent/, scored by tests/deid_scoring.py): recall per Safe Harbor
-category, for person names, and precision, printed after every run.
+"""De-identification measured on notes written by people who never saw the rules, scored
+by tests/deid_scoring.py: recall per Safe Harbor category, for person names, and
+precision, printed after every run.
 
-CLINICAL.md's targets (names >= 95%, all categories >= 90%, precision >= 85%) are the
-work of issue 3 of 9; until then these tests hold the figures measured when the corpus
-arrived, so a change can only raise them.
+Two corpora: tests/deid_independent/ (190 notes) was read while the rules were built, so
+its figures flatter them; tests/deid_heldout/ (170 notes) was written afterwards by
+helpers given only the categories and the issue, and no one tuning the rules has read its
+notes or its misses. The held-out figures are the honest ones. CLINICAL.md's targets:
+names >= 95%, all categories >= 90%, each category >= 80%, precision >= 85%. The floors
+below are the figures measured (2026-12-02): a change may raise them, never lower them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
+
+import pytest
 
 from sharing.deidentify import find_identifiers
 from tests import figures
-from tests.deid_scoring import CATEGORIES, WARNINGS, load, occurrences, score
+from tests.deid_scoring import CATEGORIES, CORPUS, WARNINGS, Note, load, occurrences, score
 
-# measured on this corpus with the finder as it stood (2026-12-02); raise, never lower
-NAME_RECALL_FLOOR = 0.45
-RECALL_FLOOR = 0.51
-PRECISION_FLOOR = 0.90
+HELD_OUT = Path(__file__).resolve().parent / "deid_heldout"
+# (names, all categories, precision) measured on each corpus; raise, never lower
+FLOORS = {
+    "independent": (0.95, 0.51, 0.90),
+    "held-out": (0.88, 0.51, 0.90),
+}
+CORPORA = {"independent": CORPUS, "held-out": HELD_OUT}
 
 
 def _find(text: str) -> list[tuple[int, int, str]]:
     return [(f.start, f.end, f.text) for f in find_identifiers(text)]
 
 
-def test_the_corpus_is_large_varied_and_well_formed() -> None:
-    notes = load()
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_the_corpus_is_large_varied_and_well_formed(corpus: str) -> None:
+    notes = load(CORPORA[corpus])
     assert len({n.id for n in notes}) == len(notes)
     with_identifiers = [n for n in notes if n.identifiers]
-    assert len(with_identifiers) >= 150 and len(notes) - len(with_identifiers) >= 30
+    assert len(with_identifiers) >= 140 and len(notes) - len(with_identifiers) >= 30
     assert {n.usage for n in with_identifiers} == {"uk", "us", "fr", "es"}
     assert {n.profession for n in notes} >= {"counselling", "physiotherapy", "osteopathy"}
     for note in notes:
@@ -38,30 +48,36 @@ def test_the_corpus_is_large_varied_and_well_formed() -> None:
         for part, category in note.warnings:
             assert category in WARNINGS and occurrences(note.text, part), (note.id, part)
     kinds = Counter(category for n in notes for _, category in n.identifiers)
-    assert kinds["name"] >= 300 and len(kinds) >= 18
+    assert kinds["name"] >= 200 and len(kinds) >= 18
 
 
-def test_recall_and_precision_on_independent_notes_never_fall() -> None:
-    notes = load()
+def _report(corpus: str, notes: list[Note]) -> None:
     result = score(notes, _find)
-    for category in CATEGORIES:
-        if result.expected[category]:
-            figures.report(
-                f"de-identification, independent notes, {category}: "
-                f"{result.recall([category]):.0%} ({result.caught[category]}/"
-                f"{result.expected[category]})"
-            )
+    per_category = ", ".join(
+        f"{c} {result.recall([c]):.0%} ({result.caught[c]}/{result.expected[c]})"
+        for c in CATEGORIES
+        if result.expected[c]
+    )
+    figures.report(f"de-identification, {corpus} notes, recall per category: {per_category}")
     for usage in ("uk", "us", "fr", "es"):
         part = score([n for n in notes if n.usage == usage], _find)
         figures.report(
-            f"de-identification, independent notes, {usage}: names "
-            f"{part.recall(['name']):.0%}, all {part.recall():.0%}, precision {part.precision:.0%}"
+            f"de-identification, {corpus} notes, {usage}: names {part.recall(['name']):.0%}, "
+            f"all {part.recall():.0%}, precision {part.precision:.0%}"
         )
     figures.report(
-        f"de-identification, independent notes ({len(notes)}): names "
+        f"de-identification, {corpus} notes ({len(notes)}): names "
         f"{result.recall(['name']):.1%}, all categories {result.recall():.1%}, precision "
         f"{result.precision:.1%} ({result.right}/{result.found}); targets 95% / 90% / 85%"
     )
-    assert result.recall(["name"]) >= NAME_RECALL_FLOOR
-    assert result.recall() >= RECALL_FLOOR
-    assert result.precision >= PRECISION_FLOOR
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_recall_and_precision_on_independent_notes_never_fall(corpus: str) -> None:
+    notes = load(CORPORA[corpus])
+    _report(corpus, notes)
+    result = score(notes, _find)
+    names, everything, precision = FLOORS[corpus]
+    assert result.recall(["name"]) >= names
+    assert result.recall() >= everything
+    assert result.precision >= precision

@@ -90,6 +90,19 @@ PERSON_VERBS = _set(
     vive sigue siguió
     """
 )
+# What only a person does: after a capitalised word no list knows, it makes it a name.
+ANIMATE_VERBS = _set(
+    """
+    said says told tells talked talks spoke speaks arrived arrives cried cries laughed
+    laughs mentioned mentions described describes admitted admits asked asks texted
+    emailed rang phoned cancelled canceled smiled smiles sighed shrugged insisted
+    insists explained explains joked jokes agreed agrees refused refuses denied denies
+    disclosed discloses attended attends
+    dijo dice contó cuenta habló habla llegó llega lloró llora vino viene explicó
+    explica reconoce reconoció
+    dit raconte raconté parle parlé pleure pleuré arrive explique expliqué
+    """
+)
 # Nouns that make the capitalised word before them an eponym ("Thomas test").
 EPONYM_AFTER = _set(
     """
@@ -144,12 +157,16 @@ def find_names(text: str) -> Iterator[Finding]:
 
 def _name_reason(text: str, tokens: list[_Token], i: int, named: set[int]) -> str | None:
     token = tokens[i]
-    if len(token.base) < 2 or _never(token) or _eponym(text, tokens, i):
+    if len(token.base) < 2 or _eponym(text, tokens, i):
         return None
     capital = _capitalised(token.base)
     first = _first_name(token.base)
+    if _never(token):
+        return _common_word_as_name(text, tokens, i, capital and first is not None)
     if capital and first == "name":
         return "a first name"
+    if capital and _in_brackets_after_a_name(text, tokens, i, named):
+        return "a name in brackets after a name"
     lower_ok = first == "name" or (first and tokens[i - 1].key != "with")
     if _after_cue(text, tokens, i) and (capital or lower_ok):
         return f"a name after {tokens[i - 1].word!r}"
@@ -165,7 +182,48 @@ def _name_reason(text: str, tokens: list[_Token], i: int, named: set[int]) -> st
         return "a surname"
     if _possessive(token) and not starts and family:
         return "a capitalised possessive, usually a person"
+    if _animate(text, tokens, i) and not _known_word(token):
+        return "a capitalised word before what a person does"
     return None
+
+
+def _common_word_as_name(text: str, tokens: list[_Token], i: int, may_be_name: bool) -> str | None:
+    """ "Will reports less pain", "his son Will": a first name that is also a function
+    word, only where it can be nothing else."""
+    if not may_be_name or tokens[i].key in RELATIONS or tokens[i].key in TITLES:
+        return None
+    if i >= 1 and tokens[i - 1].key in RELATIONS:
+        return f"a name after {tokens[i - 1].word!r}"
+    return "a first name before what a person does" if _animate(text, tokens, i) else None
+
+
+def _in_brackets_after_a_name(text: str, tokens: list[_Token], i: int, named: set[int]) -> bool:
+    """ "Mr Achebe (Chidi)": a first name given in brackets after the surname."""
+    return i - 1 in named and text[tokens[i - 1].end : tokens[i].start].strip() == "("
+
+
+def _animate(text: str, tokens: list[_Token], i: int) -> bool:
+    """Followed by a verb only a person does ("Ade talked"), a pronoun set ("(she/her)")
+    or, as a possessive, a relation ("Sergi's partner")."""
+    after = text[tokens[i].end : tokens[i].end + 12]
+    if re.match(r" ?\((?:he|she|they|xe|ze|il|elle|iel|él|ella)/", after, re.IGNORECASE):
+        return True
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is None or text[tokens[i].end : nxt.start] != " ":
+        return False
+    if _possessive(tokens[i]):
+        return nxt.key in RELATIONS
+    return nxt.key in ANIMATE_VERBS
+
+
+def _known_word(token: _Token) -> bool:
+    """A word the lists know as something other than a first name or surname."""
+    return (
+        lexicon.place(token.base) is not None
+        or token.key in PERSON_VERBS
+        or token.key in EPONYM_AFTER
+        or token.key in EPONYM_BEFORE
+    )
 
 
 def _lower_case_reason(
@@ -252,7 +310,7 @@ def _after_cue(text: str, tokens: list[_Token], i: int) -> bool:
 def _acts(text: str, tokens: list[_Token], i: int) -> bool:
     """The word is followed by what a person does, a possessive, an age or another name."""
     token = tokens[i]
-    if _possessive(token):
+    if _possessive(token) or _animate(text, tokens, i):
         return True
     rest = text[token.end : token.end + 12]
     if re.match(r",? ?\(?\d{1,3}\b", rest):
