@@ -2,54 +2,32 @@
 
 Nothing leaves the journal until the supervisee has decided, finding by finding, to
 redact or keep (`all_decided`). The finder is deliberately eager: a false alarm costs a
-click ("keep"), a miss can cost a patient's privacy. It is a set of plain rules, not a
-model, so every finding carries a one-line reason the user can judge.
+click ("keep"), a miss can cost a patient's privacy. It is a set of plain rules over open
+word lists, not a model, so every finding carries a one-line reason the user can judge.
+No rule set is complete: the review screen says what was checked and what no rule sees.
 
-Kinds (HIPAA Safe Harbor as CLINICAL.md reads it, plus UK formats):
+The parts (HIPAA Safe Harbor as CLINICAL.md reads it, in UK, US, French and Spanish usage):
 
-- ``alias``: a client alias or other name the user stored (case-insensitive, whole words);
-- ``name``: two or more capitalised words in a row ("Fenella Quillworth", particles such
-  as "van der" allowed inside); a capitalised word after a title (Mr, Mrs, Ms, Mx, Dr,
-  Prof, Grandma...), after "called"/"named" or a verb that takes a person ("texted",
-  "asked", "call"...), or after "my/her/the client's son, daughter, wife, boss..."; a
-  capitalised possessive inside a sentence ("noticed Orla's voice"); two capitalised
-  words joined by "and" ("Priya and Tomasz");
-- ``email``, ``url`` (with a scheme, "www.", a bare domain with a common suffix, or an
-  "@handle"), ``ip`` (IPv4; IPv6 checked by the standard library);
-- ``phone``: UK numbers starting 0 (10-11 digits), US numbers (3-3-4, "(312) 555-0148",
-  "1-800-..."), and international numbers starting "+";
-- ``address``: a house number and capitalised street name ending in Road, Street, Lane,
-  Avenue, Close, Drive, Way, Court... (with an optional "Flat 3," or ", Apt 4B"); a named
-  street without a number ("off Gorsefield Drive"); "Flat 3", "Apt 4B", "PO Box 12";
-- ``postcode``: UK postcodes; US ZIP and ZIP+4 after a state, or after "zip (code)"; a
-  ZIP+4 on its own. The town just before a postcode is a ``place``;
-- ``id_number``: NHS numbers (3-3-4, valid check digit or "NHS" just before), SSNs
-  (3-2-4), National Insurance numbers, UK registration plates, any code with digits after
-  record, account, licence, MRN, reference, reg, plate, ID... and digit runs of 6 or more;
-- ``date``: exact dates ("14/03/2025", "2025-03-14", "14 March 2025", "March 14th",
-  "3rd of May", "Tuesday the 4th", "on 14/03"). A year alone, a month alone and a month
-  with a year are not findings; "the 3rd session" is not a date;
-- ``age``: ages over 89 ("92-year-old", "aged 93", "she is 95", "in her nineties");
-- ``place`` (best effort): capitalised words after in/at/from/near ("from Leeds", "in
-  Hebden Bridge") that are not countries, nations, US states, languages, months, days or
-  the app's vocabulary; named institutions ("Brookhollow Primary School", "St Mary's",
-  "University of Eastmoor") wherever they appear.
-
-Never a name: sentence starts and other common capitalised words ("I", "My", "The",
-"When", "Today"), days and months alone, the app's vocabulary (SAC-4, SRS, WAI, Session,
-Client A, C-014...), and the authors of reflective models (Gibbs, Driscoll, Johns, Schön,
-Kolb...). A capitalised word alone at the start of a sentence is never a name.
-
-Known misses: a lone first name with no cue ("I think Rufus was quiet"), a town with no
-cue word ("Whitby always comes up"), names in lower case or all capitals, a name that is
-also a month, day or common word ("called May", "Rogers"), day/month dates without a
-year or "on" ("7/10" is read as a score), 7-digit US local numbers, an age in words
-away from its subject ("born in 1931 and now ninety-three"), and narrative identifiers
-(rare jobs, distinctive events, family configuration), which no rule can see: the review
-screen must still say so. Title-case headings of uncommon words may be flagged as names.
+- `sharing.deid.names`: person names, word by word against open first-name and surname
+  lists (sentence starts, lower case, names that are also words where a name stands,
+  surnames after titles), never eponyms, theorists, drugs or brands;
+- `sharing.deid.places`: towns (GeoNames), institutions in English, French and Spanish
+  order, French and Spanish addresses;
+- `sharing.deid.formats`: phones (phonenumbers), national numbers with their check
+  digits, registration and licence numbers, plates, VINs, IBANs, coded references,
+  postcodes;
+- `sharing.deid.dates`: dates in three languages, day-only dates, holidays used as
+  dates; ages over 89 (identifiers) and exact ages (warnings);
+- `sharing.deid.mentions`: mentions of fingerprints, voice recordings, gait videos and
+  photos of a face;
+- here: the user's own phrases (``manual``, ``listed``: redacted by default), stored
+  aliases (``alias``), emails, URLs and IP addresses, English street addresses, UK and US
+  postcodes with the town before them, runs of capitalised words after a cue (``name`` or
+  ``place``), named institutions ("University of Eastmoor").
 
 Overlapping findings merge into one span covering them all, with the kind of the longest
-(ties go to the more specific kind, in the order of `KINDS`).
+(the user's own phrases win; ties go to the more specific kind, in the order of `KINDS`).
+A merged span is a warning only when every part of it is one.
 """
 
 from __future__ import annotations
@@ -60,6 +38,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sharing.deid import lexicon
+from sharing.deid.dates import find_ages, find_dates
 from sharing.deid.finding import Finding
 from sharing.deid.formats import find_formats
 from sharing.deid.mentions import find_mentions
@@ -312,45 +291,6 @@ _STREET_ONLY = re.compile(
 )
 _UNIT_ONLY = re.compile(rf"\b{_UNIT}\b|\bP\.? ?O\.? Box \d+\b")
 
-
-_MONTH = (
-    r"(?:(?i:january|february|march|april|june|july|august|september|october|november|"
-    r"december)|May|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
-)
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_DATE_PATTERNS = [
-    re.compile(rf"\b(?:{_WEEKDAY},? )?{_DAY} (?:of )?{_MONTH}(?:,? \d{{4}}\b)?"),
-    re.compile(rf"\b(?:{_WEEKDAY},? )?{_MONTH} (?:the )?{_DAY}(?![\d:])\b(?:,? \d{{4}}\b)?"),
-    re.compile(rf"\b{_WEEKDAY},? (?:the )?\d{{1,2}}(?:st|nd|rd|th)\b"),
-]
-_NUMERIC_DATE = re.compile(r"(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\w/-]|\.\d)")
-_ISO_DATE = re.compile(r"(?<![\w/.-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\w/-]|\.\d)")
-_ON_DAY_MONTH = re.compile(r"\bon (\d{1,2})/(\d{1,2})(?![\w/]|\.\d)", re.IGNORECASE)
-
-_UNITS = "one|two|three|four|five|six|seven|eight|nine"
-_OLD = (
-    rf"(?:9\d|1[01]\d|ninety(?:[- ](?:{_UNITS}))?"
-    rf"|(?:a |one )?hundred(?: and (?:{_UNITS}|ten))?)"
-)
-_NOT_AGE_UNIT = (
-    r"(?!\s*(?:%|percent|per\b|minutes?|mins?|seconds?|secs?|hours?|hrs?|days?|weeks?|"
-    r"months?|kg|kilos?|lbs?|pounds?|points?|sessions?|times?|out of|of\b|/|\.\d))"
-)
-_AGE_PATTERNS = [
-    re.compile(rf"\b{_OLD}[- ]?(?:years?|yrs?)[- ]old\b", re.IGNORECASE),
-    re.compile(rf"\b{_OLD} ?(?:yo|y/o|yrs?)\b", re.IGNORECASE),
-    re.compile(rf"\b(?:aged?|age:)\s*({_OLD})\b{_NOT_AGE_UNIT}", re.IGNORECASE),
-    re.compile(
-        r"\b(?:she|he|they|mum|mom|mother|dad|father|gran|granny|grandma|grandmother|"
-        r"grandad|grandfather|grandpa|nan|husband|wife|partner|aunt|uncle|neighbou?r|"
-        r"patient|client)(?:'s|’s)?\s+(?:is|was|turned|turns|will be|is now|was nearly|"
-        rf"is nearly|is almost)\s+({_OLD})\b{_NOT_AGE_UNIT}",
-        re.IGNORECASE,
-    ),
-    re.compile(r"\bin (?:her|his|their) (nineties|90s|hundreds)\b", re.IGNORECASE),
-    re.compile(r"\b(?:nonagenarian|centenarian)\b", re.IGNORECASE),
-]
 
 _RELATIONS = (
     r"son|daughter|wife|husband|partner|mother|father|mum|mom|mam|dad|boss|brother|sister|"
@@ -643,33 +583,6 @@ def _addresses(text: str) -> Iterator[Finding]:
         yield _finding(text, m.start(), m.end(), "address", "looks like a flat or PO box")
 
 
-def _valid_day_month(a: int, b: int) -> bool:
-    return (1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1 <= b <= 31)
-
-
-def _dates(text: str) -> Iterator[Finding]:
-    for pattern in _DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            yield _finding(text, m.start(), m.end(), "date", "looks like an exact date")
-    for m in _NUMERIC_DATE.finditer(text):
-        if _valid_day_month(int(m.group(1)), int(m.group(3))):
-            yield _finding(text, m.start(), m.end(), "date", "looks like an exact date")
-    for m in _ISO_DATE.finditer(text):
-        year, month, day = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        if 1800 <= year <= 2199 and 1 <= month <= 12 and 1 <= day <= 31:
-            yield _finding(text, m.start(), m.end(), "date", "looks like an exact date")
-    for m in _ON_DAY_MONTH.finditer(text):
-        if _valid_day_month(int(m.group(1)), int(m.group(2))):
-            yield _finding(text, m.start(1), m.end(2), "date", "looks like a day and month")
-
-
-def _ages(text: str) -> Iterator[Finding]:
-    for pattern in _AGE_PATTERNS:
-        for m in pattern.finditer(text):
-            group = 1 if pattern.groups else 0
-            yield _finding(text, m.start(group), m.end(group), "age", "an age over 89")
-
-
 @dataclass(frozen=True)
 class _Token:
     start: int
@@ -853,8 +766,8 @@ _DETECTORS = (
     _contacts,
     _postcodes,
     _addresses,
-    _dates,
-    _ages,
+    find_dates,
+    find_ages,
     _capitalised,
     _institutions_of,
     _name_pairs,

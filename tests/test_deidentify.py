@@ -186,8 +186,16 @@ def test_a_year_a_month_or_a_session_number_alone_is_not_a_date(sentence: str) -
 @pytest.mark.parametrize(
     "sentence", ["An 89-year-old man.", "She was aged 45.", "He is 89 now.", "She is 34."]
 )
-def test_ages_under_90_are_not_findings(sentence: str) -> None:
-    assert find_identifiers(sentence) == []
+def test_ages_under_90_are_warnings_not_identifiers(sentence: str) -> None:
+    (found,) = find_identifiers(sentence)
+    assert found.kind == "age" and found.warning
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Over Christmas the gap was three weeks.", "Back after Easter Monday."]
+)
+def test_a_holiday_dates_the_event(sentence: str) -> None:
+    assert [f.kind for f in find_identifiers(sentence)] == ["date"]
 
 
 def test_a_first_name_at_the_start_of_a_sentence_is_a_name_and_a_word_is_not() -> None:

@@ -45,15 +45,25 @@ Never an age: "34 weeks pregnant", "32/40", "45 minutes", "6 sessions", "10 reps
 "pain 7/10", "PHQ-9 of 14", doses, "3 kids", "age-appropriate", "ages ago", durations
 ("depuis 10 ans", "hace 20 años", "10 ans de mariage").
 
-Known misses: a day/month with no cue ("14/03 was hard"), a day of the month after "the"
-with no preposition ("the 14th was hard"), ordinal words for a day without a month ("on
-the third"), dates in words ("the twelfth of never" style), lower-case "may"/"march"
-dates with no ordinal, year or cue ("3 may"), a French or Spanish age with no "ans" or
-"años" ("elle a 34"), an age far from its subject ("born in 1931 and now, at last,
-ninety-three" is found; "she turns, next week, 91" is not), an age after a subject that
-is not a person word, name or pronoun ("the man next door is 43"), unless it is over 89,
-and a birth year more than 25 characters after "born". Relative dates ("last Tuesday",
-"three weeks ago") are not identifiers and are not looked for.
+Spans hold the date or age itself, not the words that cue it: "on the 3rd of May" gives
+"3rd of May", "el día 15" gives "día 15", "la Toussaint" gives "Toussaint", "aged 93"
+gives "93", while "92-year-old", "97 years old", "34 ans" and "noventa años" are whole.
+
+Known misses: a day/month with no cue ("14/03 was hard"); a day of the month after "the"
+with no preposition ("the 14th was hard") or in words without a month ("on the third");
+an English weekday with a bare number ("Thursday 12"); a lower-case "may" or "march"
+date with no ordinal, year or cue ("3 may"); a bare "at 16" ("At 16 she left school",
+since "at 10" is usually a time); a French or Spanish age with no "ans" or "años" ("elle
+a 34"), except "tiene 34,"; an exact age after a subject that is no pronoun, relation,
+person word or name ("the man next door is 43"; over 89, any subject but a measurement
+will do); an age in words away from its verb ("she turns, next week, ninety"); a birth
+year more than 25 characters after "born"; "May" as a name with an age ("May, 34,").
+Relative dates ("last Tuesday", "three weeks ago") are not identifiers and are not
+looked for.
+
+Known false alarms: "le"/"el" before a number that is no day ("le 3 et le 4 sont les
+items", "el 2 es el más alto"); an age for a thing ("a 100-year-old house"); "Christmas"
+as a season ("over Christmas").
 """
 
 from __future__ import annotations
@@ -95,11 +105,10 @@ _MONTHS_FULL = """
     noviembre diciembre
 """
 _MONTHS_ABBR = "jan feb mar apr jun jul aug sep sept oct nov dec janv févr fevr fév fev avr "
-_MONTHS_ABBR += "juil déc ene abr ago dic"
+_MONTHS_ABBR += "juil déc ene abr dic"  # not "ago": "a week or 2 ago"
 _MONTHS_EN = "january february march april may june july august september october november "
 _MONTHS_EN += "december"
 _MONTHS_EN_ABBR = "jan feb mar apr jun jul aug sep sept oct nov dec"
-_MONTH_WORDS = _words(_MONTHS_FULL + _MONTHS_ABBR)
 # Month words that are also verbs or nouns: lower case, they need a sign of a date.
 _AMBIGUOUS_MONTHS = _words("may march mar")
 
@@ -211,7 +220,7 @@ _WEEKDAY_DAY = "a date (weekday and day of the month)"
 _HOLIDAY = "a holiday, which dates the event"
 
 _NUMERIC_DATE = re.compile(
-    r"(?<![\w/.,:£$€+-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
+    r"(?<![\w/.,:£$€+=-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
     r"(?![\w/:-]|[.,]\d)"
 )
 _ISO_DATE = re.compile(
@@ -243,7 +252,8 @@ def _numeric_dates(text: str) -> Iterator[_Span]:
         dotted = m["sep"] == "."
         if dotted and len(m["a"]) != 2:
             continue
-        if _day_and_month(int(m["a"]), int(m["b"])) and _not_counted(text, m.end()):
+        reads_as_date = _not_counted(text, m.end()) and _word_after(text, m.end()) not in _OF_WORDS
+        if _day_and_month(int(m["a"]), int(m["b"])) and reads_as_date:
             end = m.end()
             more = _RANGE_END.match(text, end)
             if more and _day_and_month(int(more["a"]), int(more["b"])):
@@ -346,6 +356,8 @@ _ES_DAY_ONLY = re.compile(
 # A phone number, not a date: "elle a appelé le 15" (the SAMU), "composer le 17".
 _CALLED = re.compile(r"(?i:appel\w*|compos\w*|llam\w*)\s+$")
 _EMERGENCY_NUMBERS = ("15", "17", "18")
+# A bus, a flat or a year, not a day: "il prend le 21", "vive en el 3", "en el 21".
+_NOT_A_DAY_BEFORE = re.compile(r"(?i:\bprend\w*|\bpris|\ben|\bcoge\w*|\bcogi\w*)\s+$")
 _OF_THE_MONTH = re.compile(
     r"\s*(?i:of\s+(?:this|next|last|the)\s+month|du\s+mois|de\s+ce\s+mois|del\s+mes"
     r"|de\s+este\s+mes)\b"
@@ -370,6 +382,8 @@ def _day_reads_as_date(text: str, m: re.Match[str]) -> bool:
     """After le/el: not a count ("le 21 ans"), a score ("el 3 de 10") or a phone number."""
     called = _CALLED.search(text[max(0, m.start() - 20) : m.start()])
     if called and m["day"] in _EMERGENCY_NUMBERS:
+        return False
+    if _NOT_A_DAY_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
         return False
     if _OF_THE_MONTH.match(text, m.end()):
         return True
@@ -521,14 +535,14 @@ _ES_VALUES = {
 }  # fmt: skip
 _FR_WORD = _alternation(" ".join(_FR_VALUES))
 _ES_WORD = _alternation(" ".join(_ES_VALUES))
-_FR_NUMBER = rf"(?i:(?:{_FR_WORD})(?:(?:-et-|\s+et\s+|[- ])(?:{_FR_WORD}))*)(?![\w-])"
-_ES_NUMBER = rf"(?i:(?:{_ES_WORD})(?:(?:\s+y\s+|\s+)(?:{_ES_WORD}))*)(?![\w-])"
+_FR_NUMBER = rf"(?i:(?:{_FR_WORD})(?:(?:-et-|\s+et\s+|[- ])(?:{_FR_WORD})){{0,5}})(?![\w-])"
+_ES_NUMBER = rf"(?i:(?:{_ES_WORD})(?:(?:\s+y\s+|\s+)(?:{_ES_WORD})){{0,4}})(?![\w-])"
 _DIGITS = r"(?<![\w.,/:£$€+#-])\d{1,3}(?!\d)"
 _NUMBER = rf"(?:{_DIGITS}|(?<![\w-]){_EN_NUMBER})"
 
 _ADVERBS = (
     r"(?:(?i:now|nearly|almost|just|only|already|about|around|roughly|barely|over|still"
-    r"|at\s+least|going\s+on|pushing|newly|recently|approximately|aged?)\s+)*"
+    r"|at\s+least|going\s+on|pushing|newly|recently|approximately|aged?)\s+){0,3}"
 )
 _BE = (
     r"is|was|are|were|am|will\s+be|would\s+be|would\s+have\s+been|has\s+turned"
@@ -559,6 +573,10 @@ _APPOSITION = re.compile(
 _ORDINAL_BIRTHDAY = re.compile(r"(?<![\w.,/-])(?P<n>\d{2,3})(?i:st|nd|rd|th)\s+(?i:birthday)")
 _STANDALONE = re.compile(
     rf"(?<![\w-])(?P<n>(?i:{_alternation(_EN_TENS)})-(?i:{_alternation(_EN_UNITS)}))(?![\w-])"
+)
+# A bound, not an age: "aged 18 and over", "aged 30 to 40", "aged 65+".
+_OR_MORE = re.compile(
+    r"\+|\s*(?i:to|or|-|–)\b|\s+(?i:and|or)\s+(?i:over|above|under|older|younger|up)\b"
 )
 _DECADE = re.compile(
     r"(?<![\w-])(?i:in|into)\s+(?i:her|his|their|my|your|our)\s+"
@@ -674,13 +692,14 @@ def _english_ages(text: str, names: _NameSpans) -> Iterator[_Span]:
             if span:
                 yield span
     for m in _AGED.finditer(text):
-        if _not_counted(text, m.end()) and _word_after(text, m.end()) not in _words("to or"):
+        if _not_counted(text, m.end()) and not _OR_MORE.match(text, m.end()):
             yield from _number_span(m)
     for m in _SUBJECT_BE.finditer(text):
         value = _english_value(m["n"])
         subject = m.start("subj"), m.end("subj")
         ends = _age_ends(text, m.end(), _words("next"))
-        if value and _subject_ok(text, *subject, value, names) and ends:
+        counted = _word_after(text, m.end()) == "in" and m["subj"].casefold() == "they"
+        if value and _subject_ok(text, *subject, value, names) and ends and not counted:
             yield from _number_span(m)
     for m in _TURNS.finditer(text):
         if _age_ends(text, m.end(), _words("next last this on")):
@@ -746,9 +765,11 @@ def _subject_ok(text: str, start: int, end: int, value: int, names: _NameSpans) 
     key = lexicon.fold(text[start:end])
     if key in _MEASURES or key in _words("this that there which what it"):
         return False
-    if value > 89 and not text[start:end].isupper():
+    if _is_person(text, start, end, names):
         return True
-    return _is_person(text, start, end, names)
+    word = text[start:end]
+    common = key in lexicon.wordlist("function_words")  # "it could be 90"
+    return value > 89 and not word.isupper() and not common
 
 
 def _is_person(text: str, start: int, end: int, names: _NameSpans) -> bool:
@@ -770,8 +791,8 @@ def _is_person(text: str, start: int, end: int, names: _NameSpans) -> bool:
 def _age_ends(text: str, end: int, extra: frozenset[str] = frozenset()) -> bool:
     """What follows an age: a pause, a new clause or "years old", not a unit or a noun."""
     after = _word_after(text, end)
-    if after == "in":  # "she was 15 in 1998", not "they were 3 in the room"
-        return _word_after(text, end + text[end:].index("in") + 2) not in _words("the a an total")
+    if after == "in":  # "she was 15 in 1998", not "one in a million", "3 in total"
+        return _word_after(text, end + text[end:].index("in") + 2) not in _words("a an total")
     if after in ("years", "year"):
         return re.match(r"\s*(?i:years?)[- ](?i:old|of\s+age)\b", text[end:]) is not None
     return after == "" or after in _PUNCTUATION or after in _AGE_NEXT or after in extra
