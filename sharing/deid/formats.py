@@ -585,7 +585,8 @@ _CODE_CUES = (
     r"reference|référence|referencia|claim|device|pacemaker|implant|passport|passeport|"
     r"pasaporte|plate|tag|matrícula|immatriculation|medicaid|medicare|employee|staff|"
     r"student|customer|NPI|GMC|HCPC|NMC|RPPS|ADELI|GOsC|"
-    r"cuenta|compte|póliza|afiliación|colegiado|colegiada|permit|permis|carné"
+    r"cuenta|compte|póliza|afiliación|colegiado|colegiada|permit|permis|carné|SN|"
+    r"matricule|placa"
 )
 _CODE = (
     r"(?:[A-Za-z0-9]+[-/.])*[A-Za-z0-9]*\d[A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*"
@@ -642,6 +643,24 @@ def _is_code(code: str) -> bool:
     if re.search(r"[a-z]", code) and re.search(r"[A-Z]", code[1:]):
         return False  # a lab value in mixed case: HbA1c, SpO2
     return not any(p.fullmatch(code) for p in _NOT_A_CODE)
+
+
+_LONG_CODE = re.compile(
+    r"(?<![\w/.-])(?:[A-Za-z0-9]+[-/])*[A-Za-z0-9]*\d[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*(?![\w/-])"
+)
+
+
+def _long_codes(text: str) -> Iterator[_Hit]:
+    """A code with no cue word but too many digits to be a score, a dose or a date: six
+    digits in a row, or five or more among letters and dashes ("2024-0457-KC", "4G-77321")."""
+    for match in _LONG_CODE.finditer(text):
+        code = match.group()
+        digits = sum(ch.isdigit() for ch in code)
+        mixed = any(ch.isalpha() or ch in "-/" for ch in code)
+        a_range = re.fullmatch(r"\d{1,5}-\d{1,5}", code) is not None
+        if (digits >= 6 or (digits >= 5 and mixed)) and _is_code(code) and not a_range:
+            reason = "a long code, which may be a record, account or device number"
+            yield _Hit(match.start(), match.end(), "id_number", reason, 0)
 
 
 # ---------------------------------------------------------------------------------------
@@ -869,6 +888,7 @@ _FINDERS: tuple[Callable[[str], Iterable[_Hit]], ...] = (
     _nusses,
     _registrations,
     _codes_after_cue,
+    _long_codes,
     _plates,
     _vins,
     _ibans,
