@@ -42,7 +42,7 @@ from sharing.deid.dates import find_ages, find_dates
 from sharing.deid.finding import Finding
 from sharing.deid.formats import find_formats
 from sharing.deid.mentions import find_mentions
-from sharing.deid.names import EPONYM_AFTER, EPONYM_BEFORE, find_names
+from sharing.deid.names import EPONYM_AFTER, EPONYM_BEFORE, find_names, named_again
 from sharing.deid.places import find_places
 
 KINDS = (
@@ -338,6 +338,8 @@ def find_identifiers(
     candidates += _phrases(text, manual, "manual", "you chose to redact it")
     for detector in _DETECTORS:
         candidates.extend(detector(text))
+    names = {f.text for f in candidates if f.kind in ("name", "alias")}
+    candidates += named_again(text, names)
     return _merge(text, candidates)
 
 

@@ -650,6 +650,22 @@ _LONG_CODE = re.compile(
 )
 
 
+_SHORT_CODE_AFTER_CUE = re.compile(
+    r"\b(?P<cue>locker|badge|ticket|membership|member|pass|PIN|door code|key code|keycode|"
+    r"casier|vestiaire|taquilla|dorsal|carnet|bib|seat|booking)"
+    rf"(?:{_GAP}{{0,3}}(?:number|no\.?|nº|n°|num\.?|is|was|es|est|code))*{_GAP}{{0,3}}"
+    r"(?P<code>#?[A-Z]?\d{2,}[A-Z]?)(?![\w/.-])",
+    re.IGNORECASE,
+)
+
+
+def _short_codes(text: str) -> Iterator[_Hit]:
+    """A short number after a word that makes it unique: "locker 112", "badge 2231"."""
+    for match in _SHORT_CODE_AFTER_CUE.finditer(text):
+        reason = f"a number after “{match.group('cue')}”"
+        yield _Hit(match.start("code"), match.end("code"), "id_number", reason, _CUED)
+
+
 def _long_codes(text: str) -> Iterator[_Hit]:
     """A code with no cue word but too many digits to be a score, a dose or a date: six
     digits in a row, or five or more among letters and dashes ("2024-0457-KC", "4G-77321")."""
@@ -889,6 +905,7 @@ _FINDERS: tuple[Callable[[str], Iterable[_Hit]], ...] = (
     _registrations,
     _codes_after_cue,
     _long_codes,
+    _short_codes,
     _plates,
     _vins,
     _ibans,

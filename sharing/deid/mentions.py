@@ -41,11 +41,33 @@ _PHOTO = re.compile(
 )
 
 
+_PERSON = (
+    r"(?:her|him|them|herself|himself|themselves|his|their|the client|the patient|my client|"
+    r"the family|elle|lui|eux|elles|soi|ella|él|ellos|ellas|suya|suyo|sus|su|sa|son|ses|"
+    r"le patient|la patiente|el paciente|la paciente)"
+)
+_PHOTO_OF_SOMEONE = re.compile(
+    r"\b(?:(?:a|an|the|her|his|their|une|un|la|le|sa|son|ses|una|su|sus|des|unas|unos)\s+)?"
+    r"(?:(?:old|recent|new|wedding|holiday|family|school|baby|passport|profile)\s+)?"
+    r"(?:selfies?|photos?|photographs?|pictures?|pics?|images?|portraits?|videos?|vidéos?|"
+    r"vídeos?|fotos?|fotografías?|clips?|films?)"
+    r"(?:\s+(?:on|from|in)\s+(?:her|his|their|son|sa|su)\s+(?:phone|Instagram|Facebook|"
+    r"camera|téléphone|portable|móvil|teléfono|m[oó]vil))?"
+    r"\s+(?:of|de|d'|d’|du|del|showing|where|where you can see|où l'on voit|donde se ve)"
+    rf"\s*{_PERSON}"
+    r"(?:\s+[\w'’-]+){0,4}?(?=[.,;:!?)]|$|\s(?:and|to|for|that|which|on|et|y|que|pour|para)\b)"
+    r"|\b(?:photo ID|passport photo|profile (?:picture|photo)|photographed (?:her|him|them)|"
+    r"filmed (?:her|him|them)|l'a photographiée?|la fotografió|lo fotografió)\b",
+    re.IGNORECASE,
+)
+
+
 def find_mentions(text: str) -> Iterator[Finding]:
     """Mentions of biometrics (fingerprints, voice recordings, gait videos) and photos."""
     for m in _BIOMETRIC.finditer(text):
         end = m.start() + len(m.group().rstrip(" ,"))
         yield finding(text, m.start(), end, "biometric", "mentions a biometric record")
-    for m in _PHOTO.finditer(text):
+    photos = [*_PHOTO.finditer(text), *_PHOTO_OF_SOMEONE.finditer(text)]
+    for m in photos:
         end = m.start() + len(m.group().rstrip(" ,"))
         yield finding(text, m.start(), end, "photo", "mentions a photo or video of someone")

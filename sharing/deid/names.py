@@ -15,12 +15,14 @@ months, weekdays and languages, and the words that start sentences in the three 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from sharing.deid import lexicon
 from sharing.deid.finding import Finding, finding
 
+# a word; French elisions ("d'Erwan", "l'Inès") stand apart from the name they precede
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_ELISION = re.compile(r"(?i)^(?:qu|[dljnscmt])['’](?=[^\W\d_])")
 
 
 def _set(words: str) -> frozenset[str]:
@@ -50,7 +52,12 @@ RELATIONS = _set(
     trainer instructor nanny babysitter woman man girl boy lady gentleman brothers sisters
     sons daughters parents children kids grandchildren professeur maîtresse nounou
     enfants frères sœurs parents homme garçon dame entrenador entrenadora profesor
-    profesora hermanos hermanas hijos hijas padres hombre chica chico señor
+    profesora hermanos hermanas hijos hijas padres hombre chica chico señor mate pa agent
+    midwife carer caregiver nanny pastor priest vicar imam rabbi boss lawyer solicitor
+    attorney accountant trainer keyworker caseworker officer sponsor godmother godfather
+    sage-femme avocat avocate parrain marraine curé matrona abogado abogada padrino madrina
+    pt doc papa mama maman mamie papi papy mami mamá papá aita amatxo abuelita yaya
+    yayo tata
     hijo hija esposa esposo marido mujer pareja novio novia padre madre hermano hermana
     tía tío primo prima sobrino sobrina abuela abuelo nieto nieta jefe jefa compañero
     compañera amigo amiga vecino vecina médico suegra suegro cuñado cuñada
@@ -144,15 +151,61 @@ class _Token:
         self.key = lexicon.fold(self.base)
 
 
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for m in _WORD.finditer(text):
+        elision = _ELISION.match(m.group())
+        if elision and m.group()[elision.end()].isupper():
+            tokens.append(
+                _Token(m.start(), m.start() + elision.end() - 1, m.group()[: elision.end() - 1])
+            )
+            tokens.append(_Token(m.start() + elision.end(), m.end(), m.group()[elision.end() :]))
+        else:
+            tokens.append(_Token(m.start(), m.end(), m.group()))
+    return tokens
+
+
 def find_names(text: str) -> Iterator[Finding]:
     """Every word of `text` that reads as a person's name, with why."""
-    tokens = [_Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-    named: set[int] = set()
-    for i, token in enumerate(tokens):
-        reason = _name_reason(text, tokens, i, named)
+    tokens = _tokens(text)
+    reasons: dict[int, str] = {}
+    for i in range(len(tokens)):
+        reason = _name_reason(text, tokens, i, set(reasons))
         if reason:
-            named.add(i)
+            reasons[i] = reason
+    for i, reason in _named_again(text, tokens, reasons).items():
+        token = tokens[i]
+        yield finding(text, token.start, token.start + len(token.base), "name", reason)
+
+
+def named_again(text: str, names: Iterable[str]) -> Iterator[Finding]:
+    """Every other use in `text` of the words of `names` (found as names elsewhere in it)."""
+    tokens = _tokens(text)
+    keys = {lexicon.fold(word): word for name in names for word in _WORD.findall(name)}
+    at = {i for i, t in enumerate(tokens) if t.key in keys}
+    known = {i: "" for i in at if tokens[i].base in names}
+    for i, reason in _named_again(text, tokens, known, keys).items():
+        if reason:
+            token = tokens[i]
             yield finding(text, token.start, token.start + len(token.base), "name", reason)
+
+
+def _named_again(
+    text: str, tokens: list[_Token], reasons: dict[int, str], names: dict[str, str] | None = None
+) -> dict[int, str]:
+    """Once a word is a name in a note, its other uses are too ("Dom and Frankie. Dom is
+    44"); a name that is also a word only where it is capitalised ("Will", not "will")."""
+    names = names or {tokens[i].key: tokens[i].base for i in reasons}
+    found = dict(reasons)
+    for i, token in enumerate(tokens):
+        if i in found or token.key not in names or _eponym(text, tokens, i):
+            continue
+        ordinary = (
+            _first_name(token.base) == "word" or _never(token) or lexicon.ordinary_word(token.base)
+        )
+        if _capitalised(token.base) or not ordinary:
+            found[i] = f"the name {names[token.key]!r} again"
+    return dict(sorted(found.items()))
 
 
 def _name_reason(text: str, tokens: list[_Token], i: int, named: set[int]) -> str | None:
@@ -167,6 +220,10 @@ def _name_reason(text: str, tokens: list[_Token], i: int, named: set[int]) -> st
         return "a first name"
     if capital and _in_brackets_after_a_name(text, tokens, i, named):
         return "a name in brackets after a name"
+    if _bracketed_name_follows(text, tokens, i) and (capital or first):
+        return "a name with another in brackets after it"
+    if _opens_the_note(text, tokens, i) and (first or (capital and _unknown(token))):
+        return "the name a note starts with"
     lower_ok = first == "name" or (first and tokens[i - 1].key != "with")
     if _after_cue(text, tokens, i) and (capital or lower_ok):
         return f"a name after {tokens[i - 1].word!r}"
@@ -178,12 +235,15 @@ def _name_reason(text: str, tokens: list[_Token], i: int, named: set[int]) -> st
     if i - 1 in named and text[tokens[i - 1].end : token.start] == " ":
         return "a surname after a first name"
     family = lexicon.surname(token.base)
-    if family == "name" and (not starts or _acts(text, tokens, i)):
+    town = lexicon.place(token.base) is not None
+    if family == "name" and not town and (not starts or _acts(text, tokens, i)):
         return "a surname"
-    if _possessive(token) and not starts and family:
+    if _possessive(token) and (family or (not starts) or _unknown(token)):
         return "a capitalised possessive, usually a person"
     if _animate(text, tokens, i) and not _known_word(token):
         return "a capitalised word before what a person does"
+    if _unknown(token) and _described(text, tokens, i):
+        return "a capitalised word followed by an age or a nationality"
     return None
 
 
@@ -192,9 +252,54 @@ def _common_word_as_name(text: str, tokens: list[_Token], i: int, may_be_name: b
     word, only where it can be nothing else."""
     if not may_be_name or tokens[i].key in RELATIONS or tokens[i].key in TITLES:
         return None
+    if _bracketed_name_follows(text, tokens, i):
+        return "a name with another in brackets after it"
     if i >= 1 and tokens[i - 1].key in RELATIONS:
         return f"a name after {tokens[i - 1].word!r}"
     return "a first name before what a person does" if _animate(text, tokens, i) else None
+
+
+_OPENERS = (" (", " ('", ' ("', " (‘", " (“", " «", ' "', " '")
+
+
+def _bracketed_name_follows(text: str, tokens: list[_Token], i: int) -> bool:
+    """ "Mo (Mohamed Abdi)", "Jojo (Joséphine)": a nickname, then the name in brackets."""
+    if i + 1 >= len(tokens) or text[tokens[i].end : tokens[i + 1].start] not in _OPENERS:
+        return False
+    inside = tokens[i + 1]
+    return _capitalised(inside.base) and (_first_name(inside.base) is not None or _unknown(inside))
+
+
+def _opens_the_note(text: str, tokens: list[_Token], i: int) -> bool:
+    """The first word of the note or of a line, followed by a comma, a dash, a bracket or a
+    colon: "Isla, 34 weeks", "dom - hurried", "Summer (hospice RN)"."""
+    before = text[: tokens[i].start].rstrip(" \t*•-")
+    if before and not before.endswith("\n"):
+        return False
+    return re.match(r"(?:,| ?[-–—:(])", text[tokens[i].end : tokens[i].end + 3]) is not None
+
+
+def _described(text: str, tokens: list[_Token], i: int) -> bool:
+    """ "Chinedu, Nigerian,", "Tendai, 31,": a word followed by an age or a nationality."""
+    after = text[tokens[i].end : tokens[i].end + 6]
+    if re.match(r", \d{1,2}\b", after):
+        return True
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is None or text[tokens[i].end : nxt.start] != ", ":
+        return False
+    if nxt.key in lexicon.wordlist("calendar_words"):
+        return nxt.key not in _MONTHS_AND_DAYS
+    return _capitalised(nxt.base) and nxt.key.endswith(_NATIONALITY_ENDINGS)
+
+
+def _unknown(token: _Token) -> bool:
+    """A word none of the lists knows: most often a name from elsewhere ("Tendai")."""
+    return (
+        not _known_word(token)
+        and lexicon.surname(token.base) is None
+        and token.key not in ANIMATE_VERBS
+        and not token.key.endswith(("ed", "ing", "ly"))
+    )
 
 
 def _in_brackets_after_a_name(text: str, tokens: list[_Token], i: int, named: set[int]) -> bool:
@@ -284,7 +389,7 @@ def _eponym(text: str, tokens: list[_Token], i: int) -> bool:
 
 def eponym(text: str, start: int) -> bool:
     """True when the word at `start` names a test, sign or scale ("Test de Thompson")."""
-    tokens = [_Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    tokens = _tokens(text)
     for i, token in enumerate(tokens):
         if token.start == start:
             return _eponym(text, tokens, i)
@@ -304,6 +409,10 @@ def _after_cue(text: str, tokens: list[_Token], i: int) -> bool:
     gap = text[tokens[i - 1].end : tokens[i].start]
     if any(ch in ".!?;:" for ch in gap) and not (before in TITLES and gap.strip() == "."):
         return False
+    if before in _COPULAS and i >= 2 and tokens[i - 2].key in RELATIONS:
+        return True  # "midwife is Catriona"
+    if before in ("con", "avec") and _capitalised(tokens[i].base):
+        return True
     return before in TITLES or before in RELATIONS or before in MEETING_VERBS
 
 
@@ -317,6 +426,8 @@ def _acts(text: str, tokens: list[_Token], i: int) -> bool:
         return True
     if rest.startswith(",") and lexicon.first_name(token.base) is not None:
         return True
+    if re.match(r" [A-Z]\.", rest):
+        return True  # "Mark B."
     j = i + 1
     if j < len(tokens) and tokens[j].key in _ADVERBS:
         j += 1
@@ -333,6 +444,30 @@ def _acts(text: str, tokens: list[_Token], i: int) -> bool:
     return False
 
 
+_NATIONALITY_ENDINGS = (
+    "ian",
+    "ean",
+    "ese",
+    "ish",
+    "ais",
+    "aise",
+    "ano",
+    "ana",
+    "eño",
+    "eña",
+    "ino",
+    "ina",
+    "i",
+)
+_MONTHS_AND_DAYS = _set(
+    """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday janvier février mars avril mai
+    juin juillet août septembre octobre novembre décembre lundi mardi mercredi jeudi
+    vendredi samedi dimanche enero febrero marzo abril mayo junio julio agosto septiembre
+    octubre noviembre diciembre lunes martes miércoles jueves viernes sábado domingo
+    """
+)
 _COPULAS = _set("is was has had es est era fue était")
 
 
