@@ -37,8 +37,11 @@ def _in(name: str, word: str) -> bool:
     """Exact, or without accents: "Helene" for "Hélène", "Álex" for "Alex" (capitalised
     only, since lower-case "mía" or "niño" are words, not "Mia" or "Nino")."""
     key = fold(word)
-    loose = key == plain(key) or word[:1].isupper()
-    return key in wordlist(name) or (loose and plain(key) in _plain_list(name))
+    if key in wordlist(name):
+        return True
+    if key.isascii():  # its own plain form: the fast path for most words
+        return key in _plain_list(name)
+    return word[:1].isupper() and plain(key) in _plain_list(name)
 
 
 def _reading(list_name: str, word: str) -> str | None:

@@ -387,13 +387,10 @@ def _eponym(text: str, tokens: list[_Token], i: int) -> bool:
     return False
 
 
-def eponym(text: str, start: int) -> bool:
-    """True when the word at `start` names a test, sign or scale ("Test de Thompson")."""
+def eponyms(text: str) -> frozenset[int]:
+    """Where the words that name a test, sign or scale start ("Test de Thompson")."""
     tokens = _tokens(text)
-    for i, token in enumerate(tokens):
-        if token.start == start:
-            return _eponym(text, tokens, i)
-    return False
+    return frozenset(t.start for i, t in enumerate(tokens) if _eponym(text, tokens, i))
 
 
 def _before_d(tokens: list[_Token], i: int) -> bool:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 from sharing.deid import lexicon
 from sharing.deid.finding import Finding, finding
-from sharing.deid.names import eponym
+from sharing.deid.names import eponyms
 
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[\w'’]+)*"
 _NAME = rf"{_CAP}(?:(?: (?:de|del|de la|des|du|d'|la|le|las|los|les|y|et|upon|on|the))? {_CAP})*"
@@ -97,12 +97,13 @@ def _addresses(text: str) -> Iterator[Finding]:
 
 
 def _towns(text: str) -> Iterator[Finding]:
+    named_after = eponyms(text)
     for m in _WORD.finditer(text):
         words = m.group()
         for start, end in _candidate_spans(words):
             name = words[start:end]
             reading = lexicon.place(name)
-            if reading is None or _not_a_town(name) or eponym(text, m.start() + start):
+            if reading is None or _not_a_town(name) or m.start() + start in named_after:
                 continue
             if reading == "word" and not _CUES.search(text[: m.start() + start]):
                 continue
