@@ -363,3 +363,14 @@ def test_rupture_thresholds_are_saved_and_a_bad_one_is_refused(practice: Path) -
     at = click(at, "Save rupture settings")
     assert "low_percentile" in errors(at)[0]
     assert journal_of(at).settings.rupture_thresholds["low_percentile"] == 20
+
+
+@pytest.mark.parametrize(("alias", "warned"), [("Will", True), ("Wrenna", False)])
+def test_an_alias_that_is_also_an_ordinary_word_is_pointed_out(
+    practice: Path, alias: str, warned: bool
+) -> None:
+    at = open_reflect(unlock(app()))
+    at = at.selectbox(key="rf_client").set_value("__new__").run()
+    at = at.text_input(key="rf_new_alias").input(alias).run()
+    shown = " ".join(c.value for c in at.caption)
+    assert ("also an ordinary word" in shown) is warned

@@ -13,8 +13,10 @@ Sources, pinned in tools/requirements-data.txt:
   the UK, Ireland, the US, France and Spain.
 
 Whether a name is also an ordinary word ("Grace", "Will", "Pierre") is read from Debian's
-word lists (wamerican, wbritish, wfrench, wspanish) and kept as a flag: the lists
-themselves are not shipped.
+word lists (wamerican, wbritish, wfrench, wspanish) and kept as a flag. The English lists
+(SCOWL, permissive licence, notice in sharing/wordlists/SCOWL-LICENSE.txt) are also
+shipped as english_words.txt, so the finder can tell an unknown word from an English one;
+the French and Spanish lists (GPL) are not shipped.
 
 Usage: python -m venv /tmp/wl && /tmp/wl/bin/pip install -r tools/requirements-data.txt
        && /tmp/wl/bin/python tools/build_word_lists.py
@@ -44,6 +46,16 @@ def ordinary_words() -> set[str]:
     for name in DICTIONARIES:
         for line in Path("/usr/share/dict", name).read_text(encoding="utf-8").splitlines():
             if line and line[0].islower() and "'" not in line:
+                words.add(_fold(line))
+    return words
+
+
+def english_words() -> set[str]:
+    """Lower-case English words of SCOWL (wamerican and wbritish), without possessives."""
+    words: set[str] = set()
+    for name in DICTIONARIES[:2]:
+        for line in Path("/usr/share/dict", name).read_text(encoding="utf-8").splitlines():
+            if len(line) > 1 and line[0].islower() and "'" not in line:
                 words.add(_fold(line))
     return words
 
@@ -112,6 +124,9 @@ def main() -> None:
         _write(f"{name}.txt", entries - words, f"{source}; not ordinary words")
         _write(f"{name}_also_words.txt", entries & words, f"{source}; also ordinary words")
         print(name, len(entries - words), "names,", len(entries & words), "also words")
+    english = english_words()
+    _write("english_words.txt", english, "SCOWL via Debian wamerican and wbritish; see SCOWL-LICENSE.txt")
+    print("english words", len(english))
 
 
 if __name__ == "__main__":

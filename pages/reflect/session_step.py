@@ -7,9 +7,11 @@ from datetime import date
 
 import streamlit as st
 
+from pages.ui import widgets
 from pages.ui.notice import set_notice, show_notice
 from practice import caseload
 from prompts.library import Library
+from sharing import deidentify
 from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import MODALITIES, Client, Session
@@ -79,6 +81,12 @@ def _new_client(journal: Journal, library: Library) -> None:
             st.warning(
                 "That looks like a person's full name. Use a code (e.g. C-014) and keep "
                 "names out of the journal: reflections can be ordered by a court."
+            )
+        if alias.strip() and deidentify.ordinary_words([alias]):
+            st.caption(
+                f"“{widgets.plain(alias.strip())}” is also an ordinary word: when you share "
+                "entries, every use of it as a word is flagged as this client's alias. A less "
+                "common alias avoids that."
             )
         st.button("Add client", on_click=_add_client, args=(journal,))
         show_notice(CLIENT_ERROR)

@@ -55,7 +55,7 @@ export default function (component) {
 """
 _CSS = """
 .rj-passage { white-space: pre-wrap; line-height: 1.6; margin-bottom: 0.5rem; }
-.rj-passage mark { background: #fde68a; color: inherit; }
+.rj-passage mark { background: #fde68a; color: #1f2328; }
 .rj-redact { font: inherit; padding: 0.25rem 0.75rem; border-radius: 0.5rem;
   border: 1px solid rgba(49, 51, 63, 0.3); background: transparent; cursor: pointer; }
 .rj-hint { margin-left: 0.75rem; }

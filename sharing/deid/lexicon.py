@@ -70,12 +70,18 @@ def clinical(word: str) -> bool:
     return _in("clinical_terms", word)
 
 
+def english_word(word: str) -> bool:
+    """True for an ordinary English word (SCOWL), in any case: "harbour", "Harbour"."""
+    return fold(word) in wordlist("english_words")
+
+
 def ordinary_word(entry: str) -> bool:
     """True when a name or list entry is also an everyday word ("Will", "Rose", "Reading")."""
     key = fold(entry.strip())
     lists = ("first_names_also_words", "surnames_also_words", "places_also_words")
     return (
-        any(key in wordlist(name) for name in lists)
+        english_word(key)
+        or any(key in wordlist(name) for name in lists)
         or key in wordlist("function_words")
         or key in wordlist("calendar_words")
     )

@@ -32,7 +32,7 @@ def _set(words: str) -> frozenset[str]:
 TITLES = _set(
     """
     mr mrs ms miss mx dr prof professor sir dame rev revd reverend cllr sister nurse coach
-    m mme mlle madame monsieur mademoiselle docteur pr me maître
+    m mme mlle madame monsieur mademoiselle docteur pr maître
     sr sra srta señor señora señorita don doña dña dra
     """
 )
@@ -131,6 +131,7 @@ EPONYM_BEFORE = _set(
     cuestionario ley teoría
     """
 )
+_SAW = _set("saw met seen vu vue revu revue vi visto conocí")
 _CONNECTORS = _set("and or & et ou y e o")
 # Words that may stand between a name and what the person does ("Faith again raised").
 _ADVERBS = _set(
@@ -224,7 +225,13 @@ def _name_reason(text: str, tokens: list[_Token], i: int, named: set[int]) -> st
         return "a name with another in brackets after it"
     if _opens_the_note(text, tokens, i) and (first or (capital and _unknown(token))):
         return "the name a note starts with"
-    lower_ok = first == "name" or (first and tokens[i - 1].key != "with")
+    # in lower case only a plain first name, or one after a relation not in the possessive
+    lower_ok = first == "name" or (
+        first
+        and i >= 1
+        and (tokens[i - 1].key in RELATIONS or tokens[i - 1].key in _SAW)
+        and not _possessive(tokens[i - 1])
+    )
     if _after_cue(text, tokens, i) and (capital or lower_ok):
         return f"a name after {tokens[i - 1].word!r}"
     starts = _sentence_start(text, token.start)
@@ -254,7 +261,7 @@ def _common_word_as_name(text: str, tokens: list[_Token], i: int, may_be_name: b
         return None
     if _bracketed_name_follows(text, tokens, i):
         return "a name with another in brackets after it"
-    if i >= 1 and tokens[i - 1].key in RELATIONS:
+    if _after_cue(text, tokens, i) and tokens[i - 1].key in RELATIONS:
         return f"a name after {tokens[i - 1].word!r}"
     return "a first name before what a person does" if _animate(text, tokens, i) else None
 
@@ -296,6 +303,7 @@ def _unknown(token: _Token) -> bool:
     """A word none of the lists knows: most often a name from elsewhere ("Tendai")."""
     return (
         not _known_word(token)
+        and not lexicon.english_word(token.base)
         and lexicon.surname(token.base) is None
         and token.key not in ANIMATE_VERBS
         and not token.key.endswith(("ed", "ing", "ly"))
@@ -379,6 +387,9 @@ def _eponym(text: str, tokens: list[_Token], i: int) -> bool:
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is not None and nxt.key in EPONYM_AFTER:
         return True
+    after = text[tokens[i].end : tokens[i].end + 12]
+    if _possessive(tokens[i]) and re.match(r"\s*(?:[+-]|(?:positive|negative|pos|neg)\b)", after):
+        return True  # "Cozen's +", "Phalen's positive": a test read as positive
     gap = text[max(0, tokens[i].start - 4) : tokens[i].start].casefold()
     if i >= 2 and tokens[i - 1].key in ("de", "du") and gap.endswith((" de ", " du ")):
         return tokens[i - 2].key in EPONYM_BEFORE

@@ -19,7 +19,7 @@ from sharing import bundle
 from sharing.identity import new_identity
 from storage.records import Answer, Client, Reflection, Session
 from tests.conftest import sweep_for_canary
-from tests.e2e.harness import Server, go_to, new_journal, open_app, unlock, wait_idle
+from tests.e2e.harness import Server, go_to, new_journal, open_app, shot, unlock, wait_idle
 from tests.test_report import pdf_pages
 
 pytestmark = pytest.mark.browser
@@ -113,6 +113,7 @@ def test_three_kinds_of_redaction_reach_neither_bundle_nor_reports(
     passage.locator("xpath=following-sibling::button[1]").click()
     wait_idle(page)
     expect(page.locator(".rj-passage mark", has_text=SELECTED)).to_be_visible()
+    shot(page, "deidentify-review", tmp_path)
 
     page.get_by_role("button", name="Redact all undecided").click()
     wait_idle(page)
