@@ -125,7 +125,11 @@ def main() -> None:
         _write(f"{name}_also_words.txt", entries & words, f"{source}; also ordinary words")
         print(name, len(entries - words), "names,", len(entries & words), "also words")
     english = english_words()
-    _write("english_words.txt", english, "SCOWL via Debian wamerican and wbritish; see SCOWL-LICENSE.txt")
+    _write(
+        "english_words.txt",
+        english,
+        "SCOWL via Debian wamerican and wbritish; see SCOWL-LICENSE.txt",
+    )
     print("english words", len(english))
 
 
