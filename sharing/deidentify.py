@@ -18,6 +18,7 @@ The parts (HIPAA Safe Harbor as CLINICAL.md reads it, in UK, US, French and Span
   postcodes;
 - `sharing.deid.dates`: dates in three languages, day-only dates, holidays used as
   dates; ages over 89 (identifiers) and exact ages (warnings);
+- `sharing.deid.narrative`: family set-ups, public roles and events (warnings only);
 - `sharing.deid.mentions`: mentions of fingerprints, voice recordings, gait videos and
   photos of a face;
 - here: the user's own phrases (``manual``, ``listed``: redacted by default), stored
@@ -43,6 +44,7 @@ from sharing.deid.finding import Finding
 from sharing.deid.formats import find_formats
 from sharing.deid.mentions import find_mentions
 from sharing.deid.names import EPONYM_AFTER, EPONYM_BEFORE, find_names, named_again
+from sharing.deid.narrative import find_narrative
 from sharing.deid.places import find_places
 
 KINDS = (
@@ -62,6 +64,7 @@ KINDS = (
     "photo",
     "place",
     "name",
+    "narrative",
 )
 ACTIONS = ("redact", "keep")
 _RANK = {kind: i for i, kind in enumerate(KINDS)}
@@ -777,4 +780,5 @@ _DETECTORS = (
     find_places,
     find_mentions,
     find_formats,
+    find_narrative,
 )

@@ -24,6 +24,7 @@ from sharing.deidentify import (
     Finding,
     all_decided,
     apply,
+    default_action,
     find_identifiers,
     placeholder,
     pseudonyms,
@@ -34,7 +35,9 @@ from tests.deid_corpus import CASES, CLEAN, Case
 
 ROOT = Path(__file__).resolve().parent.parent
 RECALL_FLOOR = {
-    kind: 0.9 for kind in KINDS if kind not in ("manual", "listed", "biometric", "photo")
+    kind: 0.9
+    for kind in KINDS
+    if kind not in ("manual", "listed", "biometric", "photo", "narrative")
 } | {"place": 0.8}
 PRECISION_FLOOR = 0.95
 EXACT_FLOOR = 0.9  # of the recall floor: spans must also be exactly the expected ones
@@ -89,7 +92,7 @@ def test_the_corpus_is_large_enough_and_covers_every_kind() -> None:
         for kind, _ in case.expected:
             per_kind[kind] += 1
     # the user's own phrases and the mention kinds are tested on their own below
-    assert set(per_kind) == set(KINDS) - {"manual", "listed", "biometric", "photo"}
+    assert set(per_kind) == set(KINDS) - {"manual", "listed", "biometric", "photo", "narrative"}
     assert all(n >= 4 for n in per_kind.values()), dict(per_kind)
 
 
@@ -105,8 +108,8 @@ def test_recall_of_each_kind_meets_its_floor() -> None:
     for kind in RECALL_FLOOR:
         n, covered, exact = scores.expected[kind], scores.covered[kind], scores.exact[kind]
         figures.report(
-            f"de-identification recall, {kind}: {covered / n:.0%} ({covered}/{n}), "
-            f"exact span {exact / n:.0%}"
+            f"de-identification, own examples (written beside the rules: flattering), {kind}: "
+            f"{covered / n:.0%} ({covered}/{n}), exact span {exact / n:.0%}"
         )
         if covered / n < RECALL_FLOOR[kind] or exact / n < EXACT_FLOOR * RECALL_FLOOR[kind]:
             low[kind] = f"covered {covered}/{n}, exact {exact}/{n}"
@@ -116,7 +119,10 @@ def test_recall_of_each_kind_meets_its_floor() -> None:
 def test_precision_over_the_corpus_meets_the_floor() -> None:
     scores = corpus_scores()
     true, total = scores.true_findings, scores.findings
-    figures.report(f"de-identification precision: {true / total:.0%} ({true}/{total})")
+    figures.report(
+        f"de-identification, own examples (flattering), precision: {true / total:.0%} "
+        f"({true}/{total})"
+    )
     assert true / total >= PRECISION_FLOOR
 
 
@@ -411,3 +417,18 @@ def test_a_session_number_below_one_is_refused() -> None:
 def test_the_module_does_not_import_streamlit() -> None:
     code = "import sys, sharing.deidentify; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "part"),
+    [
+        ("She is an only child and cares for both parents.", "only child"),
+        ("Il a cinq enfants et travaille de nuit.", "cinq enfants"),
+        ("Su hija única vive en Vigo.", "hija única"),
+        ("He played for the national team until his injury.", "national team"),
+    ],
+)
+def test_a_narrative_detail_is_a_warning_to_consider(sentence: str, part: str) -> None:
+    found = [f for f in find_identifiers(sentence) if f.kind == "narrative"]
+    assert [(f.text, f.warning) for f in found] == [(part, True)]
+    assert default_action(found[0]) == "keep"
