@@ -43,6 +43,7 @@ _PHOTO = re.compile(
 
 _PERSON = (
     r"(?:her|him|them|herself|himself|themselves|his|their|the client|the patient|my client|"
+    r"my|the|a|an|mon|ma|mes|la|le|les|un|une|el|los|las|una|"
     r"the family|elle|lui|eux|elles|soi|ella|él|ellos|ellas|suya|suyo|sus|su|sa|son|ses|"
     r"le patient|la patiente|el paciente|la paciente)"
 )
@@ -50,7 +51,7 @@ _PHOTO_OF_SOMEONE = re.compile(
     r"\b(?:(?:a|an|the|her|his|their|une|un|la|le|sa|son|ses|una|su|sus|des|unas|unos)\s+)?"
     r"(?:(?:old|recent|new|wedding|holiday|family|school|baby|passport|profile)\s+)?"
     r"(?:selfies?|photos?|photographs?|pictures?|pics?|images?|portraits?|videos?|vidéos?|"
-    r"vídeos?|fotos?|fotografías?|clips?|films?)"
+    r"vídeos?|fotos?|fotografías?|clips?|films?|snapshots?|footage|Polaroids?|headshots?)"
     r"(?:\s+(?:on|from|in)\s+(?:her|his|their|son|sa|su)\s+(?:phone|Instagram|Facebook|"
     r"camera|téléphone|portable|móvil|teléfono|m[oó]vil))?"
     r"\s+(?:of|de|d'|d’|du|del|showing|where|where you can see|où l'on voit|donde se ve)"
@@ -62,9 +63,23 @@ _PHOTO_OF_SOMEONE = re.compile(
 )
 
 
+# Any mention of a biometric record or of filming or recording someone, in a few words.
+_RECORDED = re.compile(
+    r"\b(?:fingerprint\w*|thumbprint\w*|finger-print\w*|retina\w*|iris (?:scan|recognition)|"
+    r"biometric\w*|voicemails?|voice ?notes?|audio (?:recording|file|clip|note)s?|"
+    r"(?:video|audio)[- ]?record(?:ed|ing)s?|recorded (?:her|him|them|herself|himself|the "
+    r"session|it)|record(?:s|ed)? (?:the|our) sessions?|gait \w+|motion capture|"
+    r"genetic test\w*|DNA|empreinte\w*|biométri\w+|vocal\w* (?:WhatsApp|whatsapp)|"
+    r"mémo vocal|a (?:filmé|enregistré)|l'a (?:filmée?|enregistrée?)|filme\w*|"
+    r"huellas?|biometr\w+|grab(?:ó|aron|ación|ado|ada|ar|a)\b|lo grabaron|la grabaron|"
+    r"film(?:ed|ing|ó|aron))\b",
+    re.IGNORECASE,
+)
+
+
 def find_mentions(text: str) -> Iterator[Finding]:
     """Mentions of biometrics (fingerprints, voice recordings, gait videos) and photos."""
-    for m in _BIOMETRIC.finditer(text):
+    for m in [*_BIOMETRIC.finditer(text), *_RECORDED.finditer(text)]:
         end = m.start() + len(m.group().rstrip(" ,"))
         yield finding(text, m.start(), end, "biometric", "mentions a biometric record")
     photos = [*_PHOTO.finditer(text), *_PHOTO_OF_SOMEONE.finditer(text)]
