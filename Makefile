@@ -6,7 +6,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 PORT ?= 8501
 
-.PHONY: run test fuzz lint format bench demo screenshots test-tools clean
+.PHONY: run test fuzz lint format bench alert-load demo screenshots test-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ format: $(VENV)/.dev
 ## bench: time create/unlock/open/save/search at 1k, 10k and 50k sessions
 bench: $(VENV)/.runtime
 	$(BIN)/python -m tests.bench
+
+## alert-load: how often the rupture rules alert on simulated stable, ruptured and declining clients
+alert-load: $(VENV)/.runtime
+	$(BIN)/python -m insights.alert_load
 
 ## screenshots: remake the README's screenshots (docs/screenshots) from the browser journeys
 screenshots: $(VENV)/.dev test-tools

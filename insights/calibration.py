@@ -18,11 +18,12 @@ blind); those are counted in `excluded_seen_first`.
   feedback (means over the client's calibrated sessions; a session where either did not
   move is skipped); None when no session is left.
 - `sensitivity`: of the calibrated sessions where a patient-side rule fired (drop, item
-  drop, low), the share the practitioner had anticipated: markers ticked, or an estimate
-  item at or below `item_low`, or an estimate total at least `drop_points` below the
-  client's own mean estimate (thresholds scaled to the instrument as in
-  `insights.ruptures`); `sensitivity_n` is how many such sessions there were, and
-  `sensitivity` is None when there were none.
+  drop, low), the share the practitioner had anticipated (CLINICAL.md): markers ticked
+  for that session, or no misattunement: the misattunement rule did not fire, and the
+  estimate was within `ANTICIPATED_WITHIN` points of the client's score on every item
+  that fell since their previous feedback (every item when there is none to compare);
+  points scaled to the instrument as in `insights.ruptures`; `sensitivity_n` is how many
+  such sessions there were, and `sensitivity` is None when there were none.
 
 `calibration_by_quarter` and `by_client` compute the same figures per group; the client
 means behind `baseline_agreement` and `sensitivity` are always the client's whole-course
@@ -39,6 +40,9 @@ import numpy as np
 import pandas as pd
 
 from insights.ruptures import EPS, PATIENT_RULES, Flag, Thresholds
+
+# Points (on a 0-10 item) within which an estimate counts as having seen a fall coming.
+ANTICIPATED_WITHIN = 2.0
 
 FIGURES: tuple[str, ...] = (
     "n",
@@ -115,21 +119,35 @@ def _table(
     fired_ids = {f.session_id for f in flags if f.rule in PATIENT_RULES}
     sids = table["session_id"].tolist()
     fired = np.asarray([s in fired_ids for s in sids], dtype=bool) & ok
-    low_item = np.zeros(len(table), dtype=bool)
-    if fired.any() and not items.empty:
-        wanted = {s for s, f in zip(sids, fired, strict=True) if f}
-        keep = np.asarray([s in wanted for s in items["session_id"].tolist()], dtype=bool)
-        chosen = items[keep]
-        span = chosen["max_score"] - chosen["min_score"]
-        est_pct = (chosen["estimate"] - chosen["min_score"]) * 100.0 / span
-        at_or_below = est_pct <= t.item_pct(t.item_low) + EPS
-        low_ids = set(chosen.loc[at_or_below.to_numpy(), "session_id"].tolist())
-        low_item = np.asarray([s in low_ids for s in sids], dtype=bool)
-    below_mean = table["estimate_pct"].to_numpy() <= client_est - t.total_pct(t.drop_points) + EPS
-    anticipated = (markers > 0) | low_item | below_mean
+    missed = _misattuned_on_fallen_items(sessions, items, set(np.asarray(sids)[fired]), t)
+    missed |= {f.session_id for f in flags if f.rule == "misattunement"}
+    attuned = np.asarray([s not in missed for s in sids], dtype=bool)
+    anticipated = (markers > 0) | attuned
     table["fired"] = fired
     table["anticipated"] = np.where(fired, anticipated.astype("float64"), np.nan)
     return table
+
+
+def _misattuned_on_fallen_items(
+    sessions: pd.DataFrame, items: pd.DataFrame, wanted: set[str], t: Thresholds
+) -> set[str]:
+    """Of the `wanted` sessions, those where the estimate was more than
+    `ANTICIPATED_WITHIN` points from the client's score on an item that fell since their
+    previous feedback (on any item when there is no earlier feedback to compare with)."""
+    if not wanted or items.empty:
+        return set()
+    scored = items[items["feedback"].notna()]
+    rank = {sid: n for n, sid in enumerate(sessions["session_id"].tolist())}
+    scored = scored.assign(_rank=[rank.get(s, -1) for s in scored["session_id"].tolist()])
+    scored = scored.sort_values("_rank", kind="stable")
+    span = scored["max_score"] - scored["min_score"]
+    fb_pct = (scored["feedback"] - scored["min_score"]) * 100.0 / span
+    est_pct = (scored["estimate"] - scored["min_score"]) * 100.0 / span
+    before = fb_pct.groupby([scored["client_id"], scored["item"]]).shift(1)
+    fell = before.isna() | (fb_pct < before - EPS)
+    off = (est_pct - fb_pct).abs() > t.item_pct(ANTICIPATED_WITHIN) + EPS
+    chosen = np.asarray([s in wanted for s in scored["session_id"].tolist()], dtype=bool)
+    return set(scored.loc[chosen & (fell & off).to_numpy(), "session_id"].tolist())
 
 
 def _summary(table: pd.DataFrame) -> Calibration:

@@ -11,10 +11,11 @@ way, so for any instrument a threshold means the same share of its range:
 - item thresholds are read on an item range of 10: `item_low` 6 means "at or below 60%
   of the item range above its minimum" (WAI-SR, items 1-5: 1 + 0.6 x 4 = 3.4, so 3 or
   less); `item_drop` 3 and `misattune_item` 3 mean 30% of the item range (1.2 on WAI-SR);
-- total thresholds are read on a total range of 40: `low_total` 30 means 75% of the total
-  range above the total's minimum (WAI-SR, 12-60: 48); `ceiling_total` 38 means 95%;
-  `drop_points` 4, `drop_few_sessions` 5, `misattune_total` 5 and `under_total` 5 mean
-  10%, 12.5%, 12.5% and 12.5% of the total range (WAI-SR: 4.8, 6, 6, 6 points).
+- total thresholds are read on a total range of 40: `ceiling_total` 38 means 95% of the
+  total range above its minimum (WAI-SR, 12-60: 57.6); `drop_points` 4,
+  `drop_few_sessions` 5, `misattune_total` 5 and `under_total` 5 mean 10%, 12.5%, 12.5%
+  and 12.5% of the total range (WAI-SR: 4.8, 6, 6, 6 points); `repair_tolerance` 1 and
+  `ceiling_spread` 1 mean 2.5%.
 
 A client who changes instrument is compared across the change on that same scale.
 Comparisons allow a rounding tolerance of 1e-9 percent, so "at or below 6" holds at 6.
@@ -23,20 +24,30 @@ Choices the rules leave open, made here (all causal: a session's flags depend on
 and earlier sessions, so a flag never changes when later sessions are added):
 
 - "previous sessions" are the client's previous sessions *with a feedback total*;
-- rule 1's SD is the sample SD (n - 1) of the changes between consecutive earlier feedback
-  totals; with fewer than two such changes only `drop_points` applies;
-- rule 3's percentile is over the earlier totals (numpy's linear interpolation) once there
-  are at least `low_min_sessions` of them; "below" is strict; an instrument with a cutoff
-  (SRS) replaces `low_total` with its cutoff (`total <= cutoff`, or `< cutoff` when
-  `srs_cutoff_inclusive` is False);
-- rule 2 compares items with the previous feedback only when it was on the same instrument;
-- rule 6 fires once per run, at the session where the run of identical totals at or above
-  `ceiling_total` reaches `ceiling_sessions`;
+- rule 1's spread is robust: 1.4826 x the median absolute deviation of the changes
+  between consecutive earlier feedback totals, about zero (a stable client's expected
+  change; about their median, an alternating client's deviations would vanish), so one
+  earlier rupture does not widen it and hide the next fall; with fewer than two such
+  changes only `drop_points` applies;
+- rule 2: an item down `item_drop` from the previous feedback (same instrument), or at
+  or below `item_low` when the median of the client's earlier scores for it is
+  `item_usual` or more; on a client's first feedback a low item is a "low item" note,
+  not a drop (nothing to drop from), and opens no rupture;
+- rule 3: an instrument with a published cutoff (SRS) is low at the cutoff (`total <=
+  cutoff`, or `< cutoff` when `srs_cutoff_inclusive` is False); one without (SAC-4,
+  WAI-SR, most of the user's own) only relative to the client, once there are
+  `low_min_sessions` earlier totals: strictly below their `low_percentile` (numpy's
+  linear interpolation) and `low_below_mean` points below their mean;
+- rule 6 fires once per run, at the session where a run of totals at or above
+  `ceiling_total`, within `ceiling_spread` of each other, reaches `ceiling_sessions`;
 - rule 8 fires on a late cancellation, and on a session without feedback that follows a
   session with a "rupture" or "possible" flag (so a run of missing feedback after a flag
   keeps firing);
-- rule 7 (repair) is in `ruptures`; its supervision suggestion is a separate "unrepaired"
-  Flag made by `unrepaired_flags` (`review` returns flags and ruptures together).
+- rule 7 (repair) is in `ruptures`; its anchor, the pre-drop mean, is the mean of up to
+  `ANCHOR_SESSIONS` totals before the rupture (with fewer than 3, repaired once no
+  patient-side rule fires); its supervision suggestion is a separate "unrepaired" Flag
+  made by `unrepaired_flags`, only while the rupture stays unrepaired (`review` returns
+  flags and ruptures together).
 
 Sessions whose feedback was seen before the estimate still get flags: flags are about
 the patient's view; only calibration leaves those sessions out.
@@ -56,6 +67,7 @@ import pandas as pd
 RULES: tuple[str, ...] = (
     "drop",
     "item_drop",
+    "low_item",
     "low",
     "misattunement",
     "underestimate",
@@ -68,6 +80,7 @@ KINDS: tuple[str, ...] = ("rupture", "possible", "note", "nudge")
 KIND_OF_RULE: Mapping[str, str] = {
     "drop": "rupture",
     "item_drop": "rupture",
+    "low_item": "note",
     "low": "rupture",
     "misattunement": "possible",
     "underestimate": "note",
@@ -82,6 +95,7 @@ ALERT_KINDS: frozenset[str] = frozenset({"rupture", "possible"})
 RULE_NAMES: Mapping[str, str] = {
     "drop": "drop",
     "item_drop": "item drop",
+    "low_item": "low item",
     "low": "low",
     "misattunement": "misattunement",
     "underestimate": "underestimate",
@@ -97,6 +111,9 @@ def rule_in_words(rule: object) -> str:
     return RULE_NAMES.get(str(rule), str(rule).replace("_", " "))
 
 
+# A rupture's anchor, its "pre-drop mean": the mean of up to this many totals before it.
+# More than the drop rule's 3, since the 3 just before a fall are often high by chance.
+ANCHOR_SESSIONS = 8
 # The scale the default thresholds are written on (SAC-4).
 ITEM_SPAN = 10.0
 TOTAL_SPAN = 40.0
@@ -111,32 +128,40 @@ _LIMITS: dict[str, tuple[float, float, bool, bool]] = {
     "drop_sd_factor": (0, 10, False, False),
     "drop_few_sessions": (0, TOTAL_SPAN, False, True),
     "item_low": (0, ITEM_SPAN, False, False),
+    "item_usual": (0, ITEM_SPAN, False, False),
     "item_drop": (0, ITEM_SPAN, False, True),
-    "low_total": (0, TOTAL_SPAN, False, False),
     "low_percentile": (0, 100, False, False),
+    "low_below_mean": (0, TOTAL_SPAN, False, False),
     "low_min_sessions": (1, 1000, True, False),
     "misattune_total": (0, TOTAL_SPAN, False, True),
     "misattune_item": (0, ITEM_SPAN, False, True),
     "under_total": (0, TOTAL_SPAN, False, True),
     "ceiling_total": (0, TOTAL_SPAN, False, False),
+    "ceiling_spread": (0, TOTAL_SPAN, False, False),
     "ceiling_sessions": (2, 1000, True, False),
+    "repair_tolerance": (0, TOTAL_SPAN, False, False),
     "unrepaired_sessions": (1, 1000, True, False),
 }
 
 THRESHOLD_HELP: Mapping[str, str] = {
     "drop_points": "Drop: points below the mean of the previous 3 sessions (at least)",
-    "drop_sd_factor": "Drop: or this many of the client's own SDs of session-to-session change",
+    "drop_sd_factor": "Drop: or this many of the client's own usual session-to-session "
+    "change (a robust spread: one earlier rupture does not inflate it)",
     "drop_few_sessions": "Drop: points below the mean when there are fewer than 3 sessions",
-    "item_low": "Item drop: an item at or below this score",
+    "item_low": "Item drop: an item at or below this score ...",
+    "item_usual": "Item drop: ... when the client usually gives it at least this",
     "item_drop": "Item drop: an item down by this much from the previous session",
-    "low_total": "Low: a total at or below this (instruments with a cutoff use the cutoff)",
-    "low_percentile": "Low: or below this percentile of the client's own totals",
-    "low_min_sessions": "Low: the percentile applies after this many sessions",
+    "low_percentile": "Low (instruments without a cutoff): below this percentile of the "
+    "client's own totals ...",
+    "low_below_mean": "Low: ... and at least this many points below their own mean",
+    "low_min_sessions": "Low: judged against the client's own totals after this many sessions",
     "misattune_total": "Misattunement: estimate this many points above the patient's total",
     "misattune_item": "Misattunement: or this many points above on any item",
     "under_total": "Underestimate: estimate this many points below the patient's total",
-    "ceiling_total": "Ceiling: a total at or above this ...",
-    "ceiling_sessions": "Ceiling: ... unchanged for this many sessions in a row",
+    "ceiling_total": "Ceiling: every total at or above this ...",
+    "ceiling_spread": "Ceiling: ... varying by at most this many points ...",
+    "ceiling_sessions": "Ceiling: ... for this many sessions in a row",
+    "repair_tolerance": "Repair: back within this many points of the pre-drop mean",
     "unrepaired_sessions": "Unrepaired: still below the pre-drop mean after this many sessions",
 }
 
@@ -150,15 +175,18 @@ class Thresholds:
     drop_sd_factor: float = 1.5
     drop_few_sessions: float = 5
     item_low: float = 6
+    item_usual: float = 8
     item_drop: float = 3
-    low_total: float = 30
     low_percentile: float = 20
+    low_below_mean: float = 4
     low_min_sessions: int = 5
     misattune_total: float = 5
     misattune_item: float = 3
     under_total: float = 5
     ceiling_total: float = 38
+    ceiling_spread: float = 1
     ceiling_sessions: int = 4
+    repair_tolerance: float = 1
     unrepaired_sessions: int = 2
     srs_cutoff_inclusive: bool = True
 
@@ -264,6 +292,7 @@ class _ItemFacts:
 
     lows: dict[str, list[tuple[str, float, float]]]  # sid: [(label, score, max score)]
     falls: dict[str, list[tuple[str, float]]]  # sid: [(label, points fallen)]
+    first_lows: dict[str, list[tuple[str, float, float]]]  # a first session's low items
     over: dict[str, tuple[str, float]]  # sid: (label, points the estimate was above)
 
 
@@ -271,7 +300,7 @@ def _item_facts(sessions: pd.DataFrame, items: pd.DataFrame, t: Thresholds) -> _
     """Rules 2 and 4 on items, vectorised: an item at or below `item_low`, down by
     `item_drop` or more from the previous session with feedback (same client, same
     instrument), and the item where the estimate was furthest above (>= `misattune_item`)."""
-    facts = _ItemFacts({}, {}, {})
+    facts = _ItemFacts({}, {}, {}, {})
     if items.empty or sessions.empty:
         return facts
     span = items["max_score"] - items["min_score"]
@@ -302,21 +331,29 @@ def _item_facts(sessions: pd.DataFrame, items: pd.DataFrame, t: Thresholds) -> _
     is_previous = [e is not None and e == x for e, x in pairs]
     fall = (earlier_pct - scored["fb_pct"]).where(np.asarray(is_previous, dtype=bool))
 
-    low = scored["fb_pct"] <= t.item_pct(t.item_low) + EPS
+    # the client's usual level for the item: the median of its earlier scores
+    usual = by_item["fb_pct"].transform(lambda s: s.shift(1).expanding().median())
+    at_low = scored["fb_pct"] <= t.item_pct(t.item_low) + EPS
+    first = usual.isna()
+    low = at_low & ~first & (usual >= t.item_pct(t.item_usual) - EPS)
+    first_low = at_low & first
     fell = ~low & (fall >= t.item_pct(t.item_drop) - EPS)
-    pick = scored[low | fell]
-    points = (fall * (scored["max_score"] - scored["min_score"]) / 100.0)[low | fell]
-    for sid, label, score, high, is_low, fallen in zip(
+    chosen = low | fell | first_low
+    pick = scored[chosen]
+    points = (fall * (scored["max_score"] - scored["min_score"]) / 100.0)[chosen]
+    for sid, label, score, high, kind, fallen in zip(
         pick["session_id"].tolist(),
         pick["label"].tolist(),
         pick["feedback"].tolist(),
         pick["max_score"].tolist(),
-        low[low | fell].tolist(),
+        np.where(low, "low", np.where(first_low, "first", "fell"))[chosen.to_numpy()].tolist(),
         points.tolist(),
         strict=True,
     ):
-        if is_low:
+        if kind == "low":
             facts.lows.setdefault(sid, []).append((label, score, high))
+        elif kind == "first":
+            facts.first_lows.setdefault(sid, []).append((label, score, high))
         else:
             facts.falls.setdefault(sid, []).append((label, fallen))
 
@@ -339,55 +376,58 @@ def _item_facts(sessions: pd.DataFrame, items: pd.DataFrame, t: Thresholds) -> _
 class _ClientState:
     """What the rules remember about one client's earlier sessions."""
 
-    __slots__ = (
-        "history",
-        "ordered",
-        "changes",
-        "change_mean",
-        "change_m2",
-        "run_value",
-        "run_length",
-        "prev_alert",
-    )
+    __slots__ = ("history", "ordered", "changes", "run_length", "run_low", "run_high", "prev_alert")
 
     def __init__(self) -> None:
         self.history: list[float] = []  # feedback totals (pct), in order
         self.ordered: list[float] = []  # the same, sorted (for the percentile)
-        self.changes = 0  # Welford's running SD of changes between consecutive totals
-        self.change_mean = 0.0
-        self.change_m2 = 0.0
-        self.run_value = math.nan  # the current run of identical totals
-        self.run_length = 0
+        self.changes: list[float] = []  # sorted changes between consecutive totals
+        self.run_length = 0  # the current run of totals at the ceiling
+        self.run_low = math.inf
+        self.run_high = -math.inf
         self.prev_alert = False
 
-    def change_sd(self) -> float | None:
-        if self.changes < 2:
+    def change_spread(self) -> float | None:
+        """A robust spread of the session-to-session changes: 1.4826 x their median
+        absolute deviation, taken about zero (a stable client's expected change), so one
+        earlier rupture does not hide the next fall."""
+        if len(self.changes) < 2:
             return None
-        return math.sqrt(self.change_m2 / (self.changes - 1))
+        return 1.4826 * _median(sorted(abs(c) for c in self.changes))
 
-    def run_with(self, total: float) -> int:
-        """How long the run of identical totals is once `total` joins it."""
-        return self.run_length + 1 if abs(total - self.run_value) <= EPS else 1
+    def mean(self) -> float:
+        return sum(self.history) / len(self.history)
 
-    def add_total(self, total: float) -> None:
-        if self.history:
-            change = total - self.history[-1]
-            self.changes += 1
-            delta = change - self.change_mean
-            self.change_mean += delta / self.changes
-            self.change_m2 += delta * (change - self.change_mean)
-        self.history.append(total)
-        insort(self.ordered, total)
-        if abs(total - self.run_value) <= EPS:
-            self.run_length += 1
-        else:
-            self.run_value, self.run_length = total, 1
+    def run_with(self, total: float, level: float, spread: float) -> int:
+        """How long the run of totals at or above `level`, within `spread` of each other,
+        is once `total` joins it (0: `total` is below the level)."""
+        if total < level - EPS:
+            return 0
+        low, high = min(self.run_low, total), max(self.run_high, total)
+        return self.run_length + 1 if self.run_length and high - low <= spread + EPS else 1
 
-    def after(self, session: _Session, found: Sequence[Flag]) -> None:
+    def after(self, session: _Session, found: Sequence[Flag], rules: _Rules) -> None:
         """Remember a session once its rules have run."""
         if session.has_total:
-            self.add_total(session.feedback_pct)
+            total = session.feedback_pct
+            if self.history:
+                insort(self.changes, total - self.history[-1])
+            self.history.append(total)
+            insort(self.ordered, total)
+            run = self.run_with(total, rules.ceiling_level, rules.ceiling_spread)
+            if run <= 1:
+                self.run_low = total if run else math.inf
+                self.run_high = total if run else -math.inf
+            else:
+                self.run_low, self.run_high = min(self.run_low, total), max(self.run_high, total)
+            self.run_length = run
         self.prev_alert = any(flag.kind in ALERT_KINDS for flag in found)
+
+
+def _median(ordered: Sequence[float]) -> float:
+    n = len(ordered)
+    middle = n // 2
+    return ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,8 +489,9 @@ class _Rules:
     facts: _ItemFacts
     drop_need: float
     few_need: float
-    low_level: float
+    low_gap: float
     ceiling_level: float
+    ceiling_spread: float
     misattune_need: float
     under_need: float
 
@@ -461,8 +502,9 @@ class _Rules:
             facts,
             drop_need=t.total_pct(t.drop_points),
             few_need=t.total_pct(t.drop_few_sessions),
-            low_level=t.total_pct(t.low_total),
+            low_gap=t.total_pct(t.low_below_mean),
             ceiling_level=t.total_pct(t.ceiling_total),
+            ceiling_spread=t.total_pct(t.ceiling_spread),
             misattune_need=t.total_pct(t.misattune_total),
             under_need=t.total_pct(t.under_total),
         )
@@ -479,8 +521,10 @@ def _drop(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
     previous = state.history[-3:]
     fall = sum(previous) / len(previous) - now.feedback_pct
     if len(previous) >= 3:
-        sd = state.change_sd()
-        need = rules.drop_need if sd is None else max(rules.drop_need, rules.t.drop_sd_factor * sd)
+        spread = state.change_spread()
+        need = rules.drop_need
+        if spread is not None:
+            need = max(need, rules.t.drop_sd_factor * spread)
     else:
         need = rules.few_need
     if fall < need - EPS:
@@ -489,32 +533,47 @@ def _drop(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
 
 
 def _item_drop(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
-    """2. An item at or below `item_low`, or down `item_drop` since the previous session."""
+    """2. An item down `item_drop` since the previous session, or at or below `item_low`
+    when the client usually gives it `item_usual` or more."""
     lows, falls = rules.facts.lows.get(now.session_id), rules.facts.falls.get(now.session_id)
     if not (lows or falls):
         return None
     return now.flag("item_drop", _item_sentence(lows, falls))
 
 
+def _low_item(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
+    """2. On a client's first session an item at or below `item_low`: a low item to
+    notice, not a drop (there is nothing yet to drop from)."""
+    lows = rules.facts.first_lows.get(now.session_id)
+    if not lows:
+        return None
+    rated = _and([f"{lb} {_num(s)} out of {_num(m)}" for lb, s, m in lows])
+    return now.flag(
+        "low_item",
+        f"On their first rating your client gave {rated}; worth asking about (low item).",
+    )
+
+
 def _low(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
-    """3. The total at or below `low_total` (or the instrument's cutoff), or below the
-    client's own `low_percentile` once there are `low_min_sessions` earlier totals."""
+    """3. At or below the instrument's published cutoff (SRS); for an instrument without
+    one, only relative to the client: below their own `low_percentile` once there are
+    `low_min_sessions` earlier totals, and `low_below_mean` points below their mean."""
     if not now.has_total:
         return None
     t = rules.t
     if now.cutoff == now.cutoff:  # the instrument has a cutoff
         cutoff = now.cutoff
         fixed = now.total <= cutoff + EPS if t.srs_cutoff_inclusive else now.total < cutoff - EPS
-    else:
-        fixed = now.feedback_pct <= rules.low_level + EPS
-    relative = (
-        len(state.history) >= t.low_min_sessions
-        and now.feedback_pct < _percentile(state.ordered, t.low_percentile) - EPS
-    )
-    if not (fixed or relative):
+        if not fixed:
+            return None
+        return now.flag("low", _low_sentence(t, True, now.total, now.total_max, now.cutoff))
+    if len(state.history) < t.low_min_sessions:
         return None
-    sentence = _low_sentence(t, fixed, now.total, now.total_min, now.total_max, now.cutoff)
-    return now.flag("low", sentence)
+    below_share = now.feedback_pct < _percentile(state.ordered, t.low_percentile) - EPS
+    below_mean = state.mean() - now.feedback_pct >= rules.low_gap - EPS
+    if not (below_share and below_mean):
+        return None
+    return now.flag("low", _low_sentence(t, False, now.total, now.total_max, now.cutoff))
 
 
 def _misattunement(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
@@ -550,18 +609,19 @@ def _markers(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
 
 
 def _ceiling(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
-    """6. The same total at or above `ceiling_total` for `ceiling_sessions` sessions in a
-    row (once per run): a nudge to invite critical feedback."""
+    """6. Every total at or above `ceiling_total`, varying by at most `ceiling_spread`,
+    for `ceiling_sessions` sessions in a row (once per run): a nudge to invite critical
+    feedback, not a rupture."""
     if not now.has_total:
         return None
-    run = state.run_with(now.feedback_pct)
-    if run != rules.t.ceiling_sessions or now.feedback_pct < rules.ceiling_level - EPS:
+    run = state.run_with(now.feedback_pct, rules.ceiling_level, rules.ceiling_spread)
+    if run != rules.t.ceiling_sessions:
         return None
     return now.flag(
         "ceiling",
-        f"Your client has given the same high total ({_num(now.total)} out of "
-        f"{_num(now.total_max)}) {run} sessions in a row; you could invite some critical "
-        "feedback (ceiling).",
+        f"Your client's totals have stayed at the top ({_num(now.total)} out of "
+        f"{_num(now.total_max)} today) for {run} sessions in a row; you could invite some "
+        "critical feedback (ceiling).",
     )
 
 
@@ -586,6 +646,7 @@ def _missing(state: _ClientState, now: _Session, rules: _Rules) -> Flag | None:
 _SESSION_RULES = (
     _drop,
     _item_drop,
+    _low_item,
     _low,
     _misattunement,
     _underestimate,
@@ -608,7 +669,7 @@ def flags(sessions: pd.DataFrame, items: pd.DataFrame, thresholds: Thresholds) -
         if state is None:
             state = states[now.client_id] = _ClientState()
         found = [f for rule in _SESSION_RULES if (f := rule(state, now, rules)) is not None]
-        state.after(now, found)
+        state.after(now, found, rules)
         out.extend(found)
     return out
 
@@ -621,18 +682,16 @@ def _drop_sentence(points: float, previous: int) -> str:
     return f"Your client's total fell {_points(points)} below {over} (drop)."
 
 
-def _low_sentence(
-    t: Thresholds, fixed: bool, total: float, t_min: float, t_max: float, cutoff: float
-) -> str:
+def _low_sentence(t: Thresholds, fixed: bool, total: float, t_max: float, cutoff: float) -> str:
     of = f"{_num(total)} out of {_num(t_max)}"
     if not fixed:
         share = f"{_num(t.low_percentile)}%"
-        return f"Your client's total of {of} is in the lowest {share} of their own sessions (low)."
-    if cutoff == cutoff:
-        where = "at or below" if t.srs_cutoff_inclusive else "below"
-        return f"Your client's total of {of} is {where} the cutoff of {_num(cutoff)} (low)."
-    level = t_min + t.total_pct(t.low_total) * (t_max - t_min) / 100.0
-    return f"Your client's total of {of} is at or below {_num(level)} (low)."
+        return (
+            f"Your client's total of {of} is in the lowest {share} of their own sessions "
+            "and well below their usual (low)."
+        )
+    where = "at or below" if t.srs_cutoff_inclusive else "below"
+    return f"Your client's total of {of} is {where} the cutoff of {_num(cutoff)} (low)."
 
 
 def _item_sentence(
@@ -675,18 +734,21 @@ class Rupture:
 
     `pre_mean` is the mean of the (up to 3) feedback totals before it, in points of the
     rupture session's instrument (None for a client's first feedback); `resolved_session_id`
-    is where the total came back to it (repaired only); `unrepaired_session_id` is where it
-    had stayed below for `unrepaired_sessions` sessions (unrepaired only)."""
+    is where the total came back (repaired or repaired late); `unrepaired_session_id` is
+    where it had stayed below for `unrepaired_sessions` sessions (it stays set once the
+    rupture is repaired late); `deepened_session_ids` are the sessions inside the episode
+    where the total fell further."""
 
     client_id: str
     session_id: str
     rules: tuple[str, ...]
-    status: str  # "repaired" | "unrepaired" | "open"
+    status: str  # "repaired" | "repaired late" | "unrepaired" | "open"
     resolved_session_id: str | None
     pre_mean: float | None
     pre_mean_pct: float | None = None
     unrepaired_session_id: str | None = None
     low_sessions: int = 0
+    deepened_session_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -698,10 +760,12 @@ class _Episode:
     rules: tuple[str, ...]
     pre_mean: float | None
     pre_pct: float | None
+    lowest: float
     status: str = "open"
     resolved: str | None = None
     unrepaired_at: str | None = None
     low: int = 0
+    deepened: tuple[str, ...] = ()
 
     @classmethod
     def opening(
@@ -710,33 +774,43 @@ class _Episode:
         session_id: str,
         rules: Sequence[str],
         earlier: Sequence[float],
-        total_min: float,
-        total_max: float,
+        now: tuple[float, float, float],
     ) -> _Episode:
         """A rupture opened on a session, anchored on the mean of the `earlier` totals
-        (percent of range; none on a client's first feedback)."""
-        pre_pct = sum(earlier) / len(earlier) if earlier else None
+        (percent of range) when there are 3 of them; `now` is (total pct, total min, max)."""
+        total, total_min, total_max = now
+        pre_pct = sum(earlier) / len(earlier) if len(earlier) >= 3 else None
         pre_mean = (
             None if pre_pct is None else total_min + pre_pct * (total_max - total_min) / 100.0
         )
-        return cls(client_id, session_id, tuple(rules), pre_mean, pre_pct)
+        lowest = total if total == total else math.inf
+        return cls(client_id, session_id, tuple(rules), pre_mean, pre_pct, lowest)
 
-    def is_back(self, feedback_pct: float, rules_fired: Sequence[str] | None) -> bool:
-        """Whether a feedback total is back at the pre-drop mean (without one: whether no
-        patient-side rule fired)."""
+    def is_back(
+        self, feedback_pct: float, rules_fired: Sequence[str] | None, within: float
+    ) -> bool:
+        """Whether a feedback total is back within `within` (pct) of the pre-drop mean;
+        without 3 pre-drop sessions, whether no patient-side rule fired."""
         if self.pre_pct is None:
             return not rules_fired
-        return feedback_pct >= self.pre_pct - EPS
+        return feedback_pct >= self.pre_pct - within - EPS
 
     def close(self, session_id: str) -> Rupture:
-        """The rupture as it ends at a session that is back (repaired unless unrepaired)."""
-        if self.status == "open":
-            self.status, self.resolved = "repaired", session_id
+        """The rupture as it ends at a session that is back: repaired, or repaired late
+        after it had been marked unrepaired."""
+        self.status = "repaired late" if self.status == "unrepaired" else "repaired"
+        self.resolved = session_id
         return self.freeze()
 
-    def stays_below(self, session_id: str, unrepaired_sessions: int) -> None:
-        """One more session below; `unrepaired_sessions` of them make it unrepaired."""
+    def stays_below(
+        self, session_id: str, total: float, fired: bool, unrepaired_sessions: int
+    ) -> None:
+        """One more session below; `unrepaired_sessions` of them make it unrepaired; a
+        patient-side rule on a new lowest total deepens it."""
         self.low += 1
+        if fired and total < self.lowest - EPS:
+            self.deepened += (session_id,)
+        self.lowest = min(self.lowest, total)
         if self.status == "open" and self.low >= unrepaired_sessions:
             self.status, self.unrepaired_at = "unrepaired", session_id
 
@@ -751,6 +825,7 @@ class _Episode:
             self.pre_pct,
             self.unrepaired_at,
             self.low,
+            self.deepened,
         )
 
 
@@ -768,13 +843,14 @@ def ruptures(
 ) -> list[Rupture]:
     """Rule 7, per client in session order. A session with a patient-side flag (drop, item
     drop, low) opens a rupture unless one is already under way (a later flagged session
-    that is still below the pre-drop mean belongs to it). The next feedback total back at or
-    above the pre-drop mean marks it repaired at that session; still below for
-    `unrepaired_sessions` sessions with feedback marks it unrepaired (it then stays under
-    way, taking in further low sessions, until a total comes back, without becoming
-    repaired); otherwise it is open. With no earlier feedback (no pre-drop mean), "back"
-    means a session where no patient-side rule fired."""
+    that is still below belongs to it; a new lowest total with a flag deepens it). The next
+    feedback total back within `repair_tolerance` points of the pre-drop mean marks it
+    repaired at that session; still below for `unrepaired_sessions` sessions with feedback
+    marks it unrepaired, which a later return turns into "repaired late"; otherwise it is
+    open. With fewer than 3 pre-drop sessions (no pre-drop mean), "back" means a session
+    where no patient-side rule fired."""
     fired = _patient_rules(flag_list)
+    within = thresholds.total_pct(thresholds.repair_tolerance)
     out: list[Rupture] = []
     history: dict[str, list[float]] = {}  # each client's feedback totals (pct) so far
     current: dict[str, _Episode] = {}  # each client's rupture under way
@@ -785,15 +861,17 @@ def ruptures(
         has_total = fb == fb  # not NaN
         episode = current.get(cid)
         if episode is not None and has_total:
-            if episode.is_back(fb, rules):
+            if episode.is_back(fb, rules, within):
                 out.append(episode.close(sid))
                 del current[cid]
                 episode = None
             else:
-                episode.stays_below(sid, thresholds.unrepaired_sessions)
+                episode.stays_below(sid, fb, bool(rules), thresholds.unrepaired_sessions)
         past = history.setdefault(cid, [])
         if rules and episode is None:
-            current[cid] = _Episode.opening(cid, sid, rules, past[-3:], t_min, t_max)
+            current[cid] = _Episode.opening(
+                cid, sid, rules, past[-ANCHOR_SESSIONS:], (fb, t_min, t_max)
+            )
         if has_total:
             past.append(fb)
     out.extend(e.freeze() for e in current.values())
@@ -851,6 +929,7 @@ PRIORITY: tuple[str, ...] = (
     "misattunement",
     "markers",
     "missing",
+    "low_item",
     "underestimate",
     "ceiling",
 )
@@ -860,6 +939,7 @@ _CLAUSES: Mapping[str, str] = {
     "drop": "their rating dropped below their recent average (drop)",
     "low": "their rating was low for them (low)",
     "item_drop": "one of their item ratings was low or fell since last time (item drop)",
+    "low_item": "one of their first item ratings was low, worth asking about (low item)",
     "misattunement": "this may be a rupture that was not visible in the session (misattunement)",
     "markers": "you noticed rupture markers, worth a look even when ratings are high (markers)",
     "missing": "a missing rating can be a sign of withdrawal (missing)",

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from insights import calibration, frames, growth, ruptures
+from insights.chart_data.alliance import outcome_in_words
 from storage.journal import Journal
 from storage.records import Client, Estimate, Feedback, Reflection, Session
 
@@ -111,15 +112,29 @@ def growth_views(data: TrendsData) -> dict[str, pd.DataFrame]:
 
 def rupture_table(data: TrendsData) -> pd.DataFrame:
     """The possible ruptures as the screen lists them: client, session, rules in words,
-    status."""
+    status in words; a further fall inside an episode gets its own row."""
     by_session = data.sessions.set_index("session_id")
-    rows = [
-        {
-            "Client": by_session["client"].get(r.session_id, ""),
-            "Session": int(by_session["number"].get(r.session_id, 0)),
-            "Rules": ", ".join(ruptures.rule_in_words(rule) for rule in r.rules),
-            "Status": r.status,
-        }
-        for r in data.ruptures
-    ]
+    numbers = by_session["number"]
+    rows = []
+    for r in data.ruptures:
+        client = by_session["client"].get(r.session_id, "")
+        began = int(numbers.get(r.session_id, 0))
+        resolved = numbers.get(r.resolved_session_id) if r.resolved_session_id else None
+        rows.append(
+            {
+                "Client": client,
+                "Session": began,
+                "Rules": ", ".join(ruptures.rule_in_words(rule) for rule in r.rules),
+                "Status": outcome_in_words(r.status, resolved),
+            }
+        )
+        for deeper in r.deepened_session_ids:
+            rows.append(
+                {
+                    "Client": client,
+                    "Session": int(numbers.get(deeper, 0)),
+                    "Rules": "a further fall",
+                    "Status": f"Deepened: part of the rupture at session {began}",
+                }
+            )
     return pd.DataFrame(rows, columns=["Client", "Session", "Rules", "Status"])

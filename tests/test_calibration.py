@@ -140,27 +140,37 @@ def test_only_seen_first_sessions_give_no_figures_but_count_them() -> None:
 
 # ---- rupture-detection sensitivity -----------------------------------------------------------
 
-STEADY = pairs((36, 36), (36, 36), (36, 36))  # then a drop to 28: drop and low fire
+STEADY = pairs((36, 36), (36, 36), (36, 36))  # then a drop to 28: the drop rule fires
 
 
 @pytest.mark.parametrize(
     ("fourth", "anticipated"),
     [
-        (V(fb=28, est=36), False),
-        (V(fb=28, est=36, withdrawal=1), True),
+        (V(fb=28, est=36), False),  # 8 above the total: misattunement
+        (V(fb=28, est=36, withdrawal=1), True),  # markers ticked
         (V(fb=28, est=36, confrontation=2), True),
-        (V(fb=28, est={"bond": 9, "goals": 9, "tasks": 9, "voice": 6}), True),  # item <= 6
-        (V(fb=28, est={"bond": 9, "goals": 9, "tasks": 9, "voice": 7}), False),
-        (V(fb=28, est=30), True),  # 4.5 below the client's mean estimate of 34.5
-        (V(fb=28, est=31), False),  # 3.75 below 34.75
+        (V(fb=28, est=30), True),  # 8, 8, 7, 7 against 7, 7, 7, 7: within 2 on every item
+        (V(fb=28, est=32), True),  # 1 above on every item, 4 on the total
+        (V(fb=28, est=33), False),  # 5 above the total: misattunement
+        (V(fb=28, est={"bond": 10, "goals": 7, "tasks": 7, "voice": 7}), False),  # +3 on bond
+        (V(fb=28, est={"bond": 7, "goals": 7, "tasks": 7, "voice": 4}), False),  # 3 off on voice
     ],
 )
-def test_a_patient_side_rupture_counts_as_anticipated_by_markers_a_low_item_or_a_low_estimate(
+def test_a_patient_side_rupture_counts_as_anticipated_by_markers_or_no_misattunement(
     fourth: V, anticipated: bool
 ) -> None:
     got = one_client([*STEADY, fourth])
     assert got.sensitivity_n == 1
     assert got.sensitivity == (1.0 if anticipated else 0.0)
+
+
+def test_only_the_items_that_fell_must_be_within_two_points() -> None:
+    steady = pairs((36, 36), (36, 36), (36, 36))  # 9 on every item
+    fall = {"bond": 9, "goals": 9, "tasks": 9, "voice": 2}  # only voice fell: a 7-point fall
+    near = {"bond": 9, "goals": 9, "tasks": 9, "voice": 4}  # 2 above on voice: anticipated
+    far = {"bond": 9, "goals": 9, "tasks": 9, "voice": 5}  # 3 above on voice: misattunement
+    assert one_client([*steady, V(fb=fall, est=near)]).sensitivity == 1.0
+    assert one_client([*steady, V(fb=fall, est=far)]).sensitivity == 0.0
 
 
 def test_sensitivity_is_the_share_of_patient_side_ruptures_anticipated() -> None:
@@ -184,13 +194,12 @@ def test_a_seen_first_rupture_is_left_out_of_sensitivity() -> None:
     assert got.sensitivity is None and got.sensitivity_n == 0 and got.excluded_seen_first == 1
 
 
-def test_on_wai_sr_a_low_item_estimate_is_scaled_too() -> None:
+def test_on_wai_sr_two_points_of_ten_are_scaled_to_0_8_points() -> None:
     steady = [V(fb=54, est=54)] * 3
-    low_item = {f"item{k}": 4 for k in range(1, 13)} | {"item5": 3}  # 3 <= 3.4
-    assert one_client([*steady, V(fb=40, est=low_item)], "wai_sr").sensitivity == 1.0
-    no_low = {f"item{k}": 4 for k in range(1, 13)}
-    # 48 is 4.5 below the mean estimate of 52.5: under the scaled 4.8, so not anticipated
-    assert one_client([*steady, V(fb=40, est=no_low)], "wai_sr").sensitivity == 0.0
+    fell = {f"item{k}": 3 for k in range(1, 13)}  # 36: every item fell from 4-5 to 3
+    assert one_client([*steady, V(fb=fell, est=fell)], "wai_sr").sensitivity == 1.0
+    one_up = fell | {"item5": 4}  # 1 point above on a fallen item: more than 0.8
+    assert one_client([*steady, V(fb=fell, est=one_up)], "wai_sr").sensitivity == 0.0
 
 
 # ---- by quarter and by client ----------------------------------------------------------------
@@ -213,7 +222,8 @@ def test_calibration_by_quarter_gives_one_sorted_row_per_quarter() -> None:
     assert table["spearman"].isna().all()  # Q1: feedback constant; Q2: two sessions
     # each session against the client's whole-course means (est 86%, feedback 87%)
     assert table["baseline_agreement"].tolist() == pytest.approx([1 / 3, 1 / 2])
-    assert math.isnan(table["sensitivity"].iloc[0]) and table["sensitivity"].iloc[1] == 0.0
+    # session 4 fell to 32 (items 8) against an estimate of 36 (items 9): within 2 points
+    assert math.isnan(table["sensitivity"].iloc[0]) and table["sensitivity"].iloc[1] == 1.0
     assert table["sensitivity_n"].tolist() == [0, 1]
 
 

@@ -57,6 +57,44 @@ def test_rupture_markers_keep_only_ruptures_on_the_sessions_shown() -> None:
     assert alliance.rupture_markers([rupture], [flag], s.iloc[3:]).empty
 
 
+def test_a_further_fall_inside_a_rupture_gets_its_own_marker_part_of_that_rupture() -> None:
+    import dataclasses
+
+    sessions = make_sessions(per_client=8)
+    flag, rupture = rupture_on(sessions, 2, "unrepaired")
+    deeper = sessions.iloc[4].session_id
+    rupture = dataclasses.replace(rupture, deepened_session_ids=(deeper,))
+    s = alliance.alliance_sessions(sessions)
+    markers = alliance.rupture_markers([rupture], [flag], s)
+    assert markers[["number", "status", "outcome"]].to_dict("records") == [
+        {
+            "number": 3,
+            "status": "Unrepaired",
+            "outcome": "Still below the client's usual: worth taking to supervision",
+        },
+        {
+            "number": 5,
+            "status": "Deepened",
+            "outcome": "A further fall inside the rupture that began at session 3",
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "at", "words"),
+    [
+        ("repaired", 7, "Back to usual at session 7"),
+        ("repaired late", 9, "Back to usual at session 9, after staying below for a while"),
+        ("open", None, "Not back to the client's usual yet"),
+        ("repaired", None, "Back to usual"),
+    ],
+)
+def test_what_became_of_a_rupture_is_said_in_words_never_null(
+    status: str, at: int | None, words: str
+) -> None:
+    assert alliance.outcome_in_words(status, at) == words
+
+
 def test_ruptures_per_period_count_rules_and_sit_on_the_periods_level() -> None:
     sessions = make_sessions(per_client=6)
     pairs = [rupture_on(sessions, i) for i in (1, 2)]

@@ -69,14 +69,15 @@ def test_alliance_rupture_points_carry_rules_sentence_and_status():
     assert layer["encoding"]["fill"]["field"] == "status"
     # Status differs by shape, not by colour alone.
     shapes = layer["encoding"]["shape"]["scale"]["range"]
-    assert len(set(shapes)) == 3
-    assert {"Rules fired", "Why", "Rupture"} <= set(tooltip_titles(layer))
+    assert len(set(shapes)) == len(shapes) == 5
+    assert {"Rules fired", "Why", "Rupture", "Since then"} <= set(tooltip_titles(layer))
     rows = {r["number"]: r for r in rows_of(spec, layer)}
     assert set(rows) == {4, 6, 7}
     assert rows[4]["rules"] == "drop"
     assert "fell 6 points" in rows[4]["sentence"]
     assert rows[4]["status"] == "Repaired"
-    assert rows[4]["resolved_at"] == 5
+    assert rows[4]["outcome"] == "Back to usual at session 5"
+    assert rows[6]["outcome"].startswith("Still below") and "null" not in str(rows)
     assert rows[6]["status"] == "Unrepaired"
     assert rows[4]["pre_mean"] == 35.0
     assert "Client's usual score before" in tooltip_titles(layer)

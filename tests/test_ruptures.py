@@ -61,15 +61,18 @@ def test_the_defaults_are_those_of_clinical_md() -> None:
         "drop_sd_factor": 1.5,
         "drop_few_sessions": 5,
         "item_low": 6,
+        "item_usual": 8,
         "item_drop": 3,
-        "low_total": 30,
         "low_percentile": 20,
+        "low_below_mean": 4,
         "low_min_sessions": 5,
         "misattune_total": 5,
         "misattune_item": 3,
         "under_total": 5,
         "ceiling_total": 38,
+        "ceiling_spread": 1,
         "ceiling_sessions": 4,
+        "repair_tolerance": 1,
         "unrepaired_sessions": 2,
     }
     assert DEFAULT.srs_cutoff_inclusive is True
@@ -103,7 +106,8 @@ def test_a_whole_number_given_as_a_float_is_accepted_as_an_int() -> None:
         ("drop_points", 41),
         ("item_low", 11),
         ("item_low", math.nan),
-        ("low_total", math.inf),
+        ("low_below_mean", math.inf),
+        ("repair_tolerance", -1),
         ("low_percentile", 101),
         ("low_min_sessions", 2.5),
         ("ceiling_sessions", 1),
@@ -149,11 +153,18 @@ def test_sessions_without_feedback_are_skipped_when_looking_back() -> None:
 
 
 def test_a_client_whose_scores_swing_needs_a_bigger_drop_than_four() -> None:
-    # changes of +-6 give an SD of about 6.6: 1.5 x SD is about 9.9 points
-    swinging = [34, 40, 34, 40, 34, 40]
-    assert fired(run([*swinging, 33], thresholds=QUIET), "drop") == []  # 5 below 38
-    assert fired(run([*swinging, 28], thresholds=QUIET), "drop") == [7]  # 10 below
-    assert fired(run([*swinging, 28], thresholds=Thresholds(drop_sd_factor=2)), "drop") == []
+    # every change is +-6: the robust spread is 1.4826 x 6 = 8.9, and 1.5 x that is 13.3
+    swinging = [34, 40, 34, 40, 34, 40]  # the last three average 38
+    assert fired(run([*swinging, 28], thresholds=QUIET), "drop") == []  # 10 below 38
+    assert fired(run([*swinging, 24], thresholds=QUIET), "drop") == [7]  # 14 below
+    assert fired(run([*swinging, 24], thresholds=Thresholds(drop_sd_factor=2)), "drop") == []
+
+
+def test_one_earlier_rupture_does_not_hide_the_next_clean_fall() -> None:
+    # changes 0, 0, 1, -1, -10, 10, 0, 1, -1: an SD of 5.5 would ask for an 8-point fall;
+    # the median absolute change is 1 (spread 1.5, 1.5 x that 2.2), so 4 points is enough
+    series = [36, 36, 36, 37, 36, 26, 36, 36, 37, 36]
+    assert fired(run([*series, 32], thresholds=QUIET), "drop") == [6, 11]
 
 
 def test_the_drop_sentence_names_the_points_and_the_rule() -> None:
@@ -176,10 +187,28 @@ def test_on_wai_sr_the_drop_of_four_is_scaled_to_4_8_points(last: int, flagged: 
 # ---- rule 2: item drop ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("voice", "flagged"), [(6, True), (7, False)])
-def test_an_item_at_or_below_six_is_flagged(voice: int, flagged: bool) -> None:
+@pytest.mark.parametrize(
+    ("usual", "voice", "flagged"),
+    [(9, 6, True), (8, 6, True), (9, 7, False), (7, 6, False)],
+)
+def test_an_item_at_or_below_six_is_flagged_when_the_client_usually_gives_it_eight(
+    usual: int, voice: int, flagged: bool
+) -> None:
+    before = [V(fb={"bond": 9, "goals": 9, "tasks": 9, "voice": usual})] * 2
+    # 9 -> 7 is a fall of 2 and 7 -> 6 of 1: only the "usually 8 or more" rule can fire
+    found = run([*before, V(fb={"bond": 9, "goals": 9, "tasks": 9, "voice": voice})])
+    assert ("item_drop" in rules_at(found, 3)) is flagged
+
+
+@pytest.mark.parametrize(("voice", "rules"), [(6, ["low_item"]), (7, [])])
+def test_on_a_first_session_a_low_item_is_a_low_item_not_a_drop(
+    voice: int, rules: list[str]
+) -> None:
     found = run([V(fb={"bond": 10, "goals": 10, "tasks": 10, "voice": voice})])
-    assert ("item_drop" in rules_at(found, 1)) is flagged
+    assert rules_at(found, 1) == rules
+    assert all(f.kind == "note" for f in found)
+    broken = breaks([V(fb={"bond": 10, "goals": 10, "tasks": 10, "voice": voice})])
+    assert broken == []  # a note opens no rupture
 
 
 @pytest.mark.parametrize(("voice", "flagged"), [(7, True), (8, False)])
@@ -223,23 +252,38 @@ def test_the_item_sentence_names_the_items_by_their_labels() -> None:
 
 
 @pytest.mark.parametrize(("score", "flagged"), [(3, True), (4, False)])
-def test_on_wai_sr_an_item_at_or_below_3_4_of_1_to_5_is_flagged(score: int, flagged: bool) -> None:
+def test_on_wai_sr_an_item_at_or_below_3_4_of_1_to_5_is_a_low_item(
+    score: int, flagged: bool
+) -> None:
     items = {f"item{k}": 5 for k in range(1, 13)} | {"item3": score}
     found = run([V(fb=items)], instrument="wai_sr")
-    assert ("item_drop" in rules_at(found, 1)) is flagged
+    assert ("low_item" in rules_at(found, 1)) is flagged
 
 
 # ---- rule 3: low ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("total", "flagged"), [(30, True), (31, False)])
-def test_a_total_at_or_below_thirty_is_low(total: int, flagged: bool) -> None:
-    assert (fired(run([total]), "low") == [1]) is flagged
+@pytest.mark.parametrize("instrument", ["sac4", "wai_sr"])
+def test_without_a_published_cutoff_no_total_is_low_on_its_own(instrument: str) -> None:
+    # a client who always rates SAC-4 around 28, or WAI-SR "very often" (48) on every item
+    lowest = {"sac4": 28, "wai_sr": 48}[instrument]
+    assert fired(run([lowest] * 8, instrument=instrument), "low") == []
 
 
-@pytest.mark.parametrize(("total", "flagged"), [(48, True), (49, False)])
-def test_on_wai_sr_low_is_scaled_to_48_of_12_to_60(total: int, flagged: bool) -> None:
-    assert (fired(run([total], instrument="wai_sr"), "low") == [1]) is flagged
+@pytest.mark.parametrize(("total", "flagged"), [(33, True), (34, True), (35, False)])
+def test_low_for_this_client_needs_both_their_20th_percentile_and_four_below_their_mean(
+    total: int, flagged: bool
+) -> None:
+    # earlier 36..40: 20th percentile 36.8, mean 38; 34 is 4 below the mean, 35 only 3
+    found = run([36, 37, 38, 39, 40, total])
+    assert (fired(found, "low") == [6]) is flagged
+
+
+@pytest.mark.parametrize(("total", "flagged"), [(53, True), (54, False)])
+def test_on_wai_sr_four_below_the_mean_is_scaled_to_4_8_points(total: int, flagged: bool) -> None:
+    # earlier 56, 57, 58, 59, 60: mean 58, 20th percentile 56.8; 4.8 points below is 53.2
+    found = run([56, 57, 58, 59, 60, total], instrument="wai_sr")
+    assert (fired(found, "low") == [6]) is flagged
 
 
 @pytest.mark.parametrize(
@@ -260,22 +304,22 @@ def test_srs_low_uses_the_cutoff_inclusive_or_exclusive_as_set(
 
 
 def test_below_the_clients_own_20th_percentile_is_low_after_five_sessions() -> None:
-    # the 20th percentile of 36..40 is 36.8: 36 is below it, 37 is not
-    assert fired(run([36, 37, 38, 39, 40, 36]), "low") == [6]
-    assert fired(run([36, 37, 38, 39, 40, 37]), "low") == []
-    assert fired(run([37, 38, 39, 40, 36]), "low") == []  # only four before
-    assert fired(run([36, 36, 36, 36, 40, 36]), "low") == []  # at the percentile, not below
+    # earlier 30, 36, 38, 39, 40: 20th percentile 34.8, mean 36.6; 32 is below both
+    assert fired(run([30, 36, 38, 39, 40, 32]), "low") == [6]
+    assert fired(run([36, 38, 39, 40, 32]), "low") == []  # only four before
+    assert fired(run([32, 32, 32, 32, 40, 32]), "low") == []  # at the percentile, not below
 
 
 def test_the_low_sentence_says_what_the_total_was_compared_with() -> None:
-    (fixed,) = [f for f in run([28]) if f.rule == "low"]
-    assert fixed.sentence == "Your client's total of 28 out of 40 is at or below 30 (low)."
     (cut,) = [f for f in run([35], instrument="srs") if f.rule == "low"]
     assert (
         cut.sentence == "Your client's total of 35 out of 40 is at or below the cutoff of 36 (low)."
     )
-    (own,) = [f for f in run([36, 37, 38, 39, 40, 36]) if f.rule == "low"]
-    assert "lowest 20% of their own sessions" in own.sentence
+    (own,) = [f for f in run([36, 37, 38, 39, 40, 33]) if f.rule == "low"]
+    assert own.sentence == (
+        "Your client's total of 33 out of 40 is in the lowest 20% of their own sessions "
+        "and well below their usual (low)."
+    )
 
 
 # ---- rule 4: misattunement and under-estimate ----------------------------------------------
@@ -352,11 +396,13 @@ def test_markers_are_flagged_even_before_feedback_arrives() -> None:
         ([40, 40, 40], []),
         ([38, 38, 38, 38, 38, 38], [4]),  # once per run
         ([37, 37, 37, 37], []),  # below 38
-        ([40, 40, 39, 40, 40, 40], []),  # the run starts again
-        ([40, 40, 39, 40, 40, 40, 40], [7]),
+        ([40, 40, 39, 40, 40, 40], [4]),  # within 1 point: the same run
+        ([40, 40, 38, 40, 40, 40], []),  # 2 points apart: the run starts again at 38 ...
+        ([40, 40, 38, 40, 40, 40, 40], [7]),  # ... and again at the next 40
+        ([38, 39, 38, 39], [4]),
     ],
 )
-def test_four_identical_top_totals_in_a_row_nudge_for_critical_feedback(
+def test_four_top_totals_within_a_point_in_a_row_nudge_for_critical_feedback(
     totals: list[int], expected: list[int]
 ) -> None:
     found = run(totals)
@@ -388,7 +434,7 @@ def test_no_feedback_after_an_unflagged_session_is_not_flagged() -> None:
 
 def test_no_feedback_after_a_session_that_was_flagged_earlier_on_is_not_flagged() -> None:
     found = run([36, 36, 36, 28, 36, V(est=36)], thresholds=QUIET)
-    assert fired(found, "low") == [4] and fired(found, "missing") == []
+    assert fired(found, "drop") == [4] and fired(found, "missing") == []
 
 
 def test_no_feedback_after_a_note_or_a_nudge_is_not_flagged() -> None:
@@ -401,7 +447,7 @@ def test_no_feedback_after_a_note_or_a_nudge_is_not_flagged() -> None:
 
 def test_feedback_seen_before_the_estimate_still_gets_flags() -> None:
     found = run([V(fb=26, est=36, seen_first=True)])
-    assert rules_at(found, 1) == ["item_drop", "low", "misattunement"]
+    assert rules_at(found, 1) == ["low_item", "misattunement"]
 
 
 def test_a_single_session_and_an_empty_frame_give_what_they_can() -> None:
@@ -419,8 +465,6 @@ def test_flags_come_per_client_in_session_order_and_rule_order() -> None:
     assert [(f.session_id, f.rule) for f in found] == [
         (sid("C-001", 2), "drop"),
         (sid("C-001", 2), "item_drop"),
-        (sid("C-001", 2), "low"),
-        (sid("C-002", 1), "low"),
         (sid("C-002", 1), "misattunement"),
         (sid("C-002", 1), "markers"),
     ]
@@ -483,13 +527,28 @@ def breaks(visits: list, thresholds: Thresholds = QUIET) -> list[Rupture]:
 def test_a_v_shaped_drop_that_comes_back_to_the_pre_drop_mean_is_repaired() -> None:
     (rupture,) = breaks([36, 36, 36, 28, 36])
     assert rupture.session_id == sid("C-001", 4) and rupture.client_id == "id-C-001"
-    assert rupture.rules == ("drop", "low")
+    assert rupture.rules == ("drop",)
     assert rupture.status == "repaired" and rupture.resolved_session_id == sid("C-001", 5)
     assert rupture.pre_mean == 36.0
 
 
+@pytest.mark.parametrize(("back", "status"), [(35, "repaired"), (34, "open")])
+def test_within_one_point_of_the_pre_drop_mean_is_repaired(back: int, status: str) -> None:
+    (rupture,) = breaks([36, 36, 36, 28, back])
+    assert rupture.status == status
+    (strict,) = breaks([36, 36, 36, 28, back], dataclasses.replace(QUIET, repair_tolerance=0))
+    assert strict.status == "open"
+
+
+def test_the_pre_drop_mean_is_the_clients_usual_not_only_the_three_sessions_before() -> None:
+    # the three before the fall (38, 38, 38) were high for this client (usually 34-38)
+    (rupture,) = breaks([34, 34, 34, 34, 34, 38, 38, 38, 30, 35])
+    assert rupture.pre_mean == pytest.approx((34 * 5 + 38 * 3) / 8)
+    assert rupture.status == "repaired"
+
+
 def test_two_sessions_still_below_the_pre_drop_mean_leave_it_unrepaired() -> None:
-    (rupture,) = breaks([36, 36, 36, 28, 33, 35])
+    (rupture,) = breaks([36, 36, 36, 28, 33, 34])
     assert rupture.status == "unrepaired" and rupture.resolved_session_id is None
     assert rupture.unrepaired_session_id == sid("C-001", 6)
 
@@ -502,7 +561,7 @@ def test_right_after_the_drop_or_one_low_session_later_the_rupture_is_open() -> 
 
 @pytest.mark.parametrize(("needed", "status"), [(2, "unrepaired"), (3, "open")])
 def test_the_number_of_low_sessions_for_unrepaired_is_a_setting(needed: int, status: str) -> None:
-    (rupture,) = breaks([36, 36, 36, 28, 33, 35], Thresholds(unrepaired_sessions=needed))
+    (rupture,) = breaks([36, 36, 36, 28, 33, 34], Thresholds(unrepaired_sessions=needed))
     assert rupture.status == status
 
 
@@ -513,22 +572,38 @@ def test_further_flags_while_still_below_belong_to_the_same_rupture() -> None:
 
 
 def test_a_new_rupture_after_a_repair_is_counted_again() -> None:
-    found = breaks([36, 36, 36, 28, 36, 36, 28, 34])
+    found = breaks([36, 36, 36, 28, 36, 36, 28, 34], DEFAULT)
     assert [(r.session_id, r.status) for r in found] == [
         (sid("C-001", 4), "repaired"),
         (sid("C-001", 7), "repaired"),
     ]
-    assert found[1].rules == ("low",)  # 28 is 5.3 below 33.3, but this client now swings
-    assert found[1].pre_mean == pytest.approx((28 + 36 + 36) / 3)
-    assert found[1].resolved_session_id == sid("C-001", 8)
+    # the one earlier fall leaves the median change at 0: 28 is 5.3 below the last
+    # three (33.3), a drop; and below the 20th percentile (36) and 6.7 below the mean
+    assert found[1].rules == ("drop", "low")
+    assert found[1].pre_mean == pytest.approx((36 * 5 + 28) / 6)
+    assert found[1].resolved_session_id == sid("C-001", 8)  # 34 >= 34.67 - 1
 
 
-def test_a_rupture_on_the_first_session_is_repaired_when_no_patient_rule_fires() -> None:
-    (rupture,) = breaks([28, 30, 29, 36])
-    assert rupture.pre_mean is None
-    assert rupture.status == "unrepaired"  # 30 and 29 are still low
-    (rupture,) = breaks([28, 30, 36])
-    assert rupture.status == "repaired" and rupture.resolved_session_id == sid("C-001", 3)
+def test_with_fewer_than_three_sessions_before_it_is_repaired_when_no_patient_rule_fires() -> None:
+    # 36 -> 30 is a drop of 6 with one session before; 24 falls again (9 below 33);
+    # at 36 nothing fires: repaired, with the further fall marked as deepening it
+    (rupture,) = breaks([36, 30, 24, 36])
+    assert rupture.pre_mean is None and rupture.session_id == sid("C-001", 2)
+    assert rupture.status == "repaired" and rupture.resolved_session_id == sid("C-001", 4)
+    assert rupture.deepened_session_ids == (sid("C-001", 3),)
+
+
+def test_an_unrepaired_rupture_that_comes_back_later_is_repaired_late() -> None:
+    (rupture,) = breaks([36, 30, 24, 18, 36])
+    assert rupture.status == "repaired late"
+    assert rupture.unrepaired_session_id == sid("C-001", 4)
+    assert rupture.resolved_session_id == sid("C-001", 5)
+    assert rupture.deepened_session_ids == (sid("C-001", 3), sid("C-001", 4))
+
+
+def test_a_low_session_inside_an_episode_that_is_not_lower_does_not_deepen_it() -> None:
+    (rupture,) = breaks([36, 36, 36, 26, 27, 36], DEFAULT)
+    assert rupture.deepened_session_ids == () and rupture.status == "repaired"
 
 
 def test_only_patient_side_flags_open_a_rupture() -> None:
@@ -546,7 +621,7 @@ def test_pre_mean_is_given_in_points_of_the_instrument() -> None:
 
 
 def test_an_unrepaired_rupture_gets_a_flag_suggesting_supervision() -> None:
-    sessions, items = Caseload().add("C-001", [36, 36, 36, 28, 33, 35, 36]).frames()
+    sessions, items = Caseload().add("C-001", [36, 36, 36, 28, 33, 34, 34]).frames()
     found, broken = review(sessions, items, QUIET)
     (extra,) = unrepaired_flags(broken, sessions)
     assert extra.session_id == sid("C-001", 6) and extra.kind == "rupture"
@@ -658,14 +733,18 @@ def test_the_demos_v_shaped_drops_are_flagged_and_most_are_repaired(
     assert len(drops) >= 30
 
     patient_flagged = {f.session_id for f in found if f.rule in PATIENT_RULES}
-    assert all(d in patient_flagged for d in drops)
+    # the demo also makes slow two-step declines (35, 32, 31): a margin of 4 points misses
+    # some, as it should; CLINICAL.md asks for 90% of true ruptures
+    assert sum(d in patient_flagged for d in drops) >= 0.9 * len(drops)
 
     repaired_in_demo = [d for d in drops if "repair" in tags.get(after.get(d, ""), ())]
     by_start = {r.session_id: r for r in broken}
     statuses = Counter(by_start[d].status for d in repaired_in_demo if d in by_start)
     assert statuses["repaired"] > 0.6 * sum(statuses.values()), statuses
     unrepaired = [d for d in drops if d not in repaired_in_demo and d in by_start]
-    assert Counter(by_start[d].status for d in unrepaired)["unrepaired"] > 0.6 * len(unrepaired)
+    # ever marked unrepaired: still so, or repaired late once the demo's total came back
+    marked = [d for d in unrepaired if by_start[d].unrepaired_session_id]
+    assert len(marked) > 0.6 * len(unrepaired)
 
 
 def test_the_whole_pipeline_runs_on_ten_thousand_demo_sessions() -> None:

@@ -14,7 +14,13 @@ from insights.ruptures import rule_in_words
 
 ESTIMATE = "Your estimate"
 FEEDBACK = "Client's feedback"
-STATUS_LABELS = {"repaired": "Repaired", "unrepaired": "Unrepaired", "open": "Open"}
+STATUS_LABELS = {
+    "repaired": "Repaired",
+    "unrepaired": "Unrepaired",
+    "open": "Open",
+    "repaired late": "Repaired late",
+    "deepened": "Deepened",
+}
 
 _SESSION_COLUMNS = [
     "session_id",
@@ -175,10 +181,13 @@ def rupture_markers(
             (str(flag.rule), str(flag.kind), str(flag.sentence))
         )
     number_of = dict(zip(s["session_id"], s["number"], strict=False))
-    rows = [
-        _marker(rupture, sentences.get(rupture.session_id, []), number_of)
-        for rupture in ruptures or ()
-    ]
+    rows = []
+    for rupture in ruptures or ():
+        rows.append(_marker(rupture, sentences.get(rupture.session_id, []), number_of))
+        rows += [
+            _deepened(rupture, sid, sentences.get(sid, []), number_of)
+            for sid in getattr(rupture, "deepened_session_ids", ())
+        ]
     if not rows:
         return pd.DataFrame()
     frame = pd.DataFrame(rows)
@@ -206,10 +215,41 @@ def _marker(
         "rules": ", ".join(rule_in_words(rule) for rule in rules),
         "sentence": " ".join(dict.fromkeys(said)),
         "status": STATUS_LABELS.get(status, status.capitalize()),
+        "outcome": outcome_in_words(status, resolved),
         "resolved_at": None if resolved is None else int(resolved),
         "pre_mean": getattr(rupture, "pre_mean", None),
         "pre_mean_pct": getattr(rupture, "pre_mean_pct", None),
     }
+
+
+def _deepened(
+    rupture: Any, session_id: str, session_flags: list[tuple[str, str, str]], number_of: dict
+) -> dict[str, Any]:
+    """A further fall inside an open episode: its own marker, part of that rupture."""
+    said = [text for _, kind, text in session_flags if kind == "rupture"]
+    began = number_of.get(rupture.session_id)
+    rules = {rule for rule, kind, _ in session_flags if kind == "rupture"}
+    return {
+        "session_id": session_id,
+        "rules": ", ".join(rule_in_words(rule) for rule in sorted(rules)),
+        "sentence": " ".join(dict.fromkeys(said)),
+        "status": STATUS_LABELS["deepened"],
+        "outcome": "A further fall inside the rupture that began"
+        + (f" at session {int(began)}" if began is not None else " earlier"),
+        "resolved_at": None,
+        "pre_mean": getattr(rupture, "pre_mean", None),
+        "pre_mean_pct": getattr(rupture, "pre_mean_pct", None),
+    }
+
+
+def outcome_in_words(status: str, resolved_at: Any) -> str:
+    """What became of a rupture, in words (never a bare number or "null")."""
+    at = f" at session {int(resolved_at)}" if resolved_at is not None else ""
+    return {
+        "repaired": f"Back to usual{at}",
+        "repaired late": f"Back to usual{at}, after staying below for a while",
+        "unrepaired": "Still below the client's usual: worth taking to supervision",
+    }.get(status, "Not back to the client's usual yet")
 
 
 def ruptures_on_feedback(rup: pd.DataFrame, est: str, fb: str, low: float) -> pd.DataFrame:

@@ -51,7 +51,7 @@ from insights.charts.common import (
 
 SCORE_FORMAT = ".0f"
 _RUPTURE_COLUMNS = ["client", "date", "number", "score", "rules", "sentence", "status"]
-_RUPTURE_COLUMNS += ["resolved_at"]
+_RUPTURE_COLUMNS += ["outcome"]
 
 
 @dataclass(frozen=True)

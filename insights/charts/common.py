@@ -32,8 +32,9 @@ BLACK = "#000000"
 GREY = "#767676"
 PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK]
 
-STATUS_SHAPES = ["circle", "triangle-down", "diamond"]
-STATUS_COLOURS = [GREEN, VERMILLION, PURPLE]
+# in the order of STATUS_LABELS: repaired, unrepaired, open, repaired late, deepened
+STATUS_SHAPES = ["circle", "triangle-down", "diamond", "square", "triangle-up"]
+STATUS_COLOURS = [GREEN, VERMILLION, PURPLE, SKY, ORANGE]
 
 # Category axes (sessions, months, quarters) can hold hundreds of labels: drop the ones
 # that would overlap instead of printing them on top of each other.
@@ -117,7 +118,7 @@ def rupture_tooltip() -> list[alt.Tooltip]:
         alt.Tooltip("rules:N", title="Rules fired"),
         alt.Tooltip("sentence:N", title="Why"),
         alt.Tooltip("status:N", title="Rupture"),
-        alt.Tooltip("resolved_at:Q", title="Back to usual at session"),
+        alt.Tooltip("outcome:N", title="Since then"),
     ]
 
 
