@@ -940,7 +940,8 @@ _CLAUSES: Mapping[str, str] = {
     "low": "their rating was low for them (low)",
     "item_drop": "one of their item ratings was low or fell since last time (item drop)",
     "low_item": "one of their first item ratings was low, worth asking about (low item)",
-    "misattunement": "this may be a rupture that was not visible in the session (misattunement)",
+    "misattunement": "your estimate was well above their rating, so a rupture may have gone "
+    "unseen in the session (misattunement)",
     "markers": "you noticed rupture markers, worth a look even when ratings are high (markers)",
     "missing": "a missing rating can be a sign of withdrawal (missing)",
     "underestimate": "they rated the session higher than you thought (underestimate)",
@@ -949,9 +950,38 @@ _CLAUSES: Mapping[str, str] = {
 }
 
 
-def session_sentence(flags_for_one_session: Iterable[Flag], gap: float | None) -> str:
-    """One plain sentence for the Reflect page once feedback is in: the gap (estimate -
-    feedback, in points) and the most important rule that fired, or a neutral note."""
+@dataclass(frozen=True)
+class Usual:
+    """A client's usual total, the middle half of their earlier totals, and today's."""
+
+    low: float
+    high: float
+    today: float
+    out_of: float
+
+    def in_words(self) -> str:
+        usual = (
+            _num(self.low)
+            if round(self.low) == round(self.high)
+            else (f"{_num(round(self.low))}-{_num(round(self.high))}")
+        )
+        return f"usually {usual}, today {_num(self.today)} (out of {_num(self.out_of)})"
+
+
+def usual_of(earlier: Sequence[float], today: float, out_of: float) -> Usual | None:
+    """The client's usual from at least 3 `earlier` totals (None with fewer)."""
+    if len(earlier) < 3 or today != today:
+        return None
+    ordered = sorted(earlier)
+    return Usual(_percentile(ordered, 25), _percentile(ordered, 75), today, out_of)
+
+
+def session_sentence(
+    flags_for_one_session: Iterable[Flag], gap: float | None, usual: Usual | None = None
+) -> str:
+    """Plain words for the Reflect page once feedback is in: "Possible rupture", the most
+    important rule in words and the client's usual score when an alert fired; the gap
+    (estimate - feedback, in points) either way."""
     if gap is None or (isinstance(gap, float) and math.isnan(gap)):
         opening = "Your client's rating is in"
     elif abs(gap) < 0.05:
@@ -959,10 +989,15 @@ def session_sentence(flags_for_one_session: Iterable[Flag], gap: float | None) -
     else:
         side = "above" if gap > 0 else "below"
         opening = f"Your estimate was {_points(abs(gap))} {side} your client's rating"
-    rules = {f.rule for f in flags_for_one_session}
+    found = list(flags_for_one_session)
+    rules = {f.rule for f in found}
+    alert = any(f.kind in ALERT_KINDS for f in found)
     for rule in PRIORITY:
         if rule in rules:
-            return f"{opening}; {_CLAUSES[rule]}."
+            if not alert:
+                return f"{opening}; {_CLAUSES[rule]}."
+            told = f" Your client is {usual.in_words()}." if usual else ""
+            return f"Possible rupture: {_CLAUSES[rule]}.{told} {opening}."
     return f"{opening}; nothing in their ratings stood out."
 
 
@@ -998,5 +1033,7 @@ __all__ = [
     "rupture_flagged",
     "ruptures",
     "session_sentence",
+    "Usual",
+    "usual_of",
     "unrepaired_flags",
 ]

@@ -26,11 +26,20 @@ def client_flags(journal: Journal, client_id: str, instruments: Mapping[str, Any
 
 
 def feedback_sentence(journal: Journal, session: Session, instruments: Mapping[str, Any]) -> str:
-    """One plain sentence: the gap, and the rule that fired on this session, if any."""
+    """Plain words: "Possible rupture" with the rule and the client's usual score when one
+    fired on this session, and the gap."""
     table, flags = client_flags(journal, session.client_id, instruments)
     row = table[table["session_id"] == session.id]
     gap = None if row.empty or math.isnan(row["gap"].iloc[0]) else float(row["gap"].iloc[0])
-    return ruptures.session_sentence([f for f in flags if f.session_id == session.id], gap)
+    usual = None
+    if not row.empty:
+        position = table.index.get_loc(row.index[0])
+        earlier = table.iloc[:position]["feedback"].dropna().tolist()[-ruptures.ANCHOR_SESSIONS :]
+        usual = ruptures.usual_of(
+            earlier, float(row["feedback"].iloc[0]), float(row["total_max"].iloc[0])
+        )
+    mine = [f for f in flags if f.session_id == session.id]
+    return ruptures.session_sentence(mine, gap, usual)
 
 
 def rupture_flagged(journal: Journal, session: Session, instruments: Mapping[str, Any]) -> bool:

@@ -29,6 +29,7 @@ from insights.ruptures import (
     ruptures,
     session_sentence,
     unrepaired_flags,
+    usual_of,
 )
 from practice import demo
 from storage.records import Client, Estimate, Feedback, Reflection, Session
@@ -646,8 +647,8 @@ def flag(rule: str, session: str = "s1") -> Flag:
         (
             ["drop"],
             3.0,
-            "Your estimate was 3 points above your client's rating; their rating dropped "
-            "below their recent average (drop).",
+            "Possible rupture: their rating dropped below their recent average (drop). "
+            "Your estimate was 3 points above your client's rating.",
         ),
         (
             [],
@@ -663,7 +664,7 @@ def flag(rule: str, session: str = "s1") -> Flag:
         (
             ["markers", "low"],
             None,
-            "Your client's rating is in; their rating was low for them (low).",
+            "Possible rupture: their rating was low for them (low). Your client's rating is in.",
         ),
         (
             ["ceiling", "underestimate"],
@@ -674,8 +675,9 @@ def flag(rule: str, session: str = "s1") -> Flag:
         (
             ["misattunement"],
             4.8,
-            "Your estimate was 4.8 points above your client's rating; this may be a rupture "
-            "that was not visible in the session (misattunement).",
+            "Possible rupture: your estimate was well above their rating, so a rupture may "
+            "have gone unseen in the session (misattunement). Your estimate was 4.8 points "
+            "above your client's rating.",
         ),
     ],
 )
@@ -683,6 +685,20 @@ def test_the_reflect_page_sentence_gives_the_gap_and_the_most_important_rule(
     rules: list[str], gap: float | None, sentence: str
 ) -> None:
     assert session_sentence([flag(r) for r in rules], gap) == sentence
+
+
+def test_a_possible_rupture_names_the_clients_usual_score_and_todays() -> None:
+    usual = usual_of([36, 37, 38, 38, 36], today=29, out_of=40)
+    assert usual is not None and usual.in_words() == "usually 36-38, today 29 (out of 40)"
+    assert session_sentence([flag("drop")], -2.0, usual) == (
+        "Possible rupture: their rating dropped below their recent average (drop). Your "
+        "client is usually 36-38, today 29 (out of 40). Your estimate was 2 points below "
+        "your client's rating."
+    )
+    assert usual_of([36, 37], today=29, out_of=40) is None  # too few to know their usual
+    assert usual_of([38, 38, 38], today=30, out_of=40).in_words() == (
+        "usually 38, today 30 (out of 40)"
+    )
 
 
 def test_rupture_flagged_is_true_only_for_rupture_or_possible_flags_on_that_session() -> None:
