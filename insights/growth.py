@@ -69,8 +69,9 @@ def reactions_by_month(reflections: Iterable[Reflection], tz: str = "UTC") -> pd
 
 
 def domains_by_month(reflections: Iterable[Reflection], tz: str = "UTC") -> pd.DataFrame:
-    """Per month with reflections and per focus domain (the six DOMAINS, in that order):
-    `count` of reflections with that focus domain, and `reflections` (all that month)."""
+    """Per month with reflections and per focus domain (every domain of DOMAINS, in that
+    order): `count` of reflections with that focus domain, and `reflections` (all that
+    month)."""
     found = list(reflections)
     columns = ["month", "domain", "count", "reflections"]
     if not found:

@@ -8,6 +8,17 @@ the field, so a typo in a data file is found at once and never passes silently.
 The user's own prompts and instruments (kept encrypted in Settings) arrive as plain
 dicts of the same shape and go through the same checks (`custom_prompt`,
 `custom_instrument`, `with_custom`).
+
+Prompt texts also follow the wording rules of CLINICAL.md ("Prompt library rules
+(2026-12)"), checked on load:
+
+- One question: a text holds one "?" and no second question joined on (`second_question`).
+- Stands alone: no phrase that refers back to another prompt (`back_reference`).
+- A prompt marked `free_ok` (fit for a free reflection, not about one session) does not
+  say "today", "the room" and the like (`session_reference`).
+
+`library_for` words the built-in texts for the user's profession: "client" or "patient"
+(`worded`).
 """
 
 from __future__ import annotations
@@ -17,7 +28,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -74,6 +85,7 @@ class Prompt:
     professions: tuple[str, ...]
     proctor: tuple[str, ...]
     follow_ups: tuple[str, ...]
+    free_ok: bool = False  # fit for a free reflection: not about one session
     custom: bool = False
 
 
@@ -131,6 +143,7 @@ class Instrument:
     high_anchor: str
     comment_prompt: str = ""
     licence_note: str = ""
+    note: str = ""  # shown where a user chooses the instrument (e.g. "not validated")
     custom: bool = False
 
     @property
@@ -316,12 +329,138 @@ def _entry_name(kind: str, data: object, position: int) -> str:
     return f"{kind} #{position + 1}"
 
 
+# ---- the wording rules (CLINICAL.md, "Prompt library rules (2026-12)") --------------------
+
+_QUESTION_WORDS = "what|how|why|when|where|who|whom|whose|which"
+_AUXILIARIES = (
+    "am|is|are|was|were|do|does|did|have|has|had|can|could|will|would|shall|should|may|might|must"
+)
+# A second question joined on: ", and how ...", ", but did ...", ", and if not, what ...",
+# " and why ...", " or what ...", ": was ...". An alternative ("Did X, or did Y?") is one
+# question, so "or" followed by did/was/... is allowed, and so are question words joined
+# to each other ("who or what", "when and how": the `paired` group).
+_JOINED_QUESTION = re.compile(
+    rf",\s*(?:and|but)\s+(?:if (?:not|so),\s*)?(?:{_QUESTION_WORDS}|{_AUXILIARIES})\b"
+    rf"|(?P<paired>\b(?:{_QUESTION_WORDS}))?\s(?:and|but|or)\s+(?:{_QUESTION_WORDS})\b"
+    rf"|[:;]\s+(?:{_QUESTION_WORDS}|{_AUXILIARIES})\b",
+    re.IGNORECASE,
+)
+ONE_QUESTION_ADVICE = "ask one question; put the second in follow_ups"
+
+# Phrases that point at something another prompt brought up: the selector may show any
+# prompt on its own, so none may lean on another.
+REFERS_BACK: tuple[str, ...] = (
+    "that step",
+    "this step",
+    "that pattern",
+    "this pattern",
+    "that feeling",
+    "this feeling",
+    "that moment",
+    "that limit",
+    "this limit",
+    "that reaction",
+    "this reaction",
+    "this way of relating",
+    "the above",
+    "as above",
+    "as before",
+    "the previous question",
+    "the last question",
+)
+# Words that tie a prompt to one session: a prompt fit for free reflection has none.
+ABOUT_ONE_SESSION: tuple[str, ...] = (
+    "today",
+    "tonight",
+    "this session",
+    "that session",
+    "the session",
+    "the room",
+    "this patient",
+    "this client",
+)
+
+
+def _phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b", re.IGNORECASE)
+
+
+_REFERS_BACK = _phrases(REFERS_BACK)
+_ABOUT_ONE_SESSION = _phrases(ABOUT_ONE_SESSION)
+
+
+def second_question(text: str) -> str:
+    """What makes `text` ask more than one question, or "" when it asks one: "2 question
+    marks", or the words that join a second question on (", and how")."""
+    if (marks := text.count("?")) > 1:
+        return f"{marks} question marks"
+    for found in _JOINED_QUESTION.finditer(text):
+        if not found.group("paired"):
+            return " ".join(found.group().split())
+    return ""
+
+
+def back_reference(text: str) -> str:
+    """The phrase of `REFERS_BACK` in `text` ("this pattern"), lowercased, or ""."""
+    found = _REFERS_BACK.search(text)
+    return found.group().lower() if found else ""
+
+
+def session_reference(text: str) -> str:
+    """The phrase of `ABOUT_ONE_SESSION` in `text` ("today"), lowercased, or ""."""
+    found = _ABOUT_ONE_SESSION.search(text)
+    return found.group().lower() if found else ""
+
+
+def _check_wording(table: _Table, text: str, follow_ups: tuple[str, ...]) -> None:
+    """One question in the text and in each follow-up; a text that stands alone."""
+    if found := second_question(text):
+        table.fail("text", f"asks more than one question ({found}): {ONE_QUESTION_ADVICE}")
+    for number, follow_up in enumerate(follow_ups, start=1):
+        if found := second_question(follow_up):
+            table.fail(
+                "follow_ups",
+                f"entry {number} asks more than one question ({found}): "
+                "ask one question in each follow-up",
+            )
+    if found := back_reference(text):
+        table.fail(
+            "text",
+            f"refers back to another prompt ('{found}'): write it so it stands alone "
+            "(any prompt may be shown on its own)",
+        )
+
+
+def _free_ok(table: _Table, text: str, follow_ups: tuple[str, ...], *, custom: bool) -> bool:
+    """The `free_ok` flag: set in the file (default false) or, for the user's own prompts,
+    true unless the text or a follow-up ties the prompt to one session."""
+    tied = next((found for t in (text, *follow_ups) if (found := session_reference(t))), "")
+    free_ok = table.flag("free_ok", not tied if custom else False)
+    if free_ok and tied:
+        table.fail(
+            "free_ok",
+            f"a prompt for free reflection (not about one session) cannot say '{tied}'",
+        )
+    return free_ok
+
+
 # ---- prompts -----------------------------------------------------------------------------
 
-_PROMPT_FIELDS = ("id", "domain", "text", "phase", "professions", "proctor", "follow_ups")
+_PROMPT_FIELDS = (
+    "id",
+    "domain",
+    "text",
+    "phase",
+    "professions",
+    "proctor",
+    "follow_ups",
+    "free_ok",
+)
 
 
-def _prompt(table: _Table, *, custom: bool, domain: str | None = None) -> Prompt:
+def _prompt(
+    table: _Table, *, custom: bool, domain: str | None = None, wording_rules: bool = True
+) -> Prompt:
     prompt_id = table.identifier()
     found_domain = table.choice("domain", DOMAINS)
     if domain is not None and found_domain != domain:
@@ -329,31 +468,40 @@ def _prompt(table: _Table, *, custom: bool, domain: str | None = None) -> Prompt
     professions = table.choices("professions", PROFESSION_GROUPS, ["all"] if custom else _REQUIRED)
     if "all" in professions and len(professions) > 1:
         table.fail("professions", "'all' already includes every profession: use it alone")
+    text = table.text("text")
+    phase = table.choice("phase", PHASES, "make_sense" if custom else None)
+    proctor = table.choices("proctor", PROCTOR, ["formative"] if custom else _REQUIRED)
+    follow_ups = table.texts(
+        "follow_ups",
+        least=0 if custom else 1,
+        most=_MAX_FOLLOW_UPS,
+        default=[] if custom else _REQUIRED,
+    )
+    if wording_rules:
+        _check_wording(table, text, follow_ups)
     return Prompt(
         id=prompt_id,
         domain=found_domain,
-        text=table.text("text"),
-        phase=table.choice("phase", PHASES, "make_sense" if custom else None),
+        text=text,
+        phase=phase,
         professions=professions,
-        proctor=table.choices("proctor", PROCTOR, ["formative"] if custom else _REQUIRED),
-        follow_ups=table.texts(
-            "follow_ups",
-            least=0 if custom else 1,
-            most=_MAX_FOLLOW_UPS,
-            default=[] if custom else _REQUIRED,
-        ),
+        proctor=proctor,
+        follow_ups=follow_ups,
+        free_ok=_free_ok(table, text, follow_ups, custom=custom),
         custom=custom,
     )
 
 
-def custom_prompt(data: dict[str, Any]) -> Prompt:
+def custom_prompt(data: dict[str, Any], *, wording_rules: bool = True) -> Prompt:
     """A user's own prompt from its Settings dict, checked like a shipped one.
 
     Required: id, domain, text. Defaults: phase "make_sense", professions ["all"],
-    proctor ["formative"], follow_ups [] (at most 3).
+    proctor ["formative"], follow_ups [] (at most 3), free_ok true unless the text or a
+    follow-up says "today", "the room" and the like. `wording_rules=False` skips the
+    one-question and stands-alone checks (for prompts saved before those rules).
     """
     table = _Table(data, "custom " + _entry_name("prompt", data, 0), _PROMPT_FIELDS)
-    return _prompt(table, custom=True)
+    return _prompt(table, custom=True, wording_rules=wording_rules)
 
 
 def prompt_data(prompt: Prompt) -> dict[str, Any]:
@@ -366,6 +514,7 @@ def prompt_data(prompt: Prompt) -> dict[str, Any]:
         "professions": list(prompt.professions),
         "proctor": list(prompt.proctor),
         "follow_ups": list(prompt.follow_ups),
+        "free_ok": prompt.free_ok,
     }
 
 
@@ -427,6 +576,7 @@ _INSTRUMENT_FIELDS = (
     "high_anchor",
     "comment_prompt",
     "licence_note",
+    "note",
 )
 
 
@@ -471,6 +621,7 @@ def _instrument(table: _Table, *, custom: bool) -> Instrument:
         high_anchor=table.text("high_anchor"),
         comment_prompt=table.text("comment_prompt", ""),
         licence_note=licence_note,
+        note=table.text("note", ""),
         custom=custom,
     )
     cutoff = instrument.cutoff
@@ -502,6 +653,7 @@ def instrument_data(instrument: Instrument) -> dict[str, Any]:
         "high_anchor": instrument.high_anchor,
         "comment_prompt": instrument.comment_prompt,
         "licence_note": instrument.licence_note,
+        "note": instrument.note,
         "items": [
             {k: v for k, v in vars(item).items() if v or k in ("id", "label")}
             for item in instrument.items
@@ -616,7 +768,9 @@ def with_custom(
     (ids no longer in the library are ignored)."""
     prompts = dict(library.prompts)
     for data in custom_prompts:
-        prompt = custom_prompt(data)
+        # a prompt saved before the wording rules keeps working as the user wrote it;
+        # Settings checks every new or edited prompt with them (`custom_prompt`)
+        prompt = custom_prompt(data, wording_rules=False)
         if prompt.id in prompts:
             owner = "another custom prompt" if prompts[prompt.id].custom else "a built-in prompt"
             raise LibraryError(
@@ -640,13 +794,71 @@ def with_custom(
 
 def library_for(settings: Settings) -> Library:
     """The built-in library with this journal's custom and hidden prompts and custom
-    instruments applied (not cached: custom content is the user's own writing)."""
-    return with_custom(
+    instruments applied, its own texts in the word of the user's profession ("client" or
+    "patient", see `worded`). Not cached: custom content is the user's own writing."""
+    library = with_custom(
         builtin_library(),
         settings.custom_prompts,
         settings.hidden_prompts,
         settings.custom_instruments,
     )
+    return in_words_of(library, settings.profession)
+
+
+# ---- "client" or "patient" ---------------------------------------------------------------
+
+# Counsellors and psychotherapists say "client", physiotherapists and osteopaths "patient".
+# "other" gets "client", the word the rest of the journal uses (its Clients screen).
+_WORD_OF_GROUP = {"psychological": "client", "physical": "patient", "all": "client"}
+_CLIENT_OR_PATIENT = re.compile(r"\b(client|patient)(s?)\b", re.IGNORECASE)
+
+
+def worded(text: str, profession: str) -> str:
+    """`text` with "client" and "patient" (any case, plural or possessive) in the word of a
+    Settings.profession, case kept: "The patient's" -> "The client's" for a counsellor.
+
+    Only for texts where "patient" is a noun: the adjective ("be patient") would change too.
+    """
+    word = _WORD_OF_GROUP[profession_group(profession)]
+
+    def swap(found: re.Match[str]) -> str:
+        old, plural = found.group(1), found.group(2)
+        if old.isupper() and len(old) > 1:
+            return word.upper() + plural
+        return (word.capitalize() if old[0].isupper() else word) + plural
+
+    return _CLIENT_OR_PATIENT.sub(swap, text)
+
+
+def in_words_of(library: Library, profession: str) -> Library:
+    """`library` with its built-in prompts, follow-ups, framework questions and
+    instruments' practitioner wording in the word of `profession` (see `worded`); the
+    user's own prompts and instruments stay as they wrote them."""
+
+    def say(text: str) -> str:
+        return worded(text, profession)
+
+    prompts = {
+        key: p
+        if p.custom
+        else replace(p, text=say(p.text), follow_ups=tuple(map(say, p.follow_ups)))
+        for key, p in library.prompts.items()
+    }
+    frameworks = {
+        key: replace(
+            f,
+            summary=say(f.summary),
+            stages=tuple(replace(s, question=say(s.question)) for s in f.stages),
+        )
+        for key, f in library.frameworks.items()
+    }
+    instruments = {
+        key: i
+        if i.custom
+        else replace(i, items=tuple(replace(t, practitioner=say(t.practitioner)) for t in i.items))
+        for key, i in library.instruments.items()
+    }
+    return Library(prompts, frameworks, instruments)
 
 
 def profession_group(profession: str) -> str:
@@ -657,3 +869,31 @@ def profession_group(profession: str) -> str:
         raise ValueError(
             f"unknown profession '{profession}' (expected one of: {', '.join(PROFESSIONS)})"
         ) from None
+
+
+DOMAIN_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "transference": "Transference",
+        "countertransference": "Countertransference",
+        "boundaries": "Boundaries",
+        "biases": "Biases",
+        "presence": "Presence",
+        "alliance": "Alliance and rupture",
+        "safeguarding": "Risk and safeguarding awareness",
+        "endings": "Endings and breaks",
+        "telehealth": "Telehealth sessions",
+        "burnout": "Burnout and self-care",
+        "groups": "Couple, family and group work",
+        "culture": "Cultural humility",
+        "disclosure": "Self-disclosure",
+        "nocebo": "Pain beliefs and nocebo language",
+        "chaperones": "Chaperones and intimate examinations",
+        "manipulation": "Explaining risks before manipulation",
+    }
+)
+assert set(DOMAIN_NAMES) == set(DOMAINS)
+
+
+def domain_in_words(domain: str) -> str:
+    """A domain as the screens name it ("Alliance and rupture"); an unknown one as given."""
+    return DOMAIN_NAMES.get(domain, domain)

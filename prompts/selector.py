@@ -2,7 +2,9 @@
 
 The rules, in order of precedence:
 
-1. Only prompts for the practitioner's profession group ("all" prompts always).
+1. Only prompts for the practitioner's profession group ("all" prompts always). In a free
+   reflection (not about one session), only prompts fit for one (`Prompt.free_ok`: they
+   never say "today" or "the room").
 2. Never a prompt answered in this client's last 3 reflections, unless nothing else is
    left to choose.
 3. Prompts come from the focus domains (all domains when none is chosen), spread round
@@ -43,7 +45,8 @@ class Context:
     recent_prompt_ids: frozenset[str] = frozenset()
     rupture_flagged: bool = False
     last_next_step: str = ""
-    framework: str = "free"
+    framework: str = "free"  # the framework without stages, not a free reflection
+    free_reflection: bool = False  # not about one session: only `free_ok` prompts
 
 
 def follow_up_prompt(next_step: str) -> Prompt:
@@ -58,14 +61,12 @@ def follow_up_prompt(next_step: str) -> Prompt:
     return Prompt(
         id=FOLLOW_UP_ID,
         domain=ALLIANCE,
-        text=(
-            f'Last session you planned: "{step}". '
-            "What happened when you tried it, and what did you notice?"
-        ),
+        text=f'Last session you planned: "{step}". What happened when you tried it?',
         phase="act",
         professions=("all",),
         proctor=("formative",),
         follow_ups=(
+            "What did you notice?",
             "If it did not happen, what got in the way?",
             "Does the plan still fit, or does it need changing?",
         ),
@@ -76,6 +77,20 @@ def is_for(prompt: Prompt, group: str) -> bool:
     """Whether a prompt suits a profession group ("all" prompts suit everyone, and the
     group "all" (profession "other") sees every prompt)."""
     return group == "all" or "all" in prompt.professions or group in prompt.professions
+
+
+def fits(prompt: Prompt, context: Context) -> bool:
+    """Whether a prompt may be chosen in this context: for the practitioner's profession
+    group and, in a free reflection, fit for one."""
+    group = profession_group(context.profession)
+    return is_for(prompt, group) and (prompt.free_ok or not context.free_reflection)
+
+
+def offered_domains(library: Library, context: Context) -> tuple[str, ...]:
+    """The domains, in DOMAINS order, with a prompt that fits this context: the ones worth
+    offering as a focus (a physical-work domain has none for a counsellor)."""
+    found = {p.domain for p in library.prompts.values() if fits(p, context)}
+    return tuple(d for d in DOMAINS if d in found)
 
 
 def stages_to_cover(framework: Framework, count: int) -> tuple[Stage, ...]:
@@ -128,11 +143,10 @@ class _Picker:
     has been used (for round robin and variety)."""
 
     def __init__(self, library: Library, context: Context, rng: random.Random) -> None:
-        group = profession_group(context.profession)
         self.rng = rng
         self.recent = context.recent_prompt_ids
         self.prompts = sorted(
-            (p for p in library.prompts.values() if is_for(p, group) and p.id != FOLLOW_UP_ID),
+            (p for p in library.prompts.values() if fits(p, context) and p.id != FOLLOW_UP_ID),
             key=lambda p: p.id,
         )
         self.taken: set[str] = set()

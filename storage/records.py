@@ -33,6 +33,17 @@ DOMAINS: tuple[str, ...] = (
     "biases",
     "presence",
     "alliance",
+    # added 2026-12 (CLINICAL.md, "Prompt library rules"); the last three are for physical work
+    "safeguarding",
+    "endings",
+    "telehealth",
+    "burnout",
+    "groups",
+    "culture",
+    "disclosure",
+    "nocebo",
+    "chaperones",
+    "manipulation",
 )
 PROFESSIONS: tuple[str, ...] = ("psychotherapy/counselling", "physiotherapy", "osteopathy", "other")
 MODALITIES: tuple[str, ...] = ("in person", "video", "phone")

@@ -199,6 +199,8 @@ FIELDS = [
     "subscale",
     "question",
     "phases",
+    "free_ok",
+    "note",
 ]
 EDIT = st.one_of(
     st.tuples(st.just("replace"), st.integers(0, 99), st.sampled_from(FIELDS), TOML_VALUES),

@@ -136,10 +136,13 @@ def test_the_builtin_library_is_loaded_once_and_cannot_be_changed() -> None:
         LIBRARY.prompts["mine"] = LIBRARY.prompts["boundaries-touch-consent"]  # type: ignore[index]
 
 
+FIRST_DOMAINS = DOMAINS[:6]  # the domains before the 2026-12 rules
+
+
 @pytest.mark.parametrize("domain", DOMAINS)
-def test_every_domain_has_at_least_eight_prompts_covering_all_four_phases(domain: str) -> None:
+def test_every_domain_has_enough_prompts_covering_all_four_phases(domain: str) -> None:
     prompts = LIBRARY.in_domain(domain)
-    assert len(prompts) >= 8
+    assert len(prompts) >= (8 if domain in FIRST_DOMAINS else 6)
     assert {p.phase for p in prompts} == set(PHASES)
 
 

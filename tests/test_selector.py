@@ -8,20 +8,30 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prompts.library import PHASES, Library, Prompt, builtin_library, with_custom
+from prompts.library import (
+    PHASES,
+    Library,
+    Prompt,
+    builtin_library,
+    library_for,
+    session_reference,
+    with_custom,
+)
 from prompts.selector import (
     FOLLOW_UP_ID,
     MAX_STEP_CHARS,
     Context,
+    fits,
     follow_up_prompt,
     is_for,
+    offered_domains,
     recent_prompt_ids,
     select_prompts,
     stage_for,
     stages_to_cover,
     swap_prompt,
 )
-from storage.records import DOMAINS, PROFESSIONS, Answer, Reflection
+from storage.records import DOMAINS, PROFESSIONS, Answer, Reflection, Settings
 
 LIBRARY = builtin_library()
 SEEDS = range(40)
@@ -129,13 +139,34 @@ def test_the_first_focus_domain_gets_the_extra_prompt() -> None:
     assert sorted(domains) == ["alliance", "alliance", "biases", "presence"]
 
 
-def test_without_focus_every_domain_can_appear_and_a_list_spreads_over_domains() -> None:
+@pytest.mark.parametrize("profession", PROFESSIONS)
+def test_without_focus_every_offered_domain_can_appear_and_a_list_spreads_over_domains(
+    profession: str,
+) -> None:
+    context = Context(profession=profession)
     seen = set()
-    for seed in SEEDS:
-        domains = [p.domain for p in select_prompts(LIBRARY, Context(), 4, seed)]
+    for seed in range(80):
+        domains = [p.domain for p in select_prompts(LIBRARY, context, 4, seed)]
         assert len(set(domains)) == 4
         seen |= set(domains)
-    assert seen == set(DOMAINS)
+    assert seen == set(offered_domains(LIBRARY, context))
+
+
+@pytest.mark.parametrize(
+    ("profession", "left_out"),
+    [
+        ("psychotherapy/counselling", {"nocebo", "chaperones", "manipulation"}),
+        ("physiotherapy", set()),
+        ("osteopathy", set()),
+        ("other", set()),
+    ],
+)
+def test_the_domains_offered_are_those_with_a_prompt_for_the_profession(
+    profession: str, left_out: set[str]
+) -> None:
+    offered = offered_domains(LIBRARY, Context(profession=profession))
+    assert set(DOMAINS) - set(offered) == left_out
+    assert list(offered) == [d for d in DOMAINS if d in offered]  # in DOMAINS order
 
 
 def test_an_unknown_focus_domain_is_refused() -> None:
@@ -186,10 +217,11 @@ def test_a_next_step_is_followed_up_first_and_quoted(framework: str) -> None:
     chosen = select_prompts(LIBRARY, context, 4, 3)
     first = chosen[0]
     assert (first.id, first.domain, first.phase) == (FOLLOW_UP_ID, "alliance", "act")
-    assert first.text == (
-        'Last session you planned: "Ask about her sleep". '
-        "What happened when you tried it, and what did you notice?"
+    assert (
+        first.text
+        == 'Last session you planned: "Ask about her sleep". What happened when you tried it?'
     )
+    assert first.follow_ups[0] == "What did you notice?"
     assert len(chosen) == 4 and FOLLOW_UP_ID not in ids(chosen[1:])
     assert stage_for(LIBRARY, framework, first, chosen) is None
 
@@ -333,6 +365,85 @@ def test_hidden_prompts_are_never_chosen_and_custom_ones_can_be() -> None:
     assert "custom-mine" in ids(chosen)
 
 
+# ---- free reflection (not about one session) ---------------------------------------------
+
+
+def tied_to_a_session(prompt: Prompt) -> str:
+    """The words that tie a prompt to one session ("today", "the room"), or ""."""
+    return next((w for t in (prompt.text, *prompt.follow_ups) if (w := session_reference(t))), "")
+
+
+@pytest.mark.parametrize("profession", PROFESSIONS)
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_free_reflection_gets_four_prompts_none_about_one_session(
+    profession: str, framework: str
+) -> None:
+    context = Context(profession=profession, framework=framework, free_reflection=True)
+    for seed in SEEDS:
+        chosen = select_prompts(LIBRARY, context, 4, seed)
+        assert len(chosen) == 4 and all(p.free_ok for p in chosen)
+        assert not [tied_to_a_session(p) for p in chosen if tied_to_a_session(p)]
+
+
+def test_a_reflection_about_a_session_can_get_prompts_about_today() -> None:
+    seen = {p.id for seed in SEEDS for p in select_prompts(LIBRARY, Context(), 4, seed)}
+    assert any(tied_to_a_session(LIBRARY.prompts[i]) for i in seen)
+
+
+@pytest.mark.parametrize("domain", ["presence", "burnout", "disclosure"])
+def test_a_free_reflection_with_a_focus_stays_in_it(domain: str) -> None:
+    context = Context(focus_domains=(domain,), free_reflection=True)
+    fit = {p.id for p in LIBRARY.in_domain(domain) if p.free_ok}
+    for seed in SEEDS:
+        chosen = select_prompts(LIBRARY, context, 4, seed)
+        assert set(ids(chosen)) <= fit and len(chosen) == min(4, len(fit))
+
+
+def test_a_users_own_prompt_joins_free_reflections_unless_it_names_the_session() -> None:
+    mine = [
+        {"id": "custom-habit", "domain": "presence", "text": "What habit steadies me?"},
+        {"id": "custom-room", "domain": "presence", "text": "What did I hear in the room?"},
+    ]
+    library = with_custom(LIBRARY, mine, [], [])
+    context = Context(focus_domains=("presence",), free_reflection=True)
+    seen = {p.id for seed in SEEDS for p in select_prompts(library, context, 4, seed)}
+    assert "custom-habit" in seen and "custom-room" not in seen
+
+
+def test_the_worded_library_gives_the_same_choices() -> None:
+    """library_for only changes words: the selection for a free reflection is the same."""
+    worded = library_for(Settings(profession="psychotherapy/counselling"))
+    context = Context(free_reflection=True)
+    for seed in SEEDS:
+        assert ids(select_prompts(worded, context, 4, seed)) == ids(
+            select_prompts(LIBRARY, context, 4, seed)
+        )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    context=st.builds(
+        Context,
+        focus_domains=st.lists(st.sampled_from(DOMAINS), unique=True, max_size=4).map(tuple),
+        profession=st.sampled_from(PROFESSIONS),
+        recent_prompt_ids=st.frozensets(st.sampled_from(sorted(LIBRARY.prompts)), max_size=30),
+        rupture_flagged=st.booleans(),
+        framework=st.sampled_from(FRAMEWORKS),
+        free_reflection=st.just(True),
+    ),
+    count=st.integers(0, 8),
+    seed=st.integers(0, 2**32),
+    swap_at=st.integers(0, 7),
+)
+def test_a_free_reflection_never_gets_a_prompt_about_today_or_the_room(
+    context: Context, count: int, seed: int, swap_at: int
+) -> None:
+    chosen = select_prompts(LIBRARY, context, count, seed)
+    if chosen:
+        chosen = swap_prompt(LIBRARY, context, chosen, swap_at % len(chosen), seed + 1)
+    assert [p.id for p in chosen if tied_to_a_session(p)] == []
+
+
 # ---- swapping ----------------------------------------------------------------------------
 
 
@@ -436,7 +547,19 @@ contexts = st.builds(
     rupture_flagged=st.booleans(),
     last_next_step=st.sampled_from(["", "walk daily", "x " * 200]),
     framework=st.sampled_from(FRAMEWORKS),
+    free_reflection=st.booleans(),
 )
+
+
+def expected_count(context: Context, count: int) -> int:
+    """How many prompts `select_prompts` can give: the follow-up, then as many as asked of
+    the prompts that fit, from the focus (and alliance after a rupture flag)."""
+    follow_up = 1 if count and context.last_next_step.strip() else 0
+    focus = set(context.focus_domains or DOMAINS) | (
+        {"alliance"} if context.rupture_flagged else set()
+    )
+    there = sum(p.domain in focus and fits(p, context) for p in LIBRARY.prompts.values())
+    return follow_up + min(count - follow_up, there)
 
 
 @settings(max_examples=300, deadline=None)
@@ -450,7 +573,9 @@ def test_any_context_gives_distinct_fitting_prompts_of_the_asked_count(
     )
     assert len(ids(chosen)) == len(set(ids(chosen)))
     assert all(is_for(p, group) for p in chosen)
-    assert len(chosen) == count  # every focus is large enough for 8
+    assert len(chosen) == expected_count(context, count)
+    if context.free_reflection:
+        assert all(p.free_ok for p in chosen if p.id != FOLLOW_UP_ID)
     focus = set(context.focus_domains or DOMAINS) | (
         {"alliance"} if context.rupture_flagged else set()
     )
@@ -460,12 +585,13 @@ def test_any_context_gives_distinct_fitting_prompts_of_the_asked_count(
         fresh = {
             p.id
             for p in LIBRARY.prompts.values()
-            if p.domain in focus and is_for(p, group) and p.id not in context.recent_prompt_ids
+            if p.domain in focus and fits(p, context) and p.id not in context.recent_prompt_ids
         }
         assert fresh <= set(ids(chosen))
     if chosen and context.last_next_step:
         assert chosen[0].id == FOLLOW_UP_ID
-    if context.rupture_flagged and count >= 2:
+    alliance = [p for p in LIBRARY.in_domain("alliance") if fits(p, context)]
+    if context.rupture_flagged and count >= 2 and alliance:
         assert [p for p in chosen if p.id != FOLLOW_UP_ID][0].domain == "alliance"
 
 
@@ -475,6 +601,10 @@ def test_any_swap_keeps_the_list_distinct_and_changes_one_place(
     context: Context, seed: int, index: int
 ) -> None:
     current = select_prompts(LIBRARY, context, 4, seed)
+    if index >= len(current):
+        return  # a focus with fewer than four prompts that fit: nothing there to swap
     swapped = swap_prompt(LIBRARY, context, current, index, seed + 1)
-    assert len(swapped) == 4 and len(set(ids(swapped))) == 4
+    assert len(swapped) == len(current) == len(set(ids(swapped)))
     assert sum(a != b for a, b in zip(current, swapped, strict=True)) <= 1
+    if context.free_reflection:
+        assert all(p.free_ok for p in swapped if p.id != FOLLOW_UP_ID)

@@ -12,6 +12,7 @@ from pages.entries.export import SELECTED, export_entries
 from pages.ui import widgets
 from practice import entries
 from practice.entries import EntryFilter, EntryIndex, FoundEntry
+from prompts.library import domain_in_words
 from storage.journal import Journal
 from storage.records import DOMAINS, REACTIONS
 
@@ -29,7 +30,7 @@ def _filter(index: EntryIndex) -> EntryFilter:
         period = middle.date_input(
             "Sessions between", value=(), key="en_period", format="DD/MM/YYYY"
         )
-        domains = right.multiselect("Focus", DOMAINS, key="en_domains")
+        domains = right.multiselect("Focus", DOMAINS, format_func=domain_in_words, key="en_domains")
         left, middle, right = st.columns(3)
         tags = left.multiselect("Tag", index.tags, key="en_tags")
         reactions = middle.multiselect("Reaction", REACTIONS, key="en_reactions")

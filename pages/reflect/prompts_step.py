@@ -12,18 +12,18 @@ from pages.reflect.form import answered_any
 from pages.reflect.session_step import Chosen
 from pages.ui import widgets
 from practice import caseload
-from prompts.library import Library, Prompt
+from prompts.library import Library, Prompt, domain_in_words
 from prompts.selector import (
     FOLLOW_UP_ID,
     Context,
     follow_up_prompt,
+    offered_domains,
     recent_prompt_ids,
     select_prompts,
     stage_for,
     swap_prompt,
 )
 from storage.journal import Journal
-from storage.records import DOMAINS
 
 
 def prompts_step(journal: Journal, library: Library, chosen: Chosen, rupture_flagged: bool) -> None:
@@ -39,12 +39,19 @@ def prompts_step(journal: Journal, library: Library, chosen: Chosen, rupture_fla
         key="rf_framework",
         persist_state="session",
     )
-    focus = right.multiselect("Focus", DOMAINS, key="rf_focus", persist_state="session")
+    offered = offered_domains(library, _context(journal, chosen, framework_id, [], False))
+    focus = right.multiselect(
+        "Focus",
+        offered,
+        format_func=domain_in_words,
+        key="rf_focus",
+        persist_state="session",
+    )
     framework = library.framework(framework_id)
     if framework.stages:
         st.caption(framework.summary)
-    context = _context(journal, library, chosen, framework_id, focus, rupture_flagged)
-    choice = f"{framework_id}|{','.join(sorted(focus))}|{rupture_flagged}"
+    context = _context(journal, chosen, framework_id, focus, rupture_flagged)
+    choice = f"{framework_id}|{','.join(sorted(focus))}|{rupture_flagged}|{chosen.free}"
     # a new flag or framework re-chooses the prompts, but never hides written answers
     if state.get("rf_prompts_for") != choice and not answered_any(state):
         _keep(select_prompts(library, context, count=4, seed=state["rf_seed"]))
@@ -61,16 +68,12 @@ def prompts_step(journal: Journal, library: Library, chosen: Chosen, rupture_fla
 
 
 def _context(
-    journal: Journal,
-    library: Library,
-    chosen: Chosen,
-    framework_id: str,
-    focus: list[str],
-    rupture_flagged: bool,
+    journal: Journal, chosen: Chosen, framework_id: str, focus: list[str], rupture_flagged: bool
 ) -> Context:
     client = chosen.client
     return Context(
         focus_domains=tuple(focus),
+        free_reflection=chosen.free,
         profession=journal.settings.profession,
         recent_prompt_ids=recent_prompt_ids(caseload.reflections_of(journal, client.id))
         if client

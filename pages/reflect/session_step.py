@@ -70,13 +70,15 @@ def _new_client(journal: Journal, library: Library) -> None:
         alias = st.text_input(
             "Private alias (optional)", key="rf_new_alias", persist_state="session"
         )
-        st.selectbox(
+        chosen = st.selectbox(
             "Instrument",
             list(library.instruments),
             format_func=lambda i: library.instruments[i].name,
             key="rf_new_instrument",
             persist_state="session",
         )
+        if chosen in library.instruments and library.instruments[chosen].note:
+            st.caption(widgets.plain(library.instruments[chosen].note))
         if caseload.looks_like_full_name(code) or caseload.looks_like_full_name(alias):
             st.warning(
                 "That looks like a person's full name. Use a code (e.g. C-014) and keep "

@@ -15,7 +15,9 @@ from prompts.library import (
     LibraryError,
     builtin_library,
     custom_prompt,
+    domain_in_words,
     new_custom_prompt_id,
+    worded,
 )
 from storage.journal import Journal
 from storage.records import DOMAINS
@@ -144,7 +146,10 @@ def built_in_prompts_to_hide(journal: Journal) -> None:
         "Hidden prompts",
         sorted(builtin.prompts),
         default=[p for p in settings.hidden_prompts if p in builtin.prompts],
-        format_func=lambda pid: f"{builtin.prompts[pid].domain}: {builtin.prompts[pid].text}",
+        format_func=lambda pid: (
+            f"{domain_in_words(builtin.prompts[pid].domain)}: "
+            f"{worded(builtin.prompts[pid].text, settings.profession)}"
+        ),
     )
     if st.button("Save hidden prompts"):
         journal.save_settings(dataclasses.replace(settings, hidden_prompts=list(hidden)))
@@ -157,7 +162,13 @@ def _prompt_fields(prefix: str) -> None:
     persist = kept_text.KEEP
     st.text_area("Prompt", key=f"{prefix}_text", persist_state=persist)
     left, middle, right = st.columns(3)
-    left.selectbox("Domain", DOMAINS, key=f"{prefix}_domain", persist_state=persist)
+    left.selectbox(
+        "Domain",
+        DOMAINS,
+        format_func=domain_in_words,
+        key=f"{prefix}_domain",
+        persist_state=persist,
+    )
     middle.selectbox(
         "Phase",
         PHASES,
