@@ -64,6 +64,8 @@ def test_words_written_through_reflect_and_settings_never_reach_disk_in_plaintex
     at.text_input(key="rf_new_code").input("C-300")
     at.text_input(key="rf_new_alias").input(f"alias {canary}")
     at = click(at, "Add client")
+    for item in ("bond", "goals", "tasks", "voice"):  # no score starts at a value
+        at = at.button_group(key=f"rf_item_{item}").set_value(6).run()
     at = click(at, "Save my read")
     areas = [t for t in at.text_area if (t.key or "").startswith("rf_answer_")]
     areas[0].input(f"answer {canary}")

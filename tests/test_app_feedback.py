@@ -63,8 +63,8 @@ def test_the_kiosk_shows_only_the_clients_questions(prepared: Session) -> None:
 def test_submit_saves_the_feedback_and_locks_the_journal(prepared: Session) -> None:
     at = hand_over(unlock(app()), prepared)
     journal = at.session_state["journal"]
-    for item, score in {"bond": 9, "goals": 4, "tasks": 6, "voice": 3}.items():
-        at.slider(key=f"kiosk_item_{item}").set_value(score)
+    for item, score in {"bond": 9, "goals": 4, "tasks": 6, "voice": 0}.items():
+        at.button_group(key=f"kiosk_item_{item}").set_value(score)
     at.text_area(key="kiosk_comment").input("Slower please.")
     at = click(at, "Submit")
     assert not unlocked(at)
@@ -75,9 +75,40 @@ def test_submit_saves_the_feedback_and_locks_the_journal(prepared: Session) -> N
     at = unlock(at)
     (feedback,) = at.session_state["journal"].all(Feedback)
     assert feedback.session_id == prepared.id
-    assert feedback.items == {"bond": 9, "goals": 4, "tasks": 6, "voice": 3}
+    assert feedback.items == {"bond": 9, "goals": 4, "tasks": 6, "voice": 0}  # 0 is an answer
     assert feedback.comment == "Slower please."
     assert feedback.source == "kiosk"
+
+
+def question(item_id: str) -> str:
+    """An item as the kiosk names it: the client's wording, quoted, without its full stop."""
+    return next(f"\u201c{i.patient.rstrip('.')}\u201d" for i in SAC4.items if i.id == item_id)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "unanswered"),
+    [({}, ["bond", "goals", "tasks", "voice"]), ({"bond": 10, "tasks": 0}, ["goals", "voice"])],
+)
+def test_a_submit_with_an_unanswered_question_records_nothing_and_names_it(
+    prepared: Session, chosen: dict[str, int], unanswered: list[str]
+) -> None:
+    at = hand_over(unlock(app()), prepared)
+    journal = at.session_state["journal"]
+    scores = [at.button_group(key=f"kiosk_item_{item.id}") for item in SAC4.items]
+    assert [s.value for s in scores] == [None] * 4  # no question starts at a value
+    assert all(s.options == [str(n) for n in range(11)] for s in scores)
+    for item, score in chosen.items():
+        at.button_group(key=f"kiosk_item_{item}").set_value(score)
+    at.text_area(key="kiosk_comment").input("Kept for a second try.")
+    at = click(at, "Submit")
+    named = ", ".join(question(item) for item in unanswered)
+    assert errors(at) == [f"Not answered yet: {named}. Choose a score for each, nothing was saved."]
+    assert journal.is_open and unlocked(at)  # still with the client, not locked
+    assert journal.all(Feedback) == []
+    assert at.title[0].value == "How was today's session?"
+    assert at.text_area(key="kiosk_comment").value == "Kept for a second try."
+    for item in SAC4.items:
+        assert at.button_group(key=f"kiosk_item_{item.id}").value == chosen.get(item.id)
 
 
 def test_only_sessions_with_your_read_saved_can_be_handed_over(

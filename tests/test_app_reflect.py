@@ -52,6 +52,22 @@ def start_with_new_client(at: AppTest, code: str = "C-101") -> AppTest:
     return click(at, "Add client")
 
 
+def score(at: AppTest, key: str):
+    """The score widget under `key` (a row of score buttons)."""
+    return at.button_group(key=key)
+
+
+def choose(at: AppTest, scores: dict[str, int]) -> AppTest:
+    """Choose a score for each item of the practitioner's read, as a click on its button."""
+    for item, value in scores.items():
+        at = score(at, f"rf_item_{item}").set_value(value).run()
+    return at
+
+
+SAC4_ITEMS = ("bond", "goals", "tasks", "voice")
+MIDDLES = dict.fromkeys(SAC4_ITEMS, 5)
+
+
 def test_a_session_is_reflected_on_end_to_end(practice: Path) -> None:
     at = open_reflect(unlock(app()))
     assert at.title[0].value == "Reflect"
@@ -63,14 +79,14 @@ def test_a_session_is_reflected_on_end_to_end(practice: Path) -> None:
     # the estimate comes first: no feedback step, no prompts until it is saved
     assert "3. Client feedback" not in subheaders(at)
     assert answer_areas(at) == []
-    for item, score in {"bond": 6, "goals": 7, "tasks": 5, "voice": 4}.items():
-        at = at.slider(key=f"rf_item_{item}").set_value(score).run()
+    at = choose(at, {"bond": 6, "goals": 7, "tasks": 5, "voice": 4})
     at = at.multiselect(key="rf_withdrawal").select("went quiet or flat").run()
     at = at.select_slider(key="rf_reaction_1").set_value(2).run()
     at = click(at, "Save my read")
     journal = journal_of(at)
     (estimate,) = journal.all(Estimate)
     assert estimate.items == {"bond": 6, "goals": 7, "tasks": 5, "voice": 4}
+    assert estimate.presence is None  # left unset: not rated, never a middle value
     assert estimate.withdrawal_markers == ["went quiet or flat"]
     assert journal.all(Feedback) == []
     assert "3. Client feedback" in subheaders(at)
@@ -105,6 +121,59 @@ def test_a_session_is_reflected_on_end_to_end(practice: Path) -> None:
     at = unlock(at)
     (again,) = journal_of(at).all(Reflection)
     assert again == reflection
+
+
+def read_so_far(at: AppTest) -> dict[str, int | None]:
+    """The practitioner's read as the screen holds it: each item's score and presence."""
+    keys = [f"rf_item_{item}" for item in SAC4_ITEMS] + ["rf_presence"]
+    return {key: score(at, key).value for key in keys}
+
+
+UNSET = {**{f"rf_item_{item}": None for item in SAC4_ITEMS}, "rf_presence": None}
+
+
+@pytest.mark.parametrize(
+    ("chosen", "named"),
+    [({}, "Bond, Goals, Tasks, Voice"), ({"bond": 8, "tasks": 0}, "Goals, Voice")],
+)
+def test_a_read_with_an_unanswered_item_saves_nothing_and_names_what_is_unanswered(
+    practice: Path, chosen: dict[str, int], named: str
+) -> None:
+    at = start_with_new_client(open_reflect(unlock(app())))
+    assert read_so_far(at) == UNSET  # no score starts at a value, presence neither
+    at = click(choose(at, chosen), "Save my read")
+    assert errors(at) == [f"Not answered yet: {named}. Choose a score for each, nothing was saved."]
+    assert journal_of(at).all(Estimate) == [] and journal_of(at).all(Session) == []
+    assert "3. Client feedback" not in subheaders(at) and answer_areas(at) == []
+    assert read_so_far(at) == {**UNSET, **{f"rf_item_{i}": s for i, s in chosen.items()}}
+
+
+def test_a_read_saves_exactly_the_scores_chosen_with_presence(practice: Path) -> None:
+    at = start_with_new_client(open_reflect(unlock(app())))
+    chosen = {"bond": 0, "goals": 10, "tasks": 3, "voice": 5}
+    at = score(choose(at, chosen), "rf_presence").set_value(9).run()
+    at = click(at, "Save my read")
+    assert errors(at) == []
+    (estimate,) = journal_of(at).all(Estimate)
+    assert (estimate.items, estimate.presence, estimate.total) == (chosen, 9, 18)
+
+
+def test_unanswered_scores_stay_unanswered_over_a_page_switch_and_a_draft_restore(
+    practice: Path,
+) -> None:
+    at = start_with_new_client(open_reflect(unlock(app())))
+    at = choose(at, {"goals": 2})
+    expected = {**UNSET, "rf_item_goals": 2}
+    at = open_reflect(at.switch_page(SETTINGS).run())
+    assert read_so_far(at) == expected
+
+    at = click(at, "Lock")
+    assert "rf_item_goals" not in at.session_state
+    at = click(open_reflect(unlock(at)), "Resume draft")
+    assert read_so_far(at) == expected
+    at = click(at, "Save my read")
+    assert errors(at)[0].startswith("Not answered yet: Bond, Tasks, Voice.")
+    assert journal_of(at).all(Estimate) == []
 
 
 def test_saving_without_any_answer_is_refused_and_writes_nothing(practice: Path) -> None:
@@ -161,7 +230,7 @@ def test_prompts_follow_up_on_last_sessions_next_step(practice: Path) -> None:
     journal.save(Reflection(client_id=client.id, free_text="x", next_step="try the stairs test"))
     at = open_reflect(at)
     at = at.selectbox(key="rf_client").set_value(client.id).run()
-    at = click(at, "Save my read")
+    at = click(choose(at, MIDDLES), "Save my read")
     first_prompt = next(m.value for m in at.markdown if m.value.startswith("**"))
     assert "try the stairs test" in first_prompt
 
@@ -177,7 +246,7 @@ def test_a_next_step_quoted_in_a_prompt_is_shown_as_typed_never_as_markdown(
     journal.save(Reflection(client_id=client.id, free_text="x", next_step=typed))
     at = open_reflect(at)
     at = at.selectbox(key="rf_client").set_value(client.id).run()
-    at = click(at, "Save my read")
+    at = click(choose(at, MIDDLES), "Save my read")
     first_prompt = next(m.value for m in at.markdown if "tracker" in m.value)
     assert "](" not in first_prompt and "![" not in first_prompt
     assert "\\!\\[x\\]" in first_prompt and "\\*\\*this\\*\\*" in first_prompt
@@ -273,13 +342,41 @@ def test_a_custom_instrument_from_settings_is_used_for_a_new_client(practice: Pa
     at.text_input(key="rf_new_code").input("P-3")
     at = at.selectbox(key="rf_new_instrument").set_value("hands-on-check").run()
     at = click(at, "Add client")
-    labels = [s.label for s in at.slider]
-    assert "My patient felt comfortable with touch." in labels
-    at = at.slider(key="rf_item_comfort-1").set_value(4).run()
+    labels = [s.label for s in at.button_group]
+    assert "Comfort: My patient felt comfortable with touch." in labels
+    assert score(at, "rf_item_comfort-1").options == ["0", "1", "2", "3", "4", "5"]
+    at = choose(at, {"comfort-1": 4})
     at = click(at, "Save my read")
+    assert errors(at) == ["Not answered yet: Say. Choose a score for each, nothing was saved."]
+    at = click(choose(at, {"say-2": 0}), "Save my read")
     (estimate,) = journal_of(at).all(Estimate)
     assert estimate.instrument == "hands-on-check"
-    assert estimate.items == {"comfort-1": 4, "say-2": 2}  # untouched: the middle of 0-5
+    assert estimate.items == {"comfort-1": 4, "say-2": 0}
+
+
+def test_a_wide_custom_scale_is_typed_and_starts_empty_too(practice: Path) -> None:
+    at = unlock(app()).switch_page(SETTINGS).run()
+    at.text_input(key="instrument_name").input("Pain check")
+    at.number_input(key="instrument_max").set_value(100)
+    at.text_area(key="instrument_items").input(
+        "Ease | My patient moved with ease. | I moved with ease.\n"
+        "Trust | My patient trusted my hands. | I trusted their hands."
+    )
+    at = click(at, "Add instrument")
+    at = open_reflect(at)
+    at = at.selectbox(key="rf_client").set_value("__new__").run()
+    at.text_input(key="rf_new_code").input("P-4")
+    at = at.selectbox(key="rf_new_instrument").set_value("pain-check").run()
+    at = click(at, "Add client")
+    typed = [at.number_input(key=key) for key in ("rf_item_ease-1", "rf_item_trust-2")]
+    assert [n.value for n in typed] == [None, None]  # 101 buttons would not do: typed, empty
+    typed[1].set_value(0)
+    at = click(at, "Save my read")
+    assert errors(at) == ["Not answered yet: Ease. Choose a score for each, nothing was saved."]
+    at.number_input(key="rf_item_ease-1").set_value(73)
+    at = click(at, "Save my read")
+    (estimate,) = journal_of(at).all(Estimate)
+    assert estimate.items == {"ease-1": 73, "trust-2": 0}
 
 
 def test_a_custom_instruments_name_is_listed_as_typed_never_as_markdown(practice: Path) -> None:
@@ -325,16 +422,14 @@ def test_paper_feedback_shows_the_gap_and_a_rupture_brings_alliance_prompts(
 ) -> None:
     at = open_reflect(unlock(app()))
     at = start_with_new_client(at, "C-55")
-    for item in ("bond", "goals", "tasks", "voice"):
-        at = at.slider(key=f"rf_item_{item}").set_value(9).run()
-    at = click(at, "Save my read")
+    at = click(choose(at, dict.fromkeys(SAC4_ITEMS, 9)), "Save my read")
     for item, score in {"bond": 4, "goals": 5, "tasks": 5, "voice": 3}.items():
         at.number_input(key=f"paper_item_{item}").set_value(score)
     at = click(at, "Save feedback")
     (feedback,) = journal_of(at).all(Feedback)
     assert (feedback.total, feedback.source) == (17, "paper")
-    message = at.info[0].value
-    assert message.startswith("Your client's rating: 17 of 40.")
+    message = at.warning[0].value  # a possible rupture is a warning, not an info
+    assert message.startswith("Your client's rating: 17 of 40. Possible rupture:")
     assert "19" in message  # your estimate was 36: 19 points above the client's 17
     library = builtin_library()
     shown = [library.prompts.get(p) for p in at.session_state["rf_prompts"]]
@@ -344,10 +439,14 @@ def test_paper_feedback_shows_the_gap_and_a_rupture_brings_alliance_prompts(
 def test_paper_feedback_with_a_missing_score_is_refused(practice: Path) -> None:
     at = open_reflect(unlock(app()))
     at = start_with_new_client(at, "C-56")
-    at = click(at, "Save my read")
+    at = click(choose(at, MIDDLES), "Save my read")
+    # typed from paper: each score starts empty, never at a value
+    assert [at.number_input(key=f"paper_item_{i}").value for i in SAC4_ITEMS] == [None] * 4
     at.number_input(key="paper_item_bond").set_value(7)
     at = click(at, "Save feedback")
-    assert errors(at)[0].startswith("Feedback: no score for Goals")
+    assert errors(at) == [
+        "Not answered yet: Goals, Tasks, Voice. Type a score for each, nothing was saved."
+    ]
     assert journal_of(at).all(Feedback) == []
 
 

@@ -58,3 +58,18 @@ def test_autosave_keeps_the_draft_when_the_form_comes_back_empty(journal: Journa
     state["rf_free"] = False
     assert drafts.autosave(journal, state) is False
     assert journal.draft(drafts.REFLECT).fields["rf_free_text"] == "What stays with me after today."
+
+
+def test_unanswered_scores_are_kept_unanswered_never_as_a_middle_value(journal: Journal) -> None:
+    state = drafts.fresh_state(seed=7, today=date(2026, 5, 1))
+    assert state["rf_presence"] is None  # presence starts unanswered, like every score
+    state.update(rf_client="c1", rf_item_bond=None, rf_item_goals=0, rf_item_tasks=7)
+    assert drafts.autosave(journal, state) is True
+    restored = drafts.widget_state(journal.draft(drafts.REFLECT).fields)
+    scores = ("rf_item_bond", "rf_item_goals", "rf_item_tasks", "rf_presence")
+    assert {key: restored[key] for key in scores} == {
+        "rf_item_bond": None,
+        "rf_item_goals": 0,
+        "rf_item_tasks": 7,
+        "rf_presence": None,
+    }

@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages.ui import journal_session, widgets
 from practice import caseload
-from prompts.library import Library
+from prompts.library import Instrument, Library
 from storage.errors import JournalError
 from storage.journal import Journal
 
@@ -26,16 +26,14 @@ def kiosk_form(journal: Journal, library: Library, kiosk: dict[str, Any]) -> Non
         f"{instrument.max_score} means {instrument.high_anchor.lower()}."
     )
     st.caption(f"Client {client.code}")
-    middle = (instrument.min_score + instrument.max_score) // 2
     with st.form("kiosk_form"):
         scores = {}
         for item in instrument.items:
             st.markdown(f"#### {widgets.plain(item.patient or item.label)}")
-            scores[item.id] = st.slider(
+            scores[item.id] = widgets.score(
                 item.patient or item.label,
                 instrument.min_score,
                 instrument.max_score,
-                middle,
                 key=f"kiosk_item_{item.id}",
                 label_visibility="collapsed",
             )
@@ -43,14 +41,31 @@ def kiosk_form(journal: Journal, library: Library, kiosk: dict[str, Any]) -> Non
             instrument.comment_prompt or "Anything you would like to add?", key="kiosk_comment"
         )
         if st.form_submit_button("Submit", type="primary", use_container_width=True):
-            try:
-                caseload.record_feedback(
-                    journal, session.id, instrument, scores, comment, source="kiosk"
-                )
-            except JournalError as error:
-                st.error(str(error))
-            else:
-                journal_session.lock(
-                    "Thank you. Your answers are saved. Please hand the device back."
-                )
-                st.rerun()
+            _submit(journal, session.id, instrument, scores, comment)
+
+
+def _submit(
+    journal: Journal,
+    session_id: str,
+    instrument: Instrument,
+    scores: dict[str, int | None],
+    comment: str,
+) -> None:
+    """Save the client's answers and lock; nothing is saved while a question is unanswered
+    (named in the client's own wording: item labels are never shown to them)."""
+    unanswered = [
+        f"“{(item.patient or item.label).rstrip('.')}”"
+        for item in instrument.items
+        if scores[item.id] is None
+    ]
+    if unanswered:
+        st.error(widgets.not_answered(unanswered))
+        return
+    answers = {item_id: int(score) for item_id, score in scores.items() if score is not None}
+    try:
+        caseload.record_feedback(journal, session_id, instrument, answers, comment, source="kiosk")
+    except JournalError as error:
+        st.error(str(error))
+    else:
+        journal_session.lock("Thank you. Your answers are saved. Please hand the device back.")
+        st.rerun()

@@ -35,7 +35,8 @@ def fresh_state(seed: int, today: date | None = None) -> dict[str, Any]:
         "rf_free": False,
         "rf_date": today or date.today(),
         "rf_modality": "in person",
-        "rf_presence": 5,
+        # unanswered until chosen, like every score (None, never a middle value)
+        "rf_presence": None,
         "rf_withdrawal": [],
         "rf_confrontation": [],
         "rf_framework": "free",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from insights import session_flags
-from pages.ui import journal_session
+from pages.ui import journal_session, widgets
 from practice import caseload
 from prompts.library import Instrument, Library
 from storage.errors import JournalError
@@ -23,12 +23,18 @@ def client_feedback_step(
     feedback = _feedback_or_entry(journal, session, instrument)
     if feedback is None:
         return False
-    st.info(
+    flagged = session_flags.rupture_flagged(journal, session, library.instruments)
+    said = (
         f"Your client's rating: {feedback.total} of {instrument.total_max}. "
-        + session_flags.feedback_sentence(journal, session, library.instruments),
-        icon=":material/forum:",
+        + session_flags.feedback_sentence(journal, session, library.instruments)
     )
-    return session_flags.rupture_flagged(journal, session, library.instruments)
+    if flagged:
+        st.warning(said, icon=":material/report:")
+    else:
+        st.info(said, icon=":material/forum:")
+    if feedback.comment.strip():
+        st.markdown(f"**Your client wrote:** “{widgets.plain(feedback.comment.strip())}”")
+    return flagged
 
 
 def _feedback_or_entry(
@@ -55,7 +61,7 @@ def _feedback_or_entry(
                 item.label,
                 min_value=instrument.min_score,
                 max_value=instrument.max_score,
-                value=None,
+                value=None,  # empty until typed: a score never starts at a value
                 step=1,
                 key=f"paper_item_{item.id}",
             )
@@ -65,7 +71,7 @@ def _feedback_or_entry(
         if st.form_submit_button("Save feedback"):
             missing = [i.label for i in instrument.items if scores[i.id] is None]
             if missing:
-                st.error(f"Feedback: no score for {', '.join(missing)}. Nothing was saved.")
+                st.error(widgets.not_answered(missing, how="Type"))
                 return None
             try:
                 saved = caseload.record_feedback(

@@ -20,15 +20,23 @@ def session_from_form(state: Mapping[str, Any], client_id: str) -> Session:
     )
 
 
+def unanswered_items(state: Mapping[str, Any], instrument: Instrument) -> list[str]:
+    """The labels of the instrument's items that have no score yet, in the instrument's
+    order (an item is unanswered until chosen; it never starts at a value)."""
+    return [i.label for i in instrument.items if state.get(f"rf_item_{i.id}") is None]
+
+
 def estimate_from_form(
     state: Mapping[str, Any], session_id: str, instrument: Instrument
 ) -> Estimate:
-    """Your read of the session: one score per item of the instrument, presence, markers."""
+    """Your read of the session: one score per item of the instrument (all answered, see
+    `unanswered_items`), presence when given, markers."""
+    presence = state.get("rf_presence")
     return Estimate(
         session_id=session_id,
         instrument=instrument.id,
         items={i.id: int(state[f"rf_item_{i.id}"]) for i in instrument.items},
-        presence=int(state["rf_presence"]),
+        presence=None if presence is None else int(presence),
         withdrawal_markers=list(state["rf_withdrawal"]),
         confrontation_markers=list(state["rf_confrontation"]),
     )

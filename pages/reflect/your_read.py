@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.reflect import draft as drafts
-from pages.reflect.form import estimate_from_form, session_from_form
+from pages.reflect.form import estimate_from_form, session_from_form, unanswered_items
+from pages.ui import widgets
 from practice import caseload
 from practice.entries import INTENSITY_WORDS
 from prompts.library import Instrument
@@ -42,20 +43,22 @@ def your_read_step(
 
 
 def _estimate_fields(instrument: Instrument, saved: bool) -> None:
-    state = st.session_state
-    middle = (instrument.min_score + instrument.max_score) // 2
     for item in instrument.items:
-        state.setdefault(f"rf_item_{item.id}", middle)
-        st.slider(
-            item.practitioner or item.label,
+        widgets.score(
+            f"{item.label}: {item.practitioner}" if item.practitioner else item.label,
             instrument.min_score,
             instrument.max_score,
             key=f"rf_item_{item.id}",
             persist_state="session",
             disabled=saved,
         )
-    st.slider(
-        "My own presence today", 0, 10, key="rf_presence", persist_state="session", disabled=saved
+    widgets.score(
+        "My own presence today (optional)",
+        0,
+        10,
+        key="rf_presence",
+        persist_state="session",
+        disabled=saved,
     )
     markers_left, markers_right = st.columns(2)
     markers_left.multiselect(
@@ -78,6 +81,8 @@ def _reactions(expanded: bool) -> None:
     with st.expander("My reactions (countertransference)", expanded=expanded):
         columns = st.columns(2)
         for index, reaction in enumerate(REACTIONS):
+            # a reaction may start at "none": an intensity where none is a real answer, not a
+            # score that a preset value would anchor
             st.session_state.setdefault(f"rf_reaction_{index}", 0)
             columns[index % 2].select_slider(
                 reaction,
@@ -90,6 +95,10 @@ def _reactions(expanded: bool) -> None:
 
 def _save_read(journal: Journal, client: Client, instrument: Instrument) -> None:
     state = st.session_state
+    unanswered = unanswered_items(state, instrument)
+    if unanswered:
+        st.error(widgets.not_answered(unanswered))
+        return
     session = session_from_form(state, client.id)
     estimate = estimate_from_form(state, session.id, instrument)
     try:

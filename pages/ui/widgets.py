@@ -1,5 +1,5 @@
 """Widgets every screen shares: text committed while typing, charts with downloads,
-text shown exactly as typed."""
+text shown exactly as typed, scores that start unanswered."""
 
 from __future__ import annotations
 
@@ -80,6 +80,48 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
 def plain(text: str) -> str:
     """`text` escaped for st.markdown: shown as typed, never read as markup or links."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+# Up to 11 points (0-10) a scale is a row of buttons; a wider one (a custom instrument may
+# run 0-100) is typed. Either starts unanswered: a preset score would anchor the answer.
+_SCORE_BUTTONS_UP_TO = 11
+# Buttons sized by their text and padding wrap a 0-10 row on a phone (7-10 under 0-6, or
+# scrolled out of sight): the scale's buttons share one row in equal parts instead.
+_SCORE_ROW = """
+<style>
+[class*="st-key-score_"] [role="radiogroup"] > button {
+  flex: 1 1 0; min-width: 0; padding-inline: 0; min-height: 2.5rem;
+}
+</style>
+"""
+
+
+def score(label: str, low: int, high: int, *, key: str, **options: Any) -> int | None:
+    """A score from `low` to `high`, None until one is chosen: nothing is preselected, so
+    an untouched form never passes for a middle score. Once chosen it can be changed, not
+    cleared. `options` go to the Streamlit widget (disabled, persist_state, ...)."""
+    if high - low >= _SCORE_BUTTONS_UP_TO:
+        return st.number_input(
+            label, low, high, value=None, step=1, key=key, placeholder=f"{low} to {high}", **options
+        )
+    with st.container(key=f"score_{key}"):
+        st.html(_SCORE_ROW)
+        return st.segmented_control(
+            label,
+            list(range(low, high + 1)),
+            selection_mode="single",
+            default=None,
+            required=True,
+            key=key,
+            width="stretch",
+            wrap=False,
+            **options,
+        )
+
+
+def not_answered(names: list[str], how: str = "Choose") -> str:
+    """What to say when a Save or Submit is refused for unanswered scores."""
+    return f"Not answered yet: {', '.join(names)}. {how} a score for each, nothing was saved."
 
 
 def uploader_key(base: str) -> str:

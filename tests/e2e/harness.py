@@ -203,6 +203,34 @@ def go_to(page: Page, title: str) -> None:
     wait_idle(page)
 
 
+def score_rows(page: Page):
+    """The screen's score rows (pages.ui.widgets.score): one radio group each, in order."""
+    return page.locator("[class*='st-key-score_'] [role='radiogroup']")
+
+
+def choose_scores(page: Page, scores: tuple[int, ...], first_row: int = 0) -> None:
+    """Choose `scores` in the score rows from `first_row` on with the keyboard, as a keyboard
+    user would (focus the row, arrow keys to the score, Space), and wait until each shows."""
+    rows = score_rows(page)
+    for index, score in enumerate(scores):
+        row = rows.nth(first_row + index)
+        chosen = row.get_by_role("radio", name=str(score), exact=True)
+        # outside a form a choice reruns the page: keys pressed while it redraws can be
+        # lost, so check and press again
+        for _ in range(5):
+            wait_idle(page)
+            if chosen.is_checked():
+                break
+            lowest = row.get_by_role("radio").first
+            lowest.focus()
+            for _ in range(score - int(lowest.inner_text())):
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("Space")
+            page.wait_for_timeout(300)
+        expect(chosen).to_be_checked()
+        wait_idle(page)
+
+
 def new_journal(data_dir: Path, passphrase: str, name: str = "practice"):
     """An unlocked journal in the server's data folder (KDF at the floor, never lower)."""
     import os

@@ -21,6 +21,7 @@ from storage.records import Client, Estimate, Feedback, Reflection, Session
 from tests.conftest import sweep_for_canary
 from tests.e2e.harness import (
     Server,
+    choose_scores,
     create_journal,
     form_with,
     go_to,
@@ -33,24 +34,6 @@ from tests.e2e.harness import (
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "journey lamp river stone"
-
-
-def set_sliders(page: Page, scores: tuple[int, ...]) -> None:
-    """Move the first sliders of the screen to `scores` with the arrow keys, as a keyboard
-    user would, and wait until each shows its score."""
-    sliders = page.get_by_role("slider")
-    for index, score in enumerate(scores):
-        slider = sliders.nth(index)
-        # a slider outside a form reruns the page on each key, so check and correct
-        for _ in range(5):
-            wait_idle(page)
-            now = int(slider.input_value())
-            if now == score:
-                break
-            slider.focus()
-            for _ in range(abs(score - now)):
-                page.keyboard.press("ArrowRight" if score > now else "ArrowLeft")
-        expect(slider).to_have_value(str(score))
 
 
 def reflect_on_session(
@@ -73,7 +56,7 @@ def reflect_on_session(
     else:
         page.get_by_role("option", name=code).click()
     wait_idle(page)
-    set_sliders(page, estimate)
+    choose_scores(page, estimate)
     page.get_by_role("button", name="Save my read").click()
     wait_idle(page)
     box = page.locator("[data-testid='stTextArea'] textarea").first
@@ -86,7 +69,7 @@ def reflect_on_session(
     wait_idle(page)
 
 
-def kiosk_feedback(page: Page, code: str, scores: tuple[int, ...] = (10,)) -> None:
+def kiosk_feedback(page: Page, code: str, scores: tuple[int, ...] = (10, 10, 10, 10)) -> None:
     """The client rates the latest session still waiting for feedback."""
     go_to(page, "Client feedback")
     page.get_by_label("Client", exact=True).click()
@@ -94,7 +77,7 @@ def kiosk_feedback(page: Page, code: str, scores: tuple[int, ...] = (10,)) -> No
     wait_idle(page)
     page.get_by_role("button", name="Hand to client").click()
     wait_idle(page)
-    set_sliders(page, scores)
+    choose_scores(page, scores)
     page.get_by_role("button", name="Submit").click()
     wait_idle(page)
     expect(page.get_by_text("Thank you. Your answers are saved.")).to_be_visible()

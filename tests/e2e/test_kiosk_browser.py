@@ -11,7 +11,16 @@ from playwright.sync_api import Page, expect
 from practice import caseload
 from storage import keyslots
 from storage.records import Estimate, Feedback, Session
-from tests.e2e.harness import Server, go_to, new_journal, open_app, unlock, wait_idle
+from tests.e2e.harness import (
+    Server,
+    choose_scores,
+    go_to,
+    new_journal,
+    open_app,
+    score_rows,
+    unlock,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "kiosk test lamp river"
@@ -28,7 +37,7 @@ def practice(server: Server) -> Server:
     return server
 
 
-def test_kiosk_feedback_locks_the_app_and_lands_on_the_chart(page: Page, practice: Server) -> None:
+def hand_over(page: Page, practice: Server) -> None:
     open_app(page, practice)
     unlock(page, PASSPHRASE)
     go_to(page, "Client feedback")
@@ -38,15 +47,15 @@ def test_kiosk_feedback_locks_the_app_and_lands_on_the_chart(page: Page, practic
     page.get_by_role("button", name="Hand to client").click()
     wait_idle(page)
 
+
+def test_kiosk_feedback_locks_the_app_and_lands_on_the_chart(page: Page, practice: Server) -> None:
+    hand_over(page, practice)
+
     expect(page.get_by_role("heading", name="How was today's session?")).to_be_visible()
     expect(page.get_by_role("link", name="Reflect", exact=True)).to_have_count(0)
     expect(page.get_by_role("button", name="Lock", exact=True)).to_have_count(0)
-    sliders = page.get_by_role("slider")
-    expect(sliders).to_have_count(4)
-    sliders.nth(0).focus()
-    page.keyboard.press("End")  # 10
-    sliders.nth(3).focus()
-    page.keyboard.press("Home")  # 0
+    expect(score_rows(page)).to_have_count(4)
+    choose_scores(page, (10, 5, 5, 0))
     page.get_by_role("textbox").fill("More time at the end, please.")
     page.get_by_role("button", name="Submit").click()
     wait_idle(page)
@@ -73,5 +82,38 @@ def test_kiosk_feedback_locks_the_app_and_lands_on_the_chart(page: Page, practic
         (feedback,) = journal.all(Feedback)
         assert feedback.items == {"bond": 10, "goals": 5, "tasks": 5, "voice": 0}
         assert feedback.source == "kiosk"
+    finally:
+        journal.lock()
+
+
+def test_an_untouched_kiosk_submit_saves_nothing_and_names_the_questions(
+    page: Page, practice: Server
+) -> None:
+    hand_over(page, practice)
+    page.set_viewport_size({"width": 360, "height": 740})  # the device handed over: a phone
+    rows = score_rows(page)
+    expect(rows).to_have_count(4)
+    expect(rows.get_by_role("radio", checked=True)).to_have_count(0)  # nothing preselected
+    for index in range(4):  # each 0-10 row fits the phone's width in one line, 10 in sight
+        box = rows.nth(index).get_by_role("radio", name="10", exact=True).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 360
+        assert rows.nth(index).bounding_box()["height"] < 2 * box["height"]
+    page.get_by_role("button", name="Submit").click()
+    wait_idle(page)
+    shown = page.locator("[data-testid='stAlert']").filter(has_text="Not answered yet")
+    expect(shown).to_contain_text("\u201cWe agree on what we are trying to achieve together\u201d")
+    expect(shown).to_contain_text("Choose a score for each, nothing was saved.")
+    expect(page.get_by_role("heading", name="How was today's session?")).to_be_visible()
+
+    choose_scores(page, (7, 7, 7))  # the last question still unanswered
+    page.get_by_role("button", name="Submit").click()
+    wait_idle(page)
+    expect(shown).to_contain_text("Not answered yet: \u201cIf something wasn't working for me")
+    expect(shown).not_to_contain_text("We agree")
+    expect(page.get_by_role("button", name="Unlock", exact=True)).to_have_count(0)
+
+    journal = keyslots.unlock(practice.data_dir / "practice.journal", PASSPHRASE)
+    try:
+        assert journal.all(Feedback) == []
     finally:
         journal.lock()

@@ -13,9 +13,11 @@ from storage import keyslots
 from storage.records import Client, Reflection, Session
 from tests.e2e.harness import (
     Server,
+    choose_scores,
     go_to,
     new_journal,
     open_app,
+    score_rows,
     start_server,
     stop_server,
     unlock,
@@ -111,6 +113,7 @@ def test_session_flow_survives_pages_lock_and_restart(page: Page, practice: Serv
     wait_idle(page)
     page.get_by_role("button", name="Add client").click()
     wait_idle(page)
+    choose_scores(page, (7, 3, 8, 2))
     page.get_by_role("button", name="Save my read").click()
     wait_idle(page)
     prompts = page.locator("[data-testid='stMain'] strong").all_inner_texts()
@@ -120,13 +123,40 @@ def test_session_flow_survives_pages_lock_and_restart(page: Page, practice: Serv
     wait_idle(page)
 
     def check(page: Page) -> None:
-        expect(page.get_by_text("Your read of session 1 is saved")).to_be_visible()
+        expect(page.get_by_text("Your read of session 1 is saved: 20 of 40.")).to_be_visible()
+        expect(score_rows(page).first.get_by_role("radio", name="7", exact=True)).to_be_checked()
         expect(page.get_by_text("3. Client feedback")).to_be_visible()
         expect(page.get_by_role("combobox", name="Client")).to_have_value("C-301")
         expect(page.locator("[data-testid='stTextArea'] textarea").first).to_have_value(
             "She went quiet when I mentioned the holiday."
         )
         assert page.locator("[data-testid='stMain'] strong").all_inner_texts() == prompts
+
+    _survives_switch_lock_and_restart(page, practice, check)
+
+
+def test_an_unanswered_score_stays_unanswered_over_pages_lock_and_restart(
+    page: Page, practice: Server
+) -> None:
+    open_app(page, practice)
+    unlock(page, PASSPHRASE)
+    go_to(page, "Reflect")
+    page.get_by_label("Client", exact=True).click()
+    page.get_by_role("option", name="New client…").click()
+    wait_idle(page)
+    page.get_by_label("Client code").fill("C-302")
+    page.get_by_label("Client code").press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Add client").click()
+    wait_idle(page)
+    choose_scores(page, (2,), first_row=1)  # Goals only
+
+    def check(page: Page) -> None:
+        rows = score_rows(page)
+        expect(rows).to_have_count(5)  # four items and presence
+        expect(rows.nth(1).get_by_role("radio", name="2", exact=True)).to_be_checked()
+        # one score chosen in all: the others are still unanswered, never a middle value
+        expect(rows.get_by_role("radio", checked=True)).to_have_count(1)
 
     _survives_switch_lock_and_restart(page, practice, check)
 

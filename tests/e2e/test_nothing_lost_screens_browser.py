@@ -41,7 +41,7 @@ PROMPT = "What did my hands notice before my mind did?"
 INSTRUMENT = "Hands-on check"
 ITEMS = "Comfort | My patient felt comfortable. | I felt comfortable."
 OWN = "What did I want from this client today?"  # a custom prompt already saved
-EDITED = "What did I want from this client, and what did they want from me?"
+EDITED = "What did I want from this client that I did not say?"
 OTHER_PAGES = (
     "Reflect",
     "Client feedback",

@@ -7,8 +7,17 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from storage import keyslots
-from storage.records import Reflection
-from tests.e2e.harness import Server, go_to, new_journal, open_app, unlock, wait_idle
+from storage.records import Estimate, Reflection
+from tests.e2e.harness import (
+    Server,
+    choose_scores,
+    go_to,
+    new_journal,
+    open_app,
+    score_rows,
+    unlock,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "reflect test lamp river"
@@ -38,9 +47,18 @@ def test_reflect_on_a_new_clients_session_end_to_end(page: Page, practice: Serve
     expect(page.get_by_role("button", name="Save my read")).to_be_visible()
     expect(page.get_by_text("3. Client feedback")).to_have_count(0)
 
+    # no score starts at a value: an untouched read is refused and says what is missing
+    expect(score_rows(page).get_by_role("radio", checked=True)).to_have_count(0)
+    page.get_by_role("button", name="Save my read").click()
+    wait_idle(page)
+    expect(page.get_by_text("Not answered yet: Bond, Goals, Tasks, Voice.")).to_be_visible()
+    expect(page.get_by_text("3. Client feedback")).to_have_count(0)
+
+    choose_scores(page, (6, 7, 0, 10, 4))  # the four items, then presence
     page.get_by_role("button", name="Save my read").click()
     wait_idle(page)
     expect(page.get_by_text("3. Client feedback")).to_be_visible()
+    expect(page.get_by_text("Your read of session 1 is saved: 23 of 40.")).to_be_visible()
     answer = page.locator("[data-testid='stTextArea'] textarea").first
     answer.click()
     answer.press_sequentially("The pause before she answered stayed with me.", delay=5)
@@ -54,6 +72,9 @@ def test_reflect_on_a_new_clients_session_end_to_end(page: Page, practice: Serve
     journal = keyslots.unlock(practice.data_dir / "practice.journal", PASSPHRASE)
     try:
         (reflection,) = journal.all(Reflection)
+        (estimate,) = journal.all(Estimate)
+        assert estimate.items == {"bond": 6, "goals": 7, "tasks": 0, "voice": 10}
+        assert estimate.presence == 4
         assert reflection.answers[0].answer == "The pause before she answered stayed with me."
         assert reflection.next_step == "Ask about the pause."
     finally:
