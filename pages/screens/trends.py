@@ -83,7 +83,9 @@ def show() -> None:
             column.metric(label, "–" if value is None else f"{value:.2f}")
         st.caption(
             f"From {figures.n} session(s) with both ratings; "
-            f"{figures.sensitivity_n} session(s) where your client's rating signalled a rupture."
+            f"{figures.sensitivity_n} session(s) where your client's rating signalled a rupture; "
+            "you anticipated one when you ticked a marker, or your estimate was within 2 "
+            "points on every item that fell."
         )
         widgets.chart(
             charts.calibration_chart(data.by_quarter),

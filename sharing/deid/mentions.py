@@ -57,6 +57,8 @@ _PHOTO_OF_SOMEONE = re.compile(
     r"\s+(?:of|de|d'|d’|du|del|showing|where|where you can see|où l'on voit|donde se ve)"
     rf"\s*{_PERSON}"
     r"(?:\s+[\w'’-]+){0,4}?(?=[.,;:!?)]|$|\s(?:and|to|for|that|which|on|et|y|que|pour|para)\b)"
+    r"|\b(?:photos?|pictures?|selfies?|fotos?|vídeos?|videos?|vidéos?)\s+(?:suya|suyo|suyas|"
+    r"suyos|of us|of the two of us|of the family|de nosotros|de los dos|de nous|d'elle|de lui)\b"
     r"|\b(?:photo ID|passport photo|profile (?:picture|photo)|photographed (?:her|him|them)|"
     r"filmed (?:her|him|them)|l'a photographiée?|la fotografió|lo fotografió)\b",
     re.IGNORECASE,
@@ -72,7 +74,13 @@ _RECORDED = re.compile(
     r"genetic test\w*|DNA|empreinte\w*|biométri\w+|vocal\w* (?:WhatsApp|whatsapp)|"
     r"mémo vocal|a (?:filmé|enregistré)|l'a (?:filmée?|enregistrée?)|filme\w*|"
     r"huellas?|biometr\w+|grab(?:ó|aron|ación|ado|ada|ar|a)\b|lo grabaron|la grabaron|"
-    r"film(?:ed|ing|ó|aron))\b",
+    r"film(?:ed|ing|ó|aron)|(?:face|facial|voice|speaker|iris|retina|palm|vein)[- ]"
+    r"(?:recognition|recognising|recognizing|ID|scan\w*|unlock\w*)|"
+    r"recogni[sz](?:es|ed|ing|e) (?:her|his|their|the client's|the patient's) (?:voice|face)|"
+    r"reconn\w+ (?:sa|leur) (?:voix|visage)|reconoc\w+ (?:su) (?:voz|cara)|"
+    r"(?:treadmill|running|gait|walking|slow[- ]motion|phone|video) (?:video|footage|clip)s?|"
+    r"vid[ée]o (?:de (?:course|marche)|sur (?:tapis|le tapis))|"
+    r"v[íi]deo (?:en|de) (?:cinta|carrera))\b",
     re.IGNORECASE,
 )
 
