@@ -47,6 +47,7 @@ class Context:
     last_next_step: str = ""
     framework: str = "free"  # the framework without stages, not a free reflection
     free_reflection: bool = False  # not about one session: only `free_ok` prompts
+    modality: str = ""  # the session's ("in person", "video", "phone"); "" when none
 
 
 def follow_up_prompt(next_step: str) -> Prompt:
@@ -81,9 +82,15 @@ def is_for(prompt: Prompt, group: str) -> bool:
 
 def fits(prompt: Prompt, context: Context) -> bool:
     """Whether a prompt may be chosen in this context: for the practitioner's profession
-    group and, in a free reflection, fit for one."""
+    group; in a free reflection, fit for one; about telehealth only after a session by
+    video or phone, unless telehealth is the chosen focus."""
     group = profession_group(context.profession)
-    return is_for(prompt, group) and (prompt.free_ok or not context.free_reflection)
+    if not (is_for(prompt, group) and (prompt.free_ok or not context.free_reflection)):
+        return False
+    in_person = context.modality == "in person"
+    return not (
+        prompt.domain == "telehealth" and in_person and "telehealth" not in context.focus_domains
+    )
 
 
 def offered_domains(library: Library, context: Context) -> tuple[str, ...]:

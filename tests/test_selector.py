@@ -608,3 +608,18 @@ def test_any_swap_keeps_the_list_distinct_and_changes_one_place(
     assert sum(a != b for a, b in zip(current, swapped, strict=True)) <= 1
     if context.free_reflection:
         assert all(p.free_ok for p in swapped if p.id != FOLLOW_UP_ID)
+
+
+@pytest.mark.parametrize(("modality", "offered"), [("in person", False), ("video", True)])
+def test_telehealth_prompts_come_only_after_a_session_by_video_or_phone(
+    modality: str, offered: bool
+) -> None:
+    context = Context(modality=modality)
+    seen = {p.domain for seed in range(60) for p in select_prompts(LIBRARY, context, 4, seed)}
+    assert ("telehealth" in seen) is offered
+
+
+def test_telehealth_chosen_as_the_focus_is_offered_after_any_session() -> None:
+    context = Context(modality="in person", focus_domains=("telehealth",))
+    chosen = select_prompts(LIBRARY, context, 4, seed=1)
+    assert chosen and {p.domain for p in chosen} == {"telehealth"}

@@ -52,6 +52,7 @@ def prompts_step(journal: Journal, library: Library, chosen: Chosen, rupture_fla
         st.caption(framework.summary)
     context = _context(journal, chosen, framework_id, focus, rupture_flagged)
     choice = f"{framework_id}|{','.join(sorted(focus))}|{rupture_flagged}|{chosen.free}"
+    choice += f"|{context.modality}"
     # a new flag or framework re-chooses the prompts, but never hides written answers
     if state.get("rf_prompts_for") != choice and not answered_any(state):
         _keep(select_prompts(library, context, count=4, seed=state["rf_seed"]))
@@ -74,6 +75,7 @@ def _context(
     return Context(
         focus_domains=tuple(focus),
         free_reflection=chosen.free,
+        modality="" if chosen.free else st.session_state.get("rf_modality", ""),
         profession=journal.settings.profession,
         recent_prompt_ids=recent_prompt_ids(caseload.reflections_of(journal, client.id))
         if client
