@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from sharing.deid import lexicon
 from sharing.deid.dates import find_ages, find_dates
 from sharing.deid.finding import Finding
-from sharing.deid.formats import find_formats
+from sharing.deid.formats import UK_POSTCODE, US_STATE_NAMES, US_STATES, find_formats
 from sharing.deid.mentions import find_mentions
 from sharing.deid.names import EPONYM_AFTER, EPONYM_BEFORE, find_names, named_again
 from sharing.deid.narrative import find_narrative
@@ -233,19 +233,6 @@ _NEVER = (
 )
 _NOT_IN_INSTITUTION = _STOP | _DAYS | _MONTHS
 _NOT_A_PLACE = _NEVER | _BIG_PLACES
-_US_STATES = (
-    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
-    "NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
-)
-_US_STATE_NAMES = (
-    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|"
-    "Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
-    "Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
-    "New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|"
-    "Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|"
-    "Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming"
-)
-
 # ---------------------------------------------------------------------------------------
 # Patterns
 
@@ -266,11 +253,8 @@ _IPV4 = re.compile(
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 
 
-_UK_POSTCODE = re.compile(
-    r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}\b|\bGIR ?0AA\b"
-)
 _US_ZIP_AFTER_STATE = re.compile(
-    rf"\b(?:{_US_STATES}|{_US_STATE_NAMES}),? (\d{{5}}(?:-\d{{4}})?)\b(?!-)"
+    rf"\b(?:{US_STATES}|{US_STATE_NAMES}),? (\d{{5}}(?:-\d{{4}})?)\b(?!-)"
 )
 _US_ZIP_AFTER_WORD = re.compile(
     r"\b(?:zip|zip ?code|zipcode|postal code)\W{0,3}(\d{5}(?:-\d{4})?)\b(?!-)", re.IGNORECASE
@@ -542,7 +526,7 @@ def _contacts(text: str) -> Iterator[Finding]:
 
 def _postcodes(text: str) -> Iterator[Finding]:
     spans: list[tuple[int, int, str]] = []
-    for m in _UK_POSTCODE.finditer(text):
+    for m in UK_POSTCODE.finditer(text):
         spans.append((m.start(), m.end(), "looks like a UK postcode"))
     for pattern in (_US_ZIP_AFTER_STATE, _US_ZIP_AFTER_WORD):
         for m in pattern.finditer(text):
@@ -558,7 +542,7 @@ def _town_before(text: str, start: int) -> Iterator[Finding]:
     """The town written just before a postcode ("Leeds LS1 4AP", "Dayton, OH 45402")."""
     offset = max(0, start - 60)
     head = text[offset:start]
-    state = re.search(rf"(?:{_US_STATES}|{_US_STATE_NAMES}),? $", head)
+    state = re.search(rf"(?:{US_STATES}|{US_STATE_NAMES}),? $", head)
     if state:
         head = head[: state.start()]
     m = _TOWN_BEFORE.search(head)

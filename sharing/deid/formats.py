@@ -836,14 +836,14 @@ def _sort_codes(text: str) -> Iterator[_Hit]:
 # ---------------------------------------------------------------------------------------
 # Postcodes
 
-_UK_POSTCODE = re.compile(
+UK_POSTCODE = re.compile(
     r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}\b|\bGIR ?0AA\b"
 )
-_US_STATES = (
+US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|(?<=, )ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
     "NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
 )
-_US_STATE_NAMES = (
+US_STATE_NAMES = (
     "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|"
     "Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
     "Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
@@ -852,7 +852,7 @@ _US_STATE_NAMES = (
     "Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming"
 )
 _US_ZIP = re.compile(
-    rf"\b(?:{_US_STATES}|{_US_STATE_NAMES}),? (\d{{5}}(?:-\d{{4}})?)(?![\w-]|[.,]\d)"
+    rf"\b(?:{US_STATES}|{US_STATE_NAMES}),? (\d{{5}}(?:-\d{{4}})?)(?![\w-]|[.,]\d)"
 )
 _FIVE_DIGITS = r"(?:0[1-9]|[1-8]\d|9[0-8])\d{3}"
 _EU_POSTCODE_BEFORE_TOWN = re.compile(
@@ -879,7 +879,7 @@ _NOT_TOWNS = _words(
 
 def _postcodes(text: str) -> Iterator[_Hit]:
     """UK postcodes, US ZIP codes after a state, French and Spanish postcodes."""
-    for match in _UK_POSTCODE.finditer(text):
+    for match in UK_POSTCODE.finditer(text):
         yield _Hit(match.start(), match.end(), "postcode", "a UK postcode", _SHAPE)
     for match in _US_ZIP.finditer(text):
         yield _Hit(match.start(1), match.end(1), "postcode", "a US ZIP code", _SHAPE)
