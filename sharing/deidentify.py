@@ -43,7 +43,13 @@ from sharing.deid.dates import find_ages, find_dates
 from sharing.deid.finding import Finding
 from sharing.deid.formats import UK_POSTCODE, US_STATE_NAMES, US_STATES, find_formats
 from sharing.deid.mentions import find_mentions
-from sharing.deid.names import EPONYM_AFTER, EPONYM_BEFORE, find_names, named_again
+from sharing.deid.names import (
+    EPONYM_AFTER,
+    EPONYM_BEFORE,
+    find_names,
+    named_again,
+    sentence_start,
+)
 from sharing.deid.narrative import find_narrative
 from sharing.deid.places import find_places
 
@@ -467,16 +473,6 @@ def _is_capitalised(word: str) -> bool:
     return base[:1].isupper() and any(ch.islower() for ch in base)
 
 
-def _sentence_start(text: str, pos: int) -> bool:
-    """True when only spaces, quotes or brackets stand between pos and a sentence end."""
-    i, stop = pos - 1, max(-1, pos - 200)
-    while i > stop and (text[i].isspace() or text[i] in "\"'“‘([*•"):
-        if text[i] == "\n":
-            return True
-        i -= 1
-    return i < 0 or text[i] in ".!?:;-–—"
-
-
 # ---------------------------------------------------------------------------------------
 # Detectors: each yields candidate findings; `_merge` resolves overlaps.
 
@@ -702,7 +698,7 @@ def _scan_run(text: str, tokens: list[_Token], context: str | None) -> Iterator[
         elif (
             len(segment) == 1
             and _possessive(token.word)
-            and not _sentence_start(text, token.start)
+            and not sentence_start(text, token.start)
             and key not in _BIG_PLACES
         ):
             yield _span(text, segment, "name", "a capitalised possessive, usually a person")

@@ -234,7 +234,7 @@ def _name_reason(text: str, tokens: list[_Token], i: int, named: set[int]) -> st
     )
     if _after_cue(text, tokens, i) and (capital or lower_ok):
         return f"a name after {tokens[i - 1].word!r}"
-    starts = _sentence_start(text, token.start)
+    starts = sentence_start(text, token.start)
     if not capital:
         return _lower_case_reason(text, tokens, i, named, first, starts)
     if first == "word" and (not starts or _acts(text, tokens, i)):
@@ -484,7 +484,7 @@ def _past_tense(word: str) -> bool:
     return (word.endswith("ed") and len(word) > 4) or (word.endswith("ó") and len(word) > 3)
 
 
-def _sentence_start(text: str, pos: int) -> bool:
+def sentence_start(text: str, pos: int) -> bool:
     """True when only spaces, quotes or brackets stand between pos and a sentence end."""
     i, stop = pos - 1, max(-1, pos - 200)
     while i > stop and (text[i].isspace() or text[i] in "\"'“‘«([*•¿¡"):
