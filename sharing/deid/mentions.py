@@ -1,7 +1,16 @@
-"""Mentions of biometric identifiers and full-face photographs (Safe Harbor categories
+"""Mentions of biometric identifiers and photographs of a person (Safe Harbor categories
 16 and 17), in English, French and Spanish: a note that says a photo of the client's face
 or a voice recording exists tells a reader that an identifying record exists, so the
 phrase is flagged for the supervisee to reword ("the client showed me an image").
+
+- biometric: fingerprints and other prints, face, iris, vein or voice recognition, DNA
+  tests, motion capture; voice notes, voicemails, audio messages and recordings of a
+  person or a session; videos of a person walking, running or moving;
+- photo: selfies, family, profile, passport and wedding photos; a photo, picture or video
+  of a person: of "her", "us", "his late wife", "her swollen ankle", "su cara".
+
+Not mentions: a photo of a garden or of tomatoes, an X-ray, "she found her voice", "DNA of
+the team", "recorded in my notes".
 """
 
 from __future__ import annotations
@@ -10,87 +19,99 @@ import re
 from collections.abc import Iterator
 
 from sharing.deid.finding import Finding, finding
+from sharing.deid.names import RELATIONS
 
-_OWNER = r"(?:(?:of|from|de|del|d'|of her|of his|de su|de sa|de son) ?[\w'’ -]{0,40}?)?"
-_BIOMETRIC = re.compile(
-    r"\b(?:(?:her|his|their|the|a|an|son|sa|ses|su|sus|un|une|una|la|le|les)\s+)?"
-    r"(?:(?:right|left)\s+)?"
-    r"(?:finger ?prints?|fingerprint scan|thumb ?prints?|palm ?prints?|retina(?:l)? scan|"
-    r"iris scan|face ?id|facial recognition|voice ?prints?|voice (?:recording|memo|note|"
-    r"message)s?|recording of (?:her|his|their) voice|gait (?:video|analysis video|"
-    r"recording)s?|video of (?:her|his|their) (?:walk|gait|walking)\w*|DNA(?: test| sample| "
-    r"profile)?|empreintes? (?:digitales?|palmaires?)|reconnaissance faciale|"
-    r"enregistrement (?:vocal|audio|de sa voix)|message vocal|vidéo de (?:sa|son) "
-    r"(?:marche|démarche)|huellas? (?:dactilar(?:es)?|digital(?:es)?)|reconocimiento "
-    r"facial|grabación de (?:su )?voz|nota de voz|audio de (?:su )?voz|voz grabada|"
-    r"vídeo de (?:su )?(?:marcha|forma de caminar)|ADN)\b" + _OWNER,
-    re.IGNORECASE,
+
+def _either(words: str) -> str:
+    return "|".join(sorted(words.split(), key=len, reverse=True))
+
+
+_PRINTS = (
+    r"(?:finger|thumb|palm|hand|voice|foot)[- ]?prints?|fingerprint\w*|"
+    r"(?:retina|retinal|iris|vein|face|facial|finger)[- ]scans?|face ?ID|"
+    r"(?:face|facial|voice|speaker)[- ]recognition|biometric\w*|motion capture|"
+    r"genetic test\w*|(?:DNA|ADN) (?:test|sample|profile|kit|swab|result)s?|"
+    r"empreintes?(?: (?:digitales?|palmaires?))?|reconnaissance (?:faciale|vocale)|"
+    r"biom[ée]tri\w+|(?:test|prueba|muestra) (?:de |d')?ADN|capture (?:de|du) mouvement|"
+    r"huellas?(?: (?:dactilar(?:es)?|digital(?:es)?))?|reconocimiento (?:facial|de voz)|"
+    r"captura de movimiento|recogni[sz]\w* (?:her|his|their) (?:voice|face)"
 )
+_VOICE = (
+    r"voice ?(?:notes?|memos?|messages?|recordings?|mails?)|audio (?:recording|message|file|"
+    r"clip|note)s?|recording of (?:her|his|their|the) (?:voice|session)|recorded (?:her|him|"
+    r"them|the session|our session)|(?:her|his|their) recorded voice|record(?:s|ed)? (?:the|"
+    r"our) sessions?|messages? vocal|m[ée]mo vocal|vocal(?:e)? (?:WhatsApp|whatsapp)|"
+    r"un vocal|enregistrement (?:vocal|audio|de (?:sa|la) voix|de la s[ée]ance)|voix "
+    r"enregistr[ée]e|l'a enregistr[ée]e?|nota de voz|mensajes? de voz|audios?(?: (?:de (?:él|"
+    r"ella|su voz)))?|grabaci[óo]n(?: de (?:su )?voz| de la sesi[óo]n)?|voz grabada"
+)
+_MOVING = r"walking|running|jogging|squatting|jumping|hopping|lunging|on the treadmill"
+# filming or recording someone or the session: a record that shows a person
+_FILMING = (
+    r"film(?:s|ed|ing)? (?:part of |all of |the whole |some of )?(?:the session|her|him|them|"
+    r"it)|recorded (?:her|his|their) (?:gait|walk\w*|run\w*)|filme (?:toute la |la |une partie de "
+    r"la )?s[ée]ance|a film[ée] (?:la s[ée]ance|l'enfant|le b[ée]b[ée])|(?:lo|la|le|les) "
+    r"(?:grab|film)\w+ con el m[óo]vil|grab[óo] (?:un )?v[íi]deo de c[óo]mo \w+"
+)
+_MOVEMENT = (
+    rf"(?:gait|treadmill|running|walking|jumping|squat|slow[- ]motion|movement) (?:video|"
+    r"footage|clip|analysis|recording)s?|videos? of (?:her|his|their) (?:running|walking|"
+    r"gait|squats?|jumps?|movement|run|walk|landing)|(?:recorded|filmed|videoed) "
+    rf"(?:[\w.]+ ){{0,2}}(?:{_MOVING})|vid[ée]o (?:de (?:sa|son) )?(?:marche|course|"
+    r"d[ée]marche|foul[ée]e|saut)|(?:l'a |les a )?film[ée]e?s? (?:en train de )?(?:marcher|"
+    r"courir)|(?:la |lo |le |les )?(?:grab|film)\w+ (?:caminando|corriendo|andando|"
+    r"saltando)|v[íi]deo de (?:su )?(?:marcha|carrera|pisada|forma de caminar|salto)"
+)
+_BIOMETRIC = re.compile(rf"\b(?:{_PRINTS}|{_VOICE}|{_MOVEMENT})\b", re.IGNORECASE)
+_FILMED = re.compile(rf"\b(?:{_FILMING})\b", re.IGNORECASE)
+
+_PICTURE = (
+    r"photos?|photographs?|pictures?|pics?|snaps(?:hots?)?|images?|portraits?|videos?|"
+    r"vid[ée]os?|v[íi]deos?|footage|clips?|fotos?|fotograf[íi]as?|im[áa]gen(?:es)?"
+)
+_BODY = _either(
+    """
+    face faces head body knee knees ankle ankles leg legs arm arms hand hands foot feet
+    back shoulder shoulders neck hip hips belly bump scar scars wound wounds bruise bruises
+    bruising rash injury injuries swelling tattoo tattoos posture smile eyes hair skin
+    visage tête corps genou genoux cheville chevilles jambe jambes bras main mains pied pieds
+    dos épaule épaules cou hanche ventre cicatrice cicatrices plaie plaies bleu bleus
+    hématome blessure gonflement tatouage sourire yeux cheveux peau cara rostro cabeza
+    cuerpo rodilla rodillas tobillo tobillos pierna piernas brazo brazos mano manos pie pies
+    espalda hombro hombros cuello cadera barriga tripa cicatriz cicatrices herida heridas
+    moratón moratones hematoma lesión hinchazón tatuaje sonrisa ojos pelo piel
+    """
+)
+_PERSON = _either(
+    """
+    her him them herself himself themselves us me elle lui eux elles nous ella él ellos
+    ellas nosotros suya suyo suyas suyos
+    """
+)
+_OWNERS = r"(?:her|his|their|my|your|sa|son|ses|leur|leurs|su|sus|the|la|le|les|el|los|las)"
+_OF = r"(?:of|from|showing|de|d'|d’|du|des|del)"
 _PHOTO = re.compile(
-    r"\b(?:(?:a|an|the|her|his|their|une|un|la|le|sa|son|ses|una|un|su|sus)\s+)?"
-    r"(?:selfies?|photos?|photographs?|pictures?|pics?|snaps?|images?|portraits?|"
-    r"vid[ée]os?|headshots?|fotos?|fotograf[íi]as?|im[áa]genes|imagen)"
-    r"\s+(?:of|from|de|du|des|del|d'|showing|with)\s+(?:(?:her|his|their|herself|himself|"
-    r"themselves|son|sa|ses|su|sus|the|la|le|el|before|after|her own|his own)\s*)*"
-    r"(?:face|faces|head|visage|cara|rostro|selfie|wedding|boda|mariage|herself|himself|"
-    r"themselves|transition|injur\w+|bruis\w+|scar\w*|tattoo\w*|body|corps|cuerpo|"
-    r"[\w'’-]+\s+(?:shape|face))[\w'’ -]{0,30}?(?=[.,;:!?)]|$|\s(?:and|to|for|that|which|"
-    r"taken|on|in|et|y|que|pour|para|à|a)\b)"
-    r"|\bselfies?\b(?:\s+(?:from|of|de)\s+[\w'’ -]{1,30}?(?=[.,;:!?)]|$))?",
-    re.IGNORECASE,
-)
-
-
-_PERSON = (
-    r"(?:her|him|them|herself|himself|themselves|his|their|the client|the patient|my client|"
-    r"my|the|a|an|mon|ma|mes|la|le|les|un|une|el|los|las|una|"
-    r"the family|elle|lui|eux|elles|soi|ella|él|ellos|ellas|suya|suyo|sus|su|sa|son|ses|"
-    r"le patient|la patiente|el paciente|la paciente)"
-)
-_PHOTO_OF_SOMEONE = re.compile(
-    r"\b(?:(?:a|an|the|her|his|their|une|un|la|le|sa|son|ses|una|su|sus|des|unas|unos)\s+)?"
-    r"(?:(?:old|recent|new|wedding|holiday|family|school|baby|passport|profile)\s+)?"
-    r"(?:selfies?|photos?|photographs?|pictures?|pics?|images?|portraits?|videos?|vidéos?|"
-    r"vídeos?|fotos?|fotografías?|clips?|films?|snapshots?|footage|Polaroids?|headshots?)"
-    r"(?:\s+(?:on|from|in)\s+(?:her|his|their|son|sa|su)\s+(?:phone|Instagram|Facebook|"
-    r"camera|téléphone|portable|móvil|teléfono|m[oó]vil))?"
-    r"\s+(?:of|de|d'|d’|du|del|showing|where|where you can see|où l'on voit|donde se ve)"
-    rf"\s*{_PERSON}"
-    r"(?:\s+[\w'’-]+){0,4}?(?=[.,;:!?)]|$|\s(?:and|to|for|that|which|on|et|y|que|pour|para)\b)"
-    r"|\b(?:photos?|pictures?|selfies?|fotos?|vídeos?|videos?|vidéos?)\s+(?:suya|suyo|suyas|"
-    r"suyos|of us|of the two of us|of the family|de nosotros|de los dos|de nous|d'elle|de lui)\b"
-    r"|\b(?:photo ID|passport photo|profile (?:picture|photo)|photographed (?:her|him|them)|"
-    r"filmed (?:her|him|them)|l'a photographiée?|la fotografió|lo fotografió)\b",
-    re.IGNORECASE,
-)
-
-
-# Any mention of a biometric record or of filming or recording someone, in a few words.
-_RECORDED = re.compile(
-    r"\b(?:fingerprint\w*|thumbprint\w*|finger-print\w*|retina\w*|iris (?:scan|recognition)|"
-    r"biometric\w*|voicemails?|voice ?notes?|audio (?:recording|file|clip|note)s?|"
-    r"(?:video|audio)[- ]?record(?:ed|ing)s?|recorded (?:her|him|them|herself|himself|the "
-    r"session|it)|record(?:s|ed)? (?:the|our) sessions?|gait \w+|motion capture|"
-    r"genetic test\w*|DNA|empreinte\w*|biométri\w+|vocal\w* (?:WhatsApp|whatsapp)|"
-    r"mémo vocal|a (?:filmé|enregistré)|l'a (?:filmée?|enregistrée?)|filme\w*|"
-    r"huellas?|biometr\w+|grab(?:ó|aron|ación|ado|ada|ar|a)\b|lo grabaron|la grabaron|"
-    r"film(?:ed|ing|ó|aron)|(?:face|facial|voice|speaker|iris|retina|palm|vein)[- ]"
-    r"(?:recognition|recognising|recognizing|ID|scan\w*|unlock\w*)|"
-    r"recogni[sz](?:es|ed|ing|e) (?:her|his|their|the client's|the patient's) (?:voice|face)|"
-    r"reconn\w+ (?:sa|leur) (?:voix|visage)|reconoc\w+ (?:su) (?:voz|cara)|"
-    r"(?:treadmill|running|gait|walking|slow[- ]motion|phone|video) (?:video|footage|clip)s?|"
-    r"vid[ée]o (?:de (?:course|marche)|sur (?:tapis|le tapis))|"
-    r"v[íi]deo (?:en|de) (?:cinta|carrera))\b",
+    r"\b(?:selfies?|selfis?|photo ID|passport photos?|profile (?:picture|photo)s?|"
+    r"(?:family|wedding|baby|school|holiday|childhood) (?:photos?|pictures?|videos?|albums?)|"
+    r"photos? (?:de famille|d'identit[ée]|de profil|de (?:son |leur )?mariage)|"
+    r"fotos? (?:familiar(?:es)?|de "
+    r"familia|de perfil|de carn[ée]|de (?:la|su) boda)|v[íi]deos? de (?:su|la) boda|vid[ée]os? "
+    rf"de (?:son|leur) mariage)\b|\b(?:{_PICTURE})\s+{_OF}\s*(?:{_PERSON})\b|\b(?:{_PICTURE})"
+    rf"\s+(?:{_PERSON})\b|\b(?:{_PICTURE})\s+{_OF}\s*{_OWNERS}\s+(?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?:{_BODY}|{_either(' '.join(RELATIONS))})\b",
     re.IGNORECASE,
 )
 
 
 def find_mentions(text: str) -> Iterator[Finding]:
-    """Mentions of biometrics (fingerprints, voice recordings, gait videos) and photos."""
-    for m in [*_BIOMETRIC.finditer(text), *_RECORDED.finditer(text)]:
-        end = m.start() + len(m.group().rstrip(" ,"))
-        yield finding(text, m.start(), end, "biometric", "mentions a biometric record")
-    photos = [*_PHOTO.finditer(text), *_PHOTO_OF_SOMEONE.finditer(text)]
-    for m in photos:
-        end = m.start() + len(m.group().rstrip(" ,"))
-        yield finding(text, m.start(), end, "photo", "mentions a photo or video of someone")
+    """Mentions of biometrics (prints, recognition, voice recordings, movement videos) and
+    of photos or videos of a person."""
+    for m in _BIOMETRIC.finditer(text):
+        yield finding(text, m.start(), m.end(), "biometric", "mentions a biometric record")
+    for m in _PHOTO.finditer(text):
+        yield finding(text, m.start(), m.end(), "photo", "mentions a photo or video of someone")
+    for m in _FILMED.finditer(text):
+        kind = (
+            "biometric" if re.search(r"gait|walk|run|camina|marche", m.group(), re.I) else "photo"
+        )
+        yield finding(text, m.start(), m.end(), kind, "mentions filming or recording someone")
