@@ -69,7 +69,15 @@ def test_submit_saves_the_feedback_and_locks_the_journal(prepared: Session) -> N
     at = click(at, "Submit")
     assert not unlocked(at)
     assert not journal.is_open
-    assert "Thank you" in at.info[0].value
+    # the client still holds the device: a neutral screen, no journal names, no way in
+    shown = " ".join(m.value for m in [*at.markdown, *at.caption, *at.title])
+    assert "Thank you. Your answers are saved." in shown
+    assert "Journals are kept in" not in shown and "practice" not in shown
+    assert not at.selectbox and not any(
+        b.label in ("Unlock", "Try with demo data") for b in at.button
+    )
+    assert not any("Create" in e.label for e in at.expander)
+    at = click(at, "I am the practitioner: show the unlock screen")
     assert any(b.label == "Unlock" for b in at.button)
 
     at = unlock(at)

@@ -67,5 +67,7 @@ def _submit(
     except JournalError as error:
         st.error(str(error))
     else:
-        journal_session.lock("Thank you. Your answers are saved. Please hand the device back.")
+        journal_session.lock_for_hand_back(
+            "Thank you. Your answers are saved. Please hand the device back."
+        )
         st.rerun()

@@ -11,6 +11,16 @@ from storage.errors import JournalError, WeakPassphrase
 from storage.journal import Journal
 from storage.keyslots import PASSPHRASE_RULE, passphrase_problem
 
+if st.session_state.get(journal_session.HANDED_BACK):
+    # the client may still hold the device: no journal names, folder, or ways in
+    st.title("Thank you")
+    st.write(st.session_state.get(journal_session.NOTICE, ""))
+    if st.button("I am the practitioner: show the unlock screen", key="hand_back_done"):
+        del st.session_state[journal_session.HANDED_BACK]
+        st.session_state.pop(journal_session.NOTICE, None)
+        st.rerun()
+    st.stop()
+
 st.title("Reflective Practice Journal")
 st.caption("Private, encrypted notes after each session. Nothing leaves this computer.")
 

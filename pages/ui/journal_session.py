@@ -27,8 +27,11 @@ LAST_ACTIVITY = "last_activity"
 RECOVERY_KEY = "recovery_key_to_show"
 DEMO_PASSPHRASE = "demo_passphrase_to_show"  # noqa: S105 - a session_state key
 KIOSK = "kiosk"
-# Survive a lock: which journal was open, and why it was locked. Nothing decrypted.
-KEEP_ON_LOCK = frozenset({LAST_JOURNAL, NOTICE})
+# after a kiosk Submit: a neutral screen until the practitioner asks for the unlock form
+HANDED_BACK = "handed_back"
+# Survive a lock: which journal was open, why it was locked, whether the client still
+# holds the device. Nothing decrypted.
+KEEP_ON_LOCK = frozenset({LAST_JOURNAL, NOTICE, HANDED_BACK})
 
 
 def journal() -> Journal | None:
@@ -76,6 +79,13 @@ def touch() -> None:
 def lock(notice: str = "Locked.") -> None:
     """Close the journal and wipe every key and decrypted value from the session."""
     lock_state(st.session_state, notice)
+
+
+def lock_for_hand_back(notice: str) -> None:
+    """Lock after the client has answered on the device: until the practitioner asks for
+    it, the screen shows `notice` and nothing about the journals on this computer."""
+    lock_state(st.session_state, notice)
+    st.session_state[HANDED_BACK] = True
 
 
 def lock_state(state: MutableMapping[str, Any], notice: str) -> None:

@@ -81,6 +81,8 @@ def kiosk_feedback(page: Page, code: str, scores: tuple[int, ...] = (10, 10, 10,
     page.get_by_role("button", name="Submit").click()
     wait_idle(page)
     expect(page.get_by_text("Thank you. Your answers are saved.")).to_be_visible()
+    page.get_by_role("button", name="I am the practitioner: show the unlock screen").click()
+    wait_idle(page)
 
 
 def test_first_run_to_trends_and_lock(page: Page, server: Server, tmp_path: Path) -> None:

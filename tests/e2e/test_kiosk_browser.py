@@ -61,8 +61,15 @@ def test_kiosk_feedback_locks_the_app_and_lands_on_the_chart(page: Page, practic
     wait_idle(page)
 
     expect(page.get_by_text("Thank you. Your answers are saved.")).to_be_visible()
-    expect(page.get_by_role("button", name="Unlock", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="How was today's session?")).to_have_count(0)
+    # the client may still hold the device: nothing about the journals on this computer
+    for hidden in ("Unlock", "Create journal", "Try with demo data"):
+        expect(page.get_by_role("button", name=hidden, exact=True)).to_have_count(0)
+    expect(page.get_by_text("Journals are kept in")).to_have_count(0)
+    expect(page.get_by_text("practice", exact=True)).to_have_count(0)
+    page.get_by_role("button", name="I am the practitioner: show the unlock screen").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Unlock", exact=True)).to_be_visible()
 
     unlock(page, PASSPHRASE)
     go_to(page, "Trends")
