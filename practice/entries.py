@@ -5,9 +5,13 @@ the list shows about every reflection (client code, session, scores, supervisors
 comments) in one pass over the journal; the screen keeps it until the journal changes,
 so a search or a filter costs one pass over the reflections, never one per reflection.
 
-Search looks at the words of reflections (answers, free text, next step), at what
+Search looks at the words of reflections (answers, free text, next step, tags), at what
 clients wrote with their feedback, and at supervisors' comments: a match in feedback or
 a comment leads to the reflection on that session, or the one the comment is about.
+Every word and "quoted phrase" of the search must occur, as whole words, in one of these
+records (storage.search): "silence rupture" does not join "silence" in a reflection to
+"rupture" in a comment on it, so each excerpt shown holds the whole search. Entries
+found are listed by relevance (`FoundEntry.relevance`), then newest first.
 """
 
 from __future__ import annotations
@@ -36,6 +40,10 @@ INTENSITY_WORDS: dict[int, str] = {0: "none", 1: "mild", 2: "moderate", 3: "stro
 TRASH_DAYS = 30
 EXCERPT_WIDTH = 160
 GIST_WORDS = 20
+# How much an occurrence of a search term weighs: your own words count more than what
+# others wrote, and a phrase counts once per word in it.
+OWN_WORDS_WEIGHT = 2
+OTHERS_WORDS_WEIGHT = 1
 ELLIPSIS = "…"
 # Newlines and tabs become spaces one for one, so match positions stay valid.
 _FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " "})
@@ -266,6 +274,19 @@ class FoundEntry:
         """An excerpt per matching record (the reflection first); computed when shown."""
         return [excerpt(hit.text, hit.spans, width, _where(hit.record)) for hit in self.hits]
 
+    @property
+    def relevance(self) -> int:
+        """How well the entry matches the search: every occurrence of a term, weighted by
+        the term's words and by whose words they are (see OWN_WORDS_WEIGHT); 0 without."""
+        return sum(_relevance(hit) for hit in self.hits)
+
+
+def _relevance(hit: SearchHit) -> int:
+    weight = OWN_WORDS_WEIGHT if isinstance(hit.record, Reflection) else OTHERS_WORDS_WEIGHT
+    return weight * sum(
+        count * len(term.words) for term, count in zip(hit.terms, hit.counts, strict=True)
+    )
+
 
 def _hits_by_reflection(hits: list[SearchHit], index: EntryIndex) -> dict[str, list[SearchHit]]:
     """Each hit under the reflection it leads to (feedback: its session's reflection)."""
@@ -295,8 +316,9 @@ def find_entries(
     include_trash: bool = False,
     index: EntryIndex | None = None,
 ) -> list[FoundEntry]:
-    """Reflections matching the search (when `query` has words) and every filter,
-    newest first; the trash only when `include_trash`."""
+    """Reflections matching the search (when `query` has words) and every filter: the
+    best matches first, then the newest; without a search, newest first. The trash only
+    when `include_trash`."""
     index = index or build_index(journal)
     chosen_filter = chosen_filter or EntryFilter()
     hits = None
@@ -310,6 +332,8 @@ def find_entries(
             continue
         if chosen_filter.admits(row):
             found.append(FoundEntry(row, tuple(hits[row.id]) if hits is not None else ()))
+    if hits is not None:  # a stable sort: equally relevant entries stay newest first
+        found.sort(key=lambda f: f.relevance, reverse=True)
     return found
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import json
 import json.scanner
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -45,6 +44,7 @@ from storage.records import (
     now,
     to_plain,
 )
+from storage.search import Term, parse_query, term_counts, term_spans, words_of
 
 T = TypeVar("T")
 # Kinds whose earlier revisions are not worth keeping: a draft is replaced in place.
@@ -104,10 +104,11 @@ class Verification:
 
 @dataclass
 class SearchHit:
-    """One record whose text contains the query."""
+    """One record holding every term of a search, and how often each occurs."""
 
     record: Any
-    query: str
+    terms: tuple[Term, ...]
+    counts: tuple[int, ...]  # occurrences of each term, in the order of `terms`
 
     @property
     def text(self) -> str:
@@ -115,9 +116,8 @@ class SearchHit:
 
     @property
     def spans(self) -> list[tuple[int, int]]:
-        """Where the query occurs in `text` (case-insensitive); computed when shown."""
-        pattern = re.compile(re.escape(self.query), re.IGNORECASE)
-        return [m.span() for m in pattern.finditer(self.text)]
+        """Where the terms occur in `text` as whole words; computed when shown."""
+        return term_spans(self.text, self.terms)
 
 
 _SCAN_JSON = json.scanner.make_scanner(json.JSONDecoder())
@@ -188,7 +188,7 @@ class Journal:
         self._lock = threading.RLock()
         self._entries: dict[str, Entry] = {}
         self._by_kind: dict[str, dict[str, Entry]] = {kind: {} for kind in RECORD_TYPES}
-        self._search_text: dict[str, str] = {}
+        self._search_text: dict[str, str] = {}  # record id → its words (storage.search)
         self.report = OpenReport()
         self.needs_new_passphrase = False
         self.version = 0  # goes up with every change seen by this session: keys derived views
@@ -422,25 +422,28 @@ class Journal:
         return next((c for c in self.all(Client) if c.code.casefold() == wanted), None)
 
     def search(self, query: str, include_trash: bool = False) -> list[SearchHit]:
-        """Records whose text contains `query` (case-insensitive)."""
-        needle = query.strip().lower()
-        if not needle:
+        """Records holding every word and "quoted phrase" of `query` as whole words,
+        ignoring case and accents (storage.search says how a query reads)."""
+        terms = parse_query(query)
+        if not terms:
             return []
         if not self._search_text:
             for record_id, entry in self._entries.items():
                 self._index(record_id, entry)
+        # the longest term first: it is the likeliest to rule a record out
+        first, *rest = sorted((t.needle for t in terms), key=len, reverse=True)
         hits = []
-        for record_id, lowered in self._search_text.items():
-            if needle in lowered:
+        for record_id, words in self._search_text.items():
+            if first in words and (not rest or all(needle in words for needle in rest)):
                 entry = self._entries[record_id]
                 if entry.deleted_at is None or include_trash:
-                    hits.append(SearchHit(entry.record, query.strip()))
+                    hits.append(SearchHit(entry.record, terms, term_counts(words, terms)))
         return hits
 
     def _index(self, record_id: str, entry: Entry) -> None:
         text = searchable_text(entry.record)
         if text:
-            self._search_text[record_id] = text.lower()
+            self._search_text[record_id] = words_of(text)
         else:
             self._search_text.pop(record_id, None)
 
@@ -842,7 +845,8 @@ def replace_data_key(
 def searchable_text(record: Any) -> str:
     """The words of a record that search looks at."""
     if isinstance(record, Reflection):
-        return record.text()
+        tags = ", ".join(f"#{tag}" for tag in record.tags)
+        return "\n".join(p for p in (record.text(), tags) if p)
     if isinstance(record, Feedback):
         return record.comment
     if isinstance(record, Client):

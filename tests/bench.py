@@ -44,11 +44,12 @@ PASSPHRASE = "bench lantern walnut meadow"
 OPEN_RUNS = 3
 SAVE_RUNS = 100
 SEARCH_RUNS = 20
-# Words a practitioner might look for: common, rare, absent, and a client-code prefix.
+# What a practitioner might look for: common, rare and absent words, a client code, two
+# words in any order and a quoted phrase.
 SEARCH_WORDS = (
     "consent", "supervisor", "pushback", "invoice", "faith", "silence", "gift", "rescue",
-    "ending", "shoulder", "knee", "tired", "accent", "warm", "goals", "C-01", "apologised",
-    "indispensable", "breaths", "zeppelin",
+    "ending", "shoulder", "knee", "tired", "accent", "warm", "goals", "C-014", "apologised",
+    "indispensable", "breaths", "zeppelin", "silence patient", "\"the client\"",
 )  # fmt: skip
 
 

@@ -117,6 +117,18 @@ def test_search_lists_the_matching_entry_with_the_words_highlighted(ids: dict[st
     assert "No entries match" in at.info[0].value
 
 
+def test_search_takes_words_in_any_order_quoted_phrases_and_tags(ids: dict[str, str]) -> None:
+    at = search(open_entries(app()), "story kite")
+    assert listed(at) == {ids["kite"]}
+    assert "1 entry, best matches first." in [c.value for c in at.caption]
+    assert listed(search(at, '"story kite"')) == set()
+    assert listed(search(at, "image")) == {ids["kite"]}  # its tag
+    at = search(at, "the")  # whole words: not inside "them"
+    assert not at.exception
+    marked = " ".join(h.proto.body for h in at.get("html") if "<mark>" in h.proto.body).lower()
+    assert "<mark>the</mark>" in marked and "<mark>the</mark>m" not in marked
+
+
 def test_the_entry_view_shows_session_scores_reactions_and_comments(ids: dict[str, str]) -> None:
     at = open_entry(open_entries(app()), ids["kite"])
     assert not at.exception

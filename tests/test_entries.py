@@ -68,6 +68,57 @@ def test_a_match_in_a_supervisors_comment_leads_to_the_reflection_it_is_about(
     assert [part for part, matched in shown.parts if matched] == ["pull to rescue"]
 
 
+def test_search_finds_entries_holding_every_word_in_any_order(journal: Journal) -> None:
+    both = Reflection(free_text="The patient and I sat through a long silence.")
+    journal.save_all([both, Reflection(free_text="Silence again.")])
+    assert found_ids(journal, "silence patient") == [both.id]
+
+
+def test_search_finds_entries_by_their_tags(casebook: Casebook) -> None:
+    # the orchard entry is tagged "ending"; the lighthouse entry says "ending" in its words
+    assert found_ids(casebook.journal, "ending") == [casebook.orchard.id, casebook.lighthouse.id]
+
+
+def test_every_word_must_be_in_one_record_not_spread_over_an_entry_and_its_comment(
+    casebook: Casebook,
+) -> None:
+    # "harbour" is in the reflection, "rescue" only in the supervisor's comment on it
+    assert found_ids(casebook.journal, "harbour") == [casebook.harbour.id]
+    assert found_ids(casebook.journal, "harbour rescue") == []
+
+
+def test_search_results_are_ranked_by_relevance_then_newest(journal: Journal) -> None:
+    days_ago = [now() - timedelta(days=d) for d in (3, 2, 1)]
+    many = Reflection(free_text="Silence at first. Then silence. And silence at the end.")
+    once_old = Reflection(free_text="A silence.")
+    once_new = Reflection(free_text="One silence only.")
+    for reflection, when in zip((many, once_old, once_new), days_ago, strict=True):
+        reflection.written_at = when
+    journal.save_all([many, once_old, once_new])
+    assert found_ids(journal, "silence") == [many.id, once_new.id, once_old.id]
+    assert found_ids(journal) == [once_new.id, once_old.id, many.id]  # no search: newest
+
+
+def test_a_match_in_your_own_words_outranks_one_in_a_supervisors_comment(
+    casebook: Casebook,
+) -> None:
+    journal = casebook.journal
+    newer = Reflection(free_text="The pier again.", written_at=now())
+    journal.save(newer)
+    # the harbour entry (February) has "pier" only in its supervisor's comment
+    assert found_ids(journal, "pier") == [newer.id, casebook.harbour.id]
+    harbour = next(f for f in entries.find_entries(journal, "pier") if f.id != newer.id)
+    assert harbour.relevance < entries.find_entries(journal, "pier")[0].relevance
+
+
+def test_only_whole_words_are_highlighted_in_excerpts(journal: Journal) -> None:
+    journal.save(Reflection(free_text="Rather than them, whether I took the lead."))
+    (found,) = entries.find_entries(journal, "the")
+    (shown,) = found.excerpts()
+    assert [part for part, matched in shown.parts if matched] == ["the"]
+    assert shown.matches == 1
+
+
 def test_a_match_in_client_feedback_leads_to_the_reflection_on_that_session(
     casebook: Casebook,
 ) -> None:

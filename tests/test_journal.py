@@ -657,6 +657,54 @@ def test_an_empty_search_finds_nothing(sample_journal: Journal) -> None:
     assert sample_journal.search("   ") == []
 
 
+def found(journal: Journal, query: str) -> set[str]:
+    return {h.record.id for h in journal.search(query)}
+
+
+def test_search_finds_every_word_in_any_order(journal: Journal) -> None:
+    both = Reflection(free_text="The patient sat with me in silence.")
+    one = Reflection(free_text="A long silence.")
+    journal.save_all([both, one])
+    assert found(journal, "silence patient") == {both.id}
+    assert found(journal, "silence") == {both.id, one.id}
+
+
+def test_search_matches_whole_words_only(journal: Journal) -> None:
+    inside = Reflection(free_text="Rather than them, whether or not.")
+    whole = Reflection(free_text="Rather the other way.")
+    journal.save_all([inside, whole])
+    assert found(journal, "the") == {whole.id}
+    (hit,) = journal.search("the")
+    assert [hit.text[a:b] for a, b in hit.spans] == ["the"]
+
+
+def test_a_quoted_phrase_matches_only_its_words_in_order(journal: Journal) -> None:
+    in_order = Reflection(free_text="I noticed the pull, to rescue her.")
+    reversed_ = Reflection(free_text="To rescue was the pull I felt.")
+    journal.save_all([in_order, reversed_])
+    assert found(journal, '"pull to rescue"') == {in_order.id}
+    assert found(journal, "pull to rescue") == {in_order.id, reversed_.id}
+
+
+def test_search_finds_a_reflection_by_its_tags(journal: Journal) -> None:
+    tagged = Reflection(free_text="Hard session.", tags=["rupture", "alliance repair"])
+    journal.save(tagged)
+    assert found(journal, "rupture") == {tagged.id}
+    assert found(journal, '"alliance repair" session') == {tagged.id}
+
+
+def test_search_ignores_accents(journal: Journal) -> None:
+    reflection = Reflection(free_text="We met at the caf\u00e9.")
+    journal.save(reflection)
+    assert found(journal, "cafe") == found(journal, "CAF\u00c9") == {reflection.id}
+
+
+def test_a_hit_counts_each_term(journal: Journal) -> None:
+    journal.save(Reflection(free_text="Silence. The patient, then silence again."))
+    (hit,) = journal.search('silence "the patient"')
+    assert hit.counts == (2, 1)
+
+
 # ---- backups -------------------------------------------------------------------------------
 
 

@@ -112,6 +112,7 @@ def entry_list(journal: Journal, index: EntryIndex) -> None:
         "Search",
         key="en_query",
         placeholder="Words in your reflections, clients' feedback or supervisors' comments",
+        help='Finds entries holding every word, in any order; put "an exact phrase" in quotes.',
     ).strip()
     include_trash = trash.checkbox("Include trash", key="en_include_trash")
     chosen = _filter(index)
@@ -122,7 +123,8 @@ def entry_list(journal: Journal, index: EntryIndex) -> None:
     if not found:
         st.info("No entries match. Try other words, or clear a filter.")
     else:
-        st.caption(f"{len(found)} entr{'y' if len(found) == 1 else 'ies'}, newest first.")
+        order = "best matches first" if query else "newest first"
+        st.caption(f"{len(found)} entr{'y' if len(found) == 1 else 'ies'}, {order}.")
         for item in _page(found, (query, chosen, include_trash)):
             _row(item, query)
     export_entries(journal, index, found)
