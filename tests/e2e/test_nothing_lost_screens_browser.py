@@ -193,7 +193,10 @@ def _save_everything(page: Page, fill_minutes: Callable[[Page], None]) -> None:
     _own_prompt_box(page, OWN)
     page.get_by_role("button", name="Save changes").click()
     wait_idle(page)
-    expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
+    # saved: the prompt's title now reads the edit (the one-run "Saved." notice can be
+    # gone before the browser looks, when the edited box's own rerun follows at once)
+    edited = page.get_by_test_id("stExpander").filter(has_text=f"{DOMAINS[0]}: {EDITED}")
+    expect(edited).to_have_count(1)
     page.get_by_role("button", name="Add prompt").click()
     wait_idle(page)
     expect(page.get_by_text("Prompt added.")).to_be_visible()
