@@ -960,11 +960,8 @@ class Usual:
     out_of: float
 
     def in_words(self) -> str:
-        usual = (
-            _num(self.low)
-            if round(self.low) == round(self.high)
-            else (f"{_num(round(self.low))}-{_num(round(self.high))}")
-        )
+        low, high = round(self.low), round(self.high)
+        usual = _num(low) if low == high else f"{_num(low)}-{_num(high)}"
         return f"usually {usual}, today {_num(self.today)} (out of {_num(self.out_of)})"
 
 

@@ -25,9 +25,12 @@ def client_flags(journal: Journal, client_id: str, instruments: Mapping[str, Any
     return table, found
 
 
-def feedback_sentence(journal: Journal, session: Session, instruments: Mapping[str, Any]) -> str:
-    """Plain words: "Possible rupture" with the rule and the client's usual score when one
-    fired on this session, and the gap."""
+def feedback_view(
+    journal: Journal, session: Session, instruments: Mapping[str, Any]
+) -> tuple[str, bool]:
+    """For Reflect once the client's feedback is in, from one run of the rules: plain words
+    ("Possible rupture" with the rule and the client's usual score when one fired, and the
+    gap) and whether an alert fired (the prompts then include the alliance)."""
     table, flags = client_flags(journal, session.client_id, instruments)
     row = table[table["session_id"] == session.id]
     gap = None if row.empty or math.isnan(row["gap"].iloc[0]) else float(row["gap"].iloc[0])
@@ -39,10 +42,4 @@ def feedback_sentence(journal: Journal, session: Session, instruments: Mapping[s
             earlier, float(row["feedback"].iloc[0]), float(row["total_max"].iloc[0])
         )
     mine = [f for f in flags if f.session_id == session.id]
-    return ruptures.session_sentence(mine, gap, usual)
-
-
-def rupture_flagged(journal: Journal, session: Session, instruments: Mapping[str, Any]) -> bool:
-    """True when a rule fired on this session: the prompt selector then adds alliance prompts."""
-    _, flags = client_flags(journal, session.client_id, instruments)
-    return ruptures.rupture_flagged(flags, session.id)
+    return ruptures.session_sentence(mine, gap, usual), ruptures.rupture_flagged(mine, session.id)

@@ -326,7 +326,7 @@ def find_identifiers(
     `always` is the journal's always-redact list and `manual` the phrases the user picked
     in this passage: both are found as whole words in any case and redacted by default.
     """
-    candidates = list(_aliases(text, known_names))
+    candidates = _phrases(text, known_names, "alias")
     candidates += _phrases(text, always, "listed", "on your always-redact list")
     candidates += _phrases(text, manual, "manual", "you chose to redact it")
     for detector in _DETECTORS:
@@ -477,26 +477,21 @@ def _is_capitalised(word: str) -> bool:
 # Detectors: each yields candidate findings; `_merge` resolves overlaps.
 
 
-def _phrases(text: str, phrases: Iterable[str], kind: str, reason: str) -> list[Finding]:
+def _phrases(
+    text: str, phrases: Iterable[str], kind: str, reason: str | None = None
+) -> list[Finding]:
+    """Every whole-word occurrence, in any case, of each phrase; `reason` or, without one,
+    "matches the stored name ..." (a one-letter phrase would match every "a": skipped)."""
     found = []
     for phrase in phrases:
         words = (phrase or "").split()
         if sum(ch.isalnum() for ch in "".join(words)) < 2:
             continue
         pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
+        why = reason or f"matches the stored name {phrase!r}"
         for m in re.finditer(pattern, text, re.IGNORECASE):
-            found.append(_finding(text, m.start(), m.end(), kind, reason))
+            found.append(_finding(text, m.start(), m.end(), kind, why))
     return found
-
-
-def _aliases(text: str, known_names: Iterable[str]) -> Iterator[Finding]:
-    for name in known_names:
-        words = (name or "").split()
-        if sum(ch.isalnum() for ch in "".join(words)) < 2:
-            continue  # a one-letter alias would match every "a"
-        pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
-        for m in re.finditer(pattern, text, re.IGNORECASE):
-            yield _finding(text, m.start(), m.end(), "alias", f"matches the stored name {name!r}")
 
 
 def _contacts(text: str) -> Iterator[Finding]:

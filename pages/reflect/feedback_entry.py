@@ -23,11 +23,8 @@ def client_feedback_step(
     feedback = _feedback_or_entry(journal, session, instrument)
     if feedback is None:
         return False
-    flagged = session_flags.rupture_flagged(journal, session, library.instruments)
-    said = (
-        f"Your client's rating: {feedback.total} of {instrument.total_max}. "
-        + session_flags.feedback_sentence(journal, session, library.instruments)
-    )
+    words, flagged = session_flags.feedback_view(journal, session, library.instruments)
+    said = f"Your client's rating: {feedback.total} of {instrument.total_max}. {words}"
     if flagged:
         st.warning(said, icon=":material/report:")
     else:

@@ -3,8 +3,6 @@ the words picked by hand in one passage."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import streamlit as st
 
 from pages.ui import kept_text, widgets
@@ -92,8 +90,3 @@ def manual_box(passage: share.Passage) -> None:
         height=68,
         persist_state=kept_text.KEEP,
     )
-
-
-def warnings_of(passage: share.Passage) -> Iterable[deidentify.Finding]:
-    """The passage's warnings: details to consider, not decisions to make."""
-    return [f for f in passage.findings if f.warning]

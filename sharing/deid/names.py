@@ -167,46 +167,32 @@ def _tokens(text: str) -> list[_Token]:
 
 
 def find_names(text: str) -> Iterator[Finding]:
-    """Every word of `text` that reads as a person's name, with why."""
+    """Every word of `text` that reads as a person's name, with why (the same word used
+    again elsewhere in the text is `named_again`'s)."""
     tokens = _tokens(text)
-    reasons: dict[int, str] = {}
-    for i in range(len(tokens)):
-        reason = _name_reason(text, tokens, i, set(reasons))
+    named: set[int] = set()
+    for i, token in enumerate(tokens):
+        reason = _name_reason(text, tokens, i, named)
         if reason:
-            reasons[i] = reason
-    for i, reason in _named_again(text, tokens, reasons).items():
-        token = tokens[i]
-        yield finding(text, token.start, token.start + len(token.base), "name", reason)
-
-
-def named_again(text: str, names: Iterable[str]) -> Iterator[Finding]:
-    """Every other use in `text` of the words of `names` (found as names elsewhere in it)."""
-    tokens = _tokens(text)
-    keys = {lexicon.fold(word): word for name in names for word in _WORD.findall(name)}
-    at = {i for i, t in enumerate(tokens) if t.key in keys}
-    known = {i: "" for i in at if tokens[i].base in names}
-    for i, reason in _named_again(text, tokens, known, keys).items():
-        if reason:
-            token = tokens[i]
+            named.add(i)
             yield finding(text, token.start, token.start + len(token.base), "name", reason)
 
 
-def _named_again(
-    text: str, tokens: list[_Token], reasons: dict[int, str], names: dict[str, str] | None = None
-) -> dict[int, str]:
-    """Once a word is a name in a note, its other uses are too ("Dom and Frankie. Dom is
-    44"); a name that is also a word only where it is capitalised ("Will", not "will")."""
-    names = names or {tokens[i].key: tokens[i].base for i in reasons}
-    found = dict(reasons)
+def named_again(text: str, names: Iterable[str]) -> Iterator[Finding]:
+    """Every use in `text` of a word of `names` (found as names in it): once a word is a
+    name in a note, its other uses are too ("Dom and Frankie. Dom is 44"); a name that is
+    also a word only where it is capitalised ("Will", not "will")."""
+    keys = {lexicon.fold(word): word for name in names for word in _WORD.findall(name)}
+    tokens = _tokens(text)
     for i, token in enumerate(tokens):
-        if i in found or token.key not in names or _eponym(text, tokens, i):
+        if token.key not in keys or _eponym(text, tokens, i):
             continue
         ordinary = (
             _first_name(token.base) == "word" or _never(token) or lexicon.ordinary_word(token.base)
         )
         if _capitalised(token.base) or not ordinary:
-            found[i] = f"the name {names[token.key]!r} again"
-    return dict(sorted(found.items()))
+            reason = f"the name {keys[token.key]!r} again"
+            yield finding(text, token.start, token.start + len(token.base), "name", reason)
 
 
 def _name_reason(text: str, tokens: list[_Token], i: int, named: set[int]) -> str | None:
