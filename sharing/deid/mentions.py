@@ -27,14 +27,34 @@ def _either(words: str) -> str:
 
 
 _PRINTS = (
-    r"(?:finger|thumb|palm|hand|voice|foot)[- ]?prints?|fingerprint\w*|"
+    r"(?:finger|thumb|palm|hand|voice)[- ]?prints?|fingerprint\w*|"
     r"(?:retina|retinal|iris|vein|face|facial|finger)[- ]scans?|face ?ID|"
     r"(?:face|facial|voice|speaker)[- ]recognition|biometric\w*|motion capture|"
     r"genetic test\w*|(?:DNA|ADN) (?:test|sample|profile|kit|swab|result)s?|"
-    r"empreintes?(?: (?:digitales?|palmaires?))?|reconnaissance (?:faciale|vocale)|"
+    r"empreintes? (?:digitales?|palmaires?)|(?:ses|leurs|les|des|mes) empreintes|"
+    r"reconnaissance (?:faciale|vocale)|"
     r"biom[ée]tri\w+|(?:test|prueba|muestra) (?:de |d')?ADN|capture (?:de|du) mouvement|"
-    r"huellas?(?: (?:dactilar(?:es)?|digital(?:es)?))?|reconocimiento (?:facial|de voz)|"
-    r"captura de movimiento|recogni[sz]\w* (?:her|his|their) (?:voice|face)"
+    r"huellas? (?:dactilar(?:es)?|digital(?:es)?)|(?:sus|las|mis) huellas|"
+    r"reconocimiento (?:facial|de voz)|"
+    r"captura de movimiento|signature (?:pads?|scans?|samples?|captures?)|"
+    r"handwriting samples?|recogni[sz]\w* (?:her|his|their) (?:voice|face)|"
+    r"(?:palm|hand|iris|retina|retinal|vein|face|facial|finger|fingerprint|thumb|thumbprint|"
+    r"voice)[- ](?:scans?|scanners?|readers?|recognition|unlock\w*|check-ins?|log-?ins?|"
+    r"sensors?|ID)|touch ?ID|voiceprints?|(?:her|his|their|your|my) prints|"
+    r"(?:lecteur|capteur) d'empreintes?|(?:scanner|scan) (?:de l'iris|r[ée]tinien|facial)|"
+    r"(?:lector|esc[áa]ner) (?:de (?:huellas?|iris|retina)|facial)|"
+    r"genetic (?:test|testing|tests|sample|samples|screening|results?|profile|analysis)|"
+    r"(?:test|tests|analyse|analyses|bilan|d[ée]pistage) g[ée]n[ée]tiques?|"
+    r"(?:prueba|pruebas|an[áa]lisis|estudio|test) gen[ée]tic[oa]s?|ancestry (?:tests?|kits?)|"
+    r"23andMe|AncestryDNA|"
+    r"(?:motion|movement|biomechanical|running|gait) (?:analysis|assessment|study)|"
+    r"analyse (?:du mouvement|biom[ée]canique)|an[áa]lisis (?:del movimiento|biomec[áa]nico)|"
+    r"estudio biomec[áa]nico|(?:des|ses|les|de|deux|trois|plusieurs|mes) vocaux|"
+    r"unlock\w* (?:[\w'’-]+ ){0,3}with (?:her|his|their|my|your) (?:face|finger|thumb)|"
+    r"d[ée]verrouill\w+ (?:[\w'’-]+ ){0,3}avec (?:son|sa|le|la) (?:visage|doigt|pouce|empreinte)|"
+    r"desbloque\w* (?:[\w'’-]+ ){0,3}con (?:la|su|el) (?:cara|huella|dedo)|"
+    r"(?:DNA|ADN) (?:\w+ )?(?:tests?|samples?|profiles?|kits?|swabs?|results?|match\w*|"
+    r"analysis|r[ée]sultats?|resultados?|pr[ée]l[èe]vements?)"
 )
 _VOICE = (
     r"voice ?(?:notes?|memos?|messages?|recordings?|mails?)|audio (?:recording|message|file|"
@@ -78,6 +98,7 @@ _BODY = _either(
     dos épaule épaules cou hanche ventre cicatrice cicatrices plaie plaies bleu bleus
     hématome blessure gonflement tatouage sourire yeux cheveux peau cara rostro cabeza
     cuerpo rodilla rodillas tobillo tobillos pierna piernas brazo brazos mano manos pie pies
+    thigh thighs cuisse cuisses muslo muslos
     espalda hombro hombros cuello cadera barriga tripa cicatriz cicatrices herida heridas
     moratón moratones hematoma lesión hinchazón tatuaje sonrisa ojos pelo piel
     """
@@ -88,19 +109,91 @@ _PERSON = _either(
     ellas nosotros suya suyo suyas suyos
     """
 )
+# "a photo of the two of them", "une photo d'eux deux" is still of people
+_GROUP = r"(?:(?:the |all )?(?:two|three|four|both|all)(?: of)? )?"
+_PEOPLE = _either(
+    """
+    guy guys people person folks family team class gens personne personnes neveux nièces
+    petits-enfants amis amies persona personas chico chica chicos chicas nietos nietas
+    sobrinos sobrinas hijos hijas amigos amigas familia
+    """
+)
+# a concept, not a picture of anyone
+_NOT_PHOTO = re.compile(r"image du corps|imagen corporal|body image", re.IGNORECASE)
 _OWNERS = r"(?:her|his|their|my|your|sa|son|ses|leur|leurs|su|sus|the|la|le|les|el|los|las)"
 _OF = r"(?:of|from|showing|de|d'|d’|du|des|del)"
 _PHOTO = re.compile(
-    r"\b(?:selfies?|selfis?|photo ID|passport photos?|profile (?:picture|photo)s?|"
-    r"(?:family|wedding|baby|school|holiday|childhood) (?:photos?|pictures?|videos?|albums?)|"
+    r"\b(?:selfies?|selfis?|photo ID|passport photos?|profile (?:picture|photo)s?|CCTV|"
+    r"(?:surveillance|security) (?:footage|videos?|cameras?)|vid[ée]osurveillance|"
+    r"cam[ée]ras? de (?:surveillance|seguridad)|videovigilancia|"
+    r"(?:family|wedding|baby|school|holiday|childhood|team|class|senior|graduation|prom|"
+    r"yearbook|group|license|licence|passport|ID|mug) (?:photo(?:graph)?s?|pictures?|"
+    r"videos?|albums?|portraits?)|mugshots?|fotos? del (?:DNI|pasaporte|carn[ée])|"
+    r"photos? (?:de (?:son|sa) )?(?:passeport|permis|carte d'identit[ée])|"
     r"photos? (?:de famille|d'identit[ée]|de profil|de (?:son |leur )?mariage)|"
     r"fotos? (?:familiar(?:es)?|de "
     r"familia|de perfil|de carn[ée]|de (?:la|su) boda)|v[íi]deos? de (?:su|la) boda|vid[ée]os? "
-    rf"de (?:son|leur) mariage)\b|\b(?:{_PICTURE})\s+{_OF}\s*(?:{_PERSON})\b|\b(?:{_PICTURE})"
-    rf"\s+(?:{_PERSON})\b|\b(?:{_PICTURE})\s+{_OF}\s*{_OWNERS}\s+(?:[\w'’-]+\s+){{0,3}}?"
-    rf"(?:{_BODY}|{_either(' '.join(RELATIONS))})\b",
+    rf"de (?:son|leur) mariage)\b|\b(?:{_PICTURE})\s+{_OF}\s*{_GROUP}(?:{_PERSON})\b|"
+    rf"\b(?:{_PICTURE})\s+(?:{_PERSON})\b|\b(?:{_PICTURE})\s+(?:{_OF}\s*{_OWNERS}\s+|(?:del|du)\s+|"
+    rf"de l['’]|de (?:la|los|las)\s+)(?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?:{_BODY}|{_PEOPLE}|{_either(' '.join(RELATIONS))})\b",
     re.IGNORECASE,
 )
+
+
+# a record word near a movement word, either way round: "la vidéo de marche", "análisis
+# de la pisada en vídeo", "we videoed her run", "treadmill footage"
+_RECORD = (
+    r"videos?|vid[ée]os?|v[íi]deos?|videoed|footage|clips?|films?|filmed|filming|film[ée]e?s?|"
+    r"grab\w*|film\w*|recordings?|recorded|enregistr\w*|analysis|analyse|an[áa]lisis|capture|"
+    r"captura|fotogramas?|slow[- ]?mo(?:tion)?"
+)
+_MOVE = (
+    r"gait|walk\w*|run|runs|running|jog\w*|strides?|squats?|squatting|jump\w*|landing|hop\w*|"
+    r"lunges?|lunging|sprint\w*|treadmill|marche|marcher|course|courir|foul[ée]es?|d[ée]marche|"
+    r"sauts?|sauter|tapis|pisada|marcha|carrera|correr|caminar|andar|zancada|saltos?|saltar|"
+    r"recepci[óo]n|cinta|caminando|corriendo|saltando|andando"
+)
+# a person's voice or a session kept as sound
+_SOUND = r"sessions?|s[ée]ances?|sesi[óo]n|sesiones|voice|voix|voz|conversations?|conversaci[óo]n"
+_SOUND_RECORD = r"record\w*|tape[sd]?|taping|enregistr\w*|grab\w*|dictaphone|audio"
+# a still of someone's face on a call
+_SCREEN = (
+    r"screen ?shots?|screen ?grabs?|captures? d'[ée]cran|capturas? de pantalla|"
+    r"pantallazos?"
+)
+_CALL = (
+    r"video ?calls?|zoom|facetime|teams|skype|whatsapp|visio\w*|appel vid[ée]o|"
+    r"videollamadas?|face|faces|visage|cara|her|him|them|elle|lui|ella|[ée]l|llorando|crying"
+)
+# a video call is not a recording of anyone
+_NOT_RECORD = re.compile(
+    r"\s*(?:calls?|sessions?|consult\w*|appointments?|appels?|s[ée]ances?|consultas?|"
+    r"llamadas?|sesi[óo]n)\b",
+    re.IGNORECASE,
+)
+
+
+def _near(text: str, first: str, second: str, gap: int) -> Iterator[tuple[int, int]]:
+    """Spans holding a word of `first` and one of `second` at most `gap` words apart,
+    in either order."""
+    words = r"(?:[\w'’-]+\s+)"
+    pattern = re.compile(
+        rf"\b(?:{first})\s+{words}{{0,{gap}}}?(?:{second})\b|"
+        rf"\b(?:{second})\s+{words}{{0,{gap}}}?(?:{first})\b",
+        re.IGNORECASE,
+    )
+    for m in pattern.finditer(text):
+        yield m.start(), m.end()
+
+
+def _movement_records(text: str) -> Iterator[tuple[int, int]]:
+    for start, end in _near(text, _RECORD, _MOVE, 3):
+        word = re.match(r"[\w-]+", text[start:end])
+        tail = text[end:]
+        if word and word.group().lower().startswith(("vid", "víd")) and _NOT_RECORD.match(tail):
+            continue
+        yield start, end
 
 
 def find_mentions(text: str) -> Iterator[Finding]:
@@ -109,9 +202,17 @@ def find_mentions(text: str) -> Iterator[Finding]:
     for m in _BIOMETRIC.finditer(text):
         yield finding(text, m.start(), m.end(), "biometric", "mentions a biometric record")
     for m in _PHOTO.finditer(text):
+        if _NOT_PHOTO.search(m.group()):
+            continue
         yield finding(text, m.start(), m.end(), "photo", "mentions a photo or video of someone")
     for m in _FILMED.finditer(text):
         kind = (
             "biometric" if re.search(r"gait|walk|run|camina|marche", m.group(), re.I) else "photo"
         )
         yield finding(text, m.start(), m.end(), kind, "mentions filming or recording someone")
+    for start, end in _movement_records(text):
+        yield finding(text, start, end, "biometric", "mentions a video of someone moving")
+    for start, end in _near(text, _SOUND_RECORD, _SOUND, 3):
+        yield finding(text, start, end, "biometric", "mentions a recording of a voice")
+    for start, end in _near(text, _SCREEN, _CALL, 4):
+        yield finding(text, start, end, "photo", "mentions a screenshot of someone")
