@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from insights.overview import Overview
+from pages.ui import when
 from practice import journal_checks
 from storage.journal import Journal
 
@@ -31,7 +32,7 @@ def counts(summary: Overview) -> None:
     columns[2].metric("Reflections", summary.reflections)
     columns[3].metric("Flagged for supervision", summary.flagged)
     if summary.last_reflection:
-        st.caption(f"Last reflection written on {summary.last_reflection:%d %b %Y}.")
+        st.caption(f"Last reflection written on {when.day(summary.last_reflection)}.")
 
 
 def latest_sessions(summary: Overview) -> None:
@@ -43,14 +44,19 @@ def latest_sessions(summary: Overview) -> None:
     st.dataframe(
         [
             {
-                "Date": r.date,
+                "Date": when.day(r.date),
                 "Client": r.client,
                 "Session": r.number,
-                "Your estimate": r.estimate,
-                "Client feedback": r.feedback,
-                "Reflected": r.reflected,
+                "Your estimate": _score(r.estimate, "not saved"),
+                "Client feedback": _score(r.feedback, "not yet"),
+                "Reflected": "yes" if r.reflected else "not yet",
             }
             for r in summary.recent
         ],
         hide_index=True,
     )
+
+
+def _score(total: float | None, missing: str) -> str:
+    # a missing score reads as words, never "None"
+    return missing if total is None else f"{total:g}"
