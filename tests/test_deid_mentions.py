@@ -17,6 +17,11 @@ US, French and Spanish usage, and 20 notes with near-misses only):
   (person-group photos, ID photos, photos of nieces and nephews, unlocking by face,
   motion analysis; bare "footprint", "empreinte", "huella" and "body image" no longer
   flagged), so its figures flatter them too;
+- tests/deid_mentions4/ (100 notes) arrived after that and was measured once (2026-12-03:
+  biometric 76% (37/49), photo 80% (28/35), precision 97%). Its misses were mostly words
+  the lists lacked (snaps, clichés, slo-mo, force plates, e-signatures, paternity tests),
+  so any photo is now flagged unless it is imaging, of a thing or an idiom, and the lists
+  grew; its figures flatter the rules from then on;
 
 The floors hold the figures measured; a change may raise them, never lower them.
 """
@@ -35,8 +40,9 @@ HERE = Path(__file__).resolve().parent
 # corpus: (folder, notes, {category: recall floor}, precision floor)
 CORPORA = {
     "first, read": (HERE / "deid_mentions", 60, {"biometric": 0.96, "photo": 1.0}, 0.95),
-    "second, read": (HERE / "deid_mentions2", 60, {"biometric": 1.0, "photo": 1.0}, 0.95),
+    "second, read": (HERE / "deid_mentions2", 60, {"biometric": 1.0, "photo": 1.0}, 0.96),
     "third, read": (HERE / "deid_mentions3", 100, {"biometric": 0.95, "photo": 0.97}, 0.97),
+    "fourth, read": (HERE / "deid_mentions4", 100, {"biometric": 0.95, "photo": 1.0}, 0.96),
 }
 
 

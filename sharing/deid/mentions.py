@@ -54,7 +54,15 @@ _PRINTS = (
     r"d[ée]verrouill\w+ (?:[\w'’-]+ ){0,3}avec (?:son|sa|le|la) (?:visage|doigt|pouce|empreinte)|"
     r"desbloque\w* (?:[\w'’-]+ ){0,3}con (?:la|su|el) (?:cara|huella|dedo)|"
     r"(?:DNA|ADN) (?:\w+ )?(?:tests?|samples?|profiles?|kits?|swabs?|results?|match\w*|"
-    r"analysis|r[ée]sultats?|resultados?|pr[ée]l[èe]vements?)"
+    r"analysis|r[ée]sultats?|resultados?|pr[ée]l[èe]vements?)|"
+    r"slo-?mo|slow[- ]motion (?:videos?|clips?|footage)|force[- ]plates?|"
+    r"pressure[- ](?:plates?|platforms?|mats?)|(?:plataforma|placa)s? de (?:presi[óo]n|"
+    r"presiones|fuerzas?)|plate-?formes? de (?:force|pression)|empreintes? plantaires?|"
+    r"huellas? plantar(?:es)?|plantar (?:pressure|footprint)s?|"
+    r"(?:electronic|digital|e-|scanned) ?signatures?|signatures? (?:[ée]lectroniques?|"
+    r"num[ée]riques?|captured)|firmas? (?:digital(?:izada)?|electr[óo]nica)s?|"
+    r"paternity tests?|maternity tests?|tests? de paternit[ée]|pruebas? de paternidad|"
+    r"empreintes? vocales?|huellas? (?:de voz|vocal(?:es)?)"
 )
 _VOICE = (
     r"voice ?(?:notes?|memos?|messages?|recordings?|mails?)|audio (?:recording|message|file|"
@@ -62,7 +70,7 @@ _VOICE = (
     r"them|the session|our session)|(?:her|his|their) recorded voice|record(?:s|ed)? (?:the|"
     r"our) sessions?|messages? vocal|m[ée]mo vocal|vocal(?:e)? (?:WhatsApp|whatsapp)|"
     r"un vocal|enregistrement (?:vocal|audio|de (?:sa|la) voix|de la s[ée]ance)|voix "
-    r"enregistr[ée]e|l'a enregistr[ée]e?|nota de voz|mensajes? de voz|audios?(?: (?:de (?:él|"
+    r"enregistr[ée]e|l'a enregistr[ée]e?|notas? de voz|mensajes? de voz|audios?(?: (?:de (?:él|"
     r"ella|su voz)))?|grabaci[óo]n(?: de (?:su )?voz| de la sesi[óo]n)?|voz grabada"
 )
 _MOVING = r"walking|running|jogging|squatting|jumping|hopping|lunging|on the treadmill"
@@ -86,7 +94,7 @@ _BIOMETRIC = re.compile(rf"\b(?:{_PRINTS}|{_VOICE}|{_MOVEMENT})\b", re.IGNORECAS
 _FILMED = re.compile(rf"\b(?:{_FILMING})\b", re.IGNORECASE)
 
 _PICTURE = (
-    r"photos?|photographs?|pictures?|pics?|snaps(?:hots?)?|images?|portraits?|videos?|"
+    r"snapshots?|clich[ée]s|retratos?|photos?|photographs?|pictures?|pics?|snaps(?:hots?)?|images?|portraits?|videos?|"
     r"vid[ée]os?|v[íi]deos?|footage|clips?|fotos?|fotograf[íi]as?|im[áa]gen(?:es)?"
 )
 _BODY = _either(
@@ -118,6 +126,40 @@ _PEOPLE = _either(
     sobrinos sobrinas hijos hijas amigos amigas familia
     """
 )
+# a photo is most often of someone: any is flagged unless it is imaging, of a thing, or an
+# idiom ("snaps at me")
+_SNAP = re.compile(
+    r"\b(?:photos?|photographs?|pics?|snaps|fotos?|fotograf[íi]as?|retratos?)\b", re.IGNORECASE
+)
+_IMAGING = re.compile(
+    r"(?:x-?rays?|mri|scans?|ultrasound|radiograph\w*|irm|radio|r[ée]sonance|resonancia|"
+    r"ecograf\w*|radiograf\w*|[ée]chograph\w*|imaging|imagerie)\W+(?:[\w'’-]+\W+){0,2}$",
+    re.IGNORECASE,
+)
+_THINGS = _either(
+    """
+    garden gardens house houses home flat apartment kitchen room rooms desk chair chairs car
+    cars dog dogs cat cats pet pets puppy kitten horse food meal meals plate cake dinner view
+    views sunset landscape sea mountain mountains document documents form forms letter
+    prescription sheet exercise exercises equipment shoes trainers insoles allotment flowers
+    plants tomatoes vegetables bike bicycle boat painting paintings drawing drawings artwork
+    sculpture workstation set-up setup screen whiteboard diagram chart jardin maison
+    appartement cuisine chambre bureau voiture chien chiens chat chats plat repas gâteau
+    paysage mer montagne document ordonnance feuille exercices chaussures semelles fleurs
+    plantes vélo potager jardín casa piso cocina habitación escritorio coche perro perros
+    gato gatos comida plato tarta paisaje montaña receta hoja ejercicios zapatillas
+    plantillas flores plantas huerto bici silla sillas poste sourdough bread loaf baking pain
+    pan
+    """
+)
+_OF_THING = re.compile(
+    rf"^\s+(?:of|from|de|d['’]|du|des|del)\s*(?:[\w'’-]+\s+){{0,3}}?(?:{_THINGS})\b",
+    re.IGNORECASE,
+)
+_HER_THING = re.compile(rf"^\s+(?:[\w'’-]+\s+){{0,2}}?(?:{_THINGS})\b", re.IGNORECASE)
+# "her fingerprints are all over it": a trace, not a print
+_NOT_PRINTS = re.compile(r"^\s+(?:are |were |is |was )?all over\b", re.IGNORECASE)
+_SNAP_IDIOM = re.compile(r"^\s+(?:at|back|out|shut|off)\b", re.IGNORECASE)
 # a concept, not a picture of anyone
 _NOT_PHOTO = re.compile(r"image du corps|imagen corporal|body image", re.IGNORECASE)
 _OWNERS = r"(?:her|his|their|my|your|sa|son|ses|leur|leurs|su|sus|the|la|le|les|el|los|las)"
@@ -152,10 +194,18 @@ _MOVE = (
     r"gait|walk\w*|run|runs|running|jog\w*|strides?|squats?|squatting|jump\w*|landing|hop\w*|"
     r"lunges?|lunging|sprint\w*|treadmill|marche|marcher|course|courir|foul[ée]es?|d[ée]marche|"
     r"sauts?|sauter|tapis|pisada|marcha|carrera|correr|caminar|andar|zancada|saltos?|saltar|"
-    r"recepci[óo]n|cinta|caminando|corriendo|saltando|andando"
+    r"recepci[óo]n|cinta|caminando|corriendo|saltando|andando|pitch\w*|throw\w*|swing\w*|"
+    r"serve|serving|delivery|stroke|kick\w*|lancer|lancers|lanzamientos?|golpeo"
 )
+# footprints taken on a plate or mat, not the trace a person leaves in a life
+_FOOTPRINTS = r"footprints?|foot prints?"
+_PLATE = r"plates?|platforms?|mats?|barefoot|pressure|podoscope|scans?|scanner"
 # a person's voice or a session kept as sound
-_SOUND = r"sessions?|s[ée]ances?|sesi[óo]n|sesiones|voice|voix|voz|conversations?|conversaci[óo]n"
+_SOUND = (
+    r"sessions?|s[ée]ances?|sesi[óo]n|sesiones|voice|voix|voz|conversations?|conversaci[óo]n|"
+    r"conversaciones|arguments?|fights?|rows|calls|phone calls?|disputes?|discussions?|"
+    r"discusi[óo]n|discusiones|peleas?|engueulades?|appels?|llamadas?"
+)
 _SOUND_RECORD = r"record\w*|tape[sd]?|taping|enregistr\w*|grab\w*|dictaphone|audio"
 # a still of someone's face on a call
 _SCREEN = (
@@ -196,15 +246,35 @@ def _movement_records(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+def _any_photos(text: str) -> Iterator[tuple[int, int]]:
+    """Photos not of imaging, of a thing, or an idiom."""
+    for m in _SNAP.finditer(text):
+        before, after = text[max(0, m.start() - 40) : m.start()], text[m.end() :]
+        if _IMAGING.search(before) or _OF_THING.match(after):
+            continue
+        if m.group().lower() == "snaps" and _SNAP_IDIOM.match(after):
+            continue
+        yield m.start(), m.end()
+
+
 def find_mentions(text: str) -> Iterator[Finding]:
     """Mentions of biometrics (prints, recognition, voice recordings, movement videos) and
     of photos or videos of a person."""
     for m in _BIOMETRIC.finditer(text):
+        if _NOT_PRINTS.match(text[m.end() :]):
+            continue
         yield finding(text, m.start(), m.end(), "biometric", "mentions a biometric record")
+    photos = []
     for m in _PHOTO.finditer(text):
         if _NOT_PHOTO.search(m.group()):
             continue
+        if m.group().lower().endswith("her") and _HER_THING.match(text[m.end() :]):
+            continue
+        photos.append((m.start(), m.end()))
         yield finding(text, m.start(), m.end(), "photo", "mentions a photo or video of someone")
+    for start, end in _any_photos(text):
+        if not any(s < end and start < e for s, e in photos):
+            yield finding(text, start, end, "photo", "mentions a photo, perhaps of someone")
     for m in _FILMED.finditer(text):
         kind = (
             "biometric" if re.search(r"gait|walk|run|camina|marche", m.group(), re.I) else "photo"
@@ -212,6 +282,8 @@ def find_mentions(text: str) -> Iterator[Finding]:
         yield finding(text, m.start(), m.end(), kind, "mentions filming or recording someone")
     for start, end in _movement_records(text):
         yield finding(text, start, end, "biometric", "mentions a video of someone moving")
+    for start, end in _near(text, _FOOTPRINTS, _PLATE, 4):
+        yield finding(text, start, end, "biometric", "mentions a footprint taken of someone")
     for start, end in _near(text, _SOUND_RECORD, _SOUND, 3):
         yield finding(text, start, end, "biometric", "mentions a recording of a voice")
     for start, end in _near(text, _SCREEN, _CALL, 4):
