@@ -93,12 +93,19 @@ def last_next_step(journal: Journal, client_id: str) -> str:
     return next((r.next_step for r in reflections_of(journal, client_id) if r.next_step), "")
 
 
-def record_estimate(journal: Journal, session: Session, estimate: Estimate) -> None:
+def record_estimate(
+    journal: Journal, session: Session, estimate: Estimate, today: date | None = None
+) -> None:
     """Save the session and the practitioner's read together (one transaction).
 
-    Refuses a second session with the same number for the client, so a reload
-    cannot write the same session twice.
+    Refuses a session dated after `today` (when given), and a second session with the same
+    number for the client, so a reload cannot write the same session twice.
     """
+    if today is not None and session.date > today:
+        raise InvalidRecord(
+            "Date",
+            "that day is after today; a session is reflected on once it has taken place",
+        )
     clash = next(
         (
             s

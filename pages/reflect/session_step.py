@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
-from pages.ui import widgets
+from pages.ui import when, widgets
 from pages.ui.notice import set_notice, show_notice
 from practice import caseload
 from prompts.library import Library
@@ -17,6 +17,7 @@ from storage.journal import Journal
 from storage.records import MODALITIES, Client, Session
 
 NEW_CLIENT = "__new__"
+NEW_SESSION = "__new_session__"
 CLIENT_ERROR = "reflect_client_error"
 
 
@@ -27,6 +28,7 @@ class Chosen:
     free: bool
     client: Client | None
     session: Session | None
+    read_saved: bool = False
 
     @property
     def about_a_session(self) -> bool:
@@ -56,10 +58,68 @@ def session_step(journal: Journal, library: Library) -> Chosen:
         _new_client(journal, library)
     client = journal.get(client_id) if client_id not in (None, NEW_CLIENT) else None
     session = journal.get(state["rf_session_id"]) if state.get("rf_session_id") else None
-    chosen = Chosen(free=free, client=client, session=session)
+    read_saved = session is not None and caseload.estimate_for(journal, session.id) is not None
+    chosen = Chosen(free=free, client=client, session=session, read_saved=read_saved)
     if chosen.about_a_session:
-        _date_and_number(journal, chosen.client, session)
+        _which_session(journal, chosen.client, session)
+        if session is None:
+            _date_and_number(journal, chosen.client)
     return chosen
+
+
+def _which_session(journal: Journal, client: Client, session: Session | None) -> None:
+    """A new session, or one already in the journal (yesterday's, one a CSV import made)."""
+    state = st.session_state
+    known = {s.id: s for s in reversed(caseload.sessions_of(journal, client.id))}
+    if session is not None and session.id in known:
+        # set before the widget is drawn: the list shows the session being worked on
+        state["rf_open_session"] = session.id
+    elif state.get("rf_open_session") not in (None, NEW_SESSION, *known):
+        state["rf_open_session"] = NEW_SESSION
+    st.selectbox(
+        "Session",
+        [NEW_SESSION, *known],
+        format_func=lambda sid: (
+            "A new session" if sid == NEW_SESSION else session_label(journal, known[sid])
+        ),
+        key="rf_open_session",
+        persist_state="session",
+        on_change=_open_session,
+        args=(journal,),
+    )
+
+
+def session_label(journal: Journal, session: Session) -> str:
+    """ "Session 7 · 2 Dec 2026 · your read saved, no feedback yet"."""
+    has_read = caseload.estimate_for(journal, session.id) is not None
+    has_feedback = caseload.feedback_for(journal, session.id) is not None
+    status = {
+        (True, True): "your read and feedback in",
+        (True, False): "your read saved, no feedback yet",
+        (False, True): "feedback in, no read of yours",
+        (False, False): "nothing recorded yet",
+    }[(has_read, has_feedback)]
+    return f"Session {session.number} · {when.day(session.date)} · {status}"
+
+
+def _open_session(journal: Journal) -> None:
+    """Runs before the widgets are drawn: the form shows the session picked and its read."""
+    state = st.session_state
+    picked = state.get("rf_open_session")
+    if picked in (None, NEW_SESSION):
+        state["rf_session_id"] = None
+        return
+    session = journal.get(picked)
+    state["rf_session_id"] = session.id
+    state["rf_date"], state["rf_number"] = session.date, session.number
+    state["rf_modality"] = session.modality
+    estimate = caseload.estimate_for(journal, session.id)
+    if estimate is not None:
+        for item, value in estimate.items.items():
+            state[f"rf_item_{item}"] = value
+        state["rf_presence"] = estimate.presence
+        state["rf_withdrawal"] = list(estimate.withdrawal_markers)
+        state["rf_confrontation"] = list(estimate.confrontation_markers)
 
 
 def _new_client(journal: Journal, library: Library) -> None:
@@ -110,28 +170,23 @@ def _add_client(journal: Journal) -> None:
         state["rf_client"] = added.id
 
 
-def _date_and_number(journal: Journal, client: Client, session: Session | None) -> None:
+def _date_and_number(journal: Journal, client: Client) -> None:
     state = st.session_state
     # the next number is offered once per client, so a number typed by hand stays
     if "rf_number" not in state or state.get("rf_number_for") != client.id:
         state["rf_number"] = caseload.next_session_number(journal, client.id)
         state["rf_number_for"] = client.id
     left, middle, right = st.columns(3)
+    # any date can be typed: one after today is refused on save with the reason, not
+    # silently put back
     left.date_input(
         "Date",
         key="rf_date",
         persist_state="session",
-        max_value=date.today(),
-        disabled=bool(session),
+        max_value=date.today() + timedelta(days=366),
+        format=when.input_format(),
     )
     middle.number_input(
-        "Session number",
-        key="rf_number",
-        persist_state="session",
-        min_value=1,
-        step=1,
-        disabled=bool(session),
+        "Session number", key="rf_number", persist_state="session", min_value=1, step=1
     )
-    right.selectbox(
-        "Modality", MODALITIES, key="rf_modality", persist_state="session", disabled=bool(session)
-    )
+    right.selectbox("Modality", MODALITIES, key="rf_modality", persist_state="session")

@@ -3,6 +3,8 @@ seen (blind), and your reactions."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from pages.reflect import draft as drafts
@@ -28,13 +30,19 @@ def your_read_step(
         f"{instrument.max_score} = {instrument.high_anchor}. Saved before any feedback "
         "from your client for this session can be entered or seen."
     )
-    _estimate_fields(instrument, saved=session is not None)
-    _reactions(expanded=not session)
-    if session is None:
+    estimate = caseload.estimate_for(journal, session.id) if session else None
+    if session is not None and estimate is None and caseload.feedback_for(journal, session.id):
+        st.info(
+            "Your client's feedback for this session is already in. Your read will be marked "
+            "as given after it and left out of your calibration figures.",
+            icon=":material/visibility:",
+        )
+    _estimate_fields(instrument, saved=estimate is not None)
+    _reactions(expanded=estimate is None)
+    if estimate is None:
         if st.button("Save my read", type="primary"):
-            _save_read(journal, client, instrument)
+            _save_read(journal, client, instrument, session)
     else:
-        estimate = caseload.estimate_for(journal, session.id)
         st.success(
             f"Your read of session {session.number} is saved: "
             f"{estimate.total} of {instrument.total_max}.",
@@ -93,16 +101,18 @@ def _reactions(expanded: bool) -> None:
             )
 
 
-def _save_read(journal: Journal, client: Client, instrument: Instrument) -> None:
+def _save_read(
+    journal: Journal, client: Client, instrument: Instrument, session: Session | None
+) -> None:
     state = st.session_state
     unanswered = unanswered_items(state, instrument)
     if unanswered:
         st.error(widgets.not_answered(unanswered))
         return
-    session = session_from_form(state, client.id)
+    session = session or session_from_form(state, client.id)
     estimate = estimate_from_form(state, session.id, instrument)
     try:
-        caseload.record_estimate(journal, session, estimate)
+        caseload.record_estimate(journal, session, estimate, today=date.today())
     except JournalError as error:
         st.error(str(error))
     else:

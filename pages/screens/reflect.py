@@ -27,9 +27,9 @@ if form_is_open(journal):
     instrument = library.instruments.get(chosen.client.instrument if chosen.client else "sac4")
     if chosen.about_a_session and instrument is not None:
         your_read_step(journal, chosen.client, chosen.session, instrument)
-        if chosen.session is not None:
+        if chosen.read_saved:
             rupture_flagged = client_feedback_step(journal, chosen.session, instrument, library)
-    if chosen.free or chosen.session is not None:
+    if chosen.free or chosen.read_saved:
         prompts_step(journal, library, chosen, rupture_flagged)
         save_step(journal, chosen)
     elif chosen.client is None:

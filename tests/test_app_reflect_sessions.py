@@ -1,0 +1,85 @@
+"""AppTest of Reflect with sessions already in the journal: one a CSV import made (feedback,
+no read), yesterday's (read saved); and a date after today refused with its reason."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from practice import caseload
+from storage.records import Estimate, Feedback, Session
+from tests.apptest import app, click, errors
+from tests.conftest import PASSPHRASE, JournalTemplate
+from tests.test_app_reflect import MIDDLES, choose, journal_of, open_reflect, subheaders
+
+READ = {"bond": 8, "goals": 7, "tasks": 6, "voice": 9}
+
+
+def _journal_with_sessions(path: Path, template: JournalTemplate) -> dict[str, str]:
+    journal = template.open(path)
+    client = caseload.add_client(journal, "C-201")
+    yesterday = Session(client.id, date.today() - timedelta(days=1), 2)
+    caseload.record_estimate(journal, yesterday, Estimate(yesterday.id, "sac4", READ))
+    # what a CSV import writes: the session and the client's feedback, no read of yours
+    imported = Session(client.id, date.today() - timedelta(days=8), 1)
+    journal.save_all([imported, Feedback(imported.id, "sac4", READ, source="csv")])
+    journal.lock()
+    return {"client": client.id, "yesterday": yesterday.id, "imported": imported.id}
+
+
+def _reflect_on(ids: dict[str, str]):
+    at = app()
+    at.text_input(key="unlock_passphrase").input(PASSPHRASE)
+    at = open_reflect(click(at, "Unlock"))
+    return at.selectbox(key="rf_client").set_value(ids["client"]).run()
+
+
+def test_the_session_list_names_each_session_and_what_it_holds(
+    journal_path: Path, empty_template: JournalTemplate
+) -> None:
+    ids = _journal_with_sessions(journal_path, empty_template)
+    at = _reflect_on(ids)
+    shown = at.selectbox(key="rf_open_session").options  # the labels as shown
+    assert shown[0] == "A new session"
+    assert any(
+        o.startswith("Session 2 ·") and "your read saved, no feedback yet" in o for o in shown
+    )
+    assert any(o.startswith("Session 1 ·") and "feedback in, no read of yours" in o for o in shown)
+
+
+def test_yesterdays_session_opens_with_its_saved_read(
+    journal_path: Path, empty_template: JournalTemplate
+) -> None:
+    ids = _journal_with_sessions(journal_path, empty_template)
+    at = _reflect_on(ids).selectbox(key="rf_open_session").set_value(ids["yesterday"]).run()
+    assert at.session_state["rf_session_id"] == ids["yesterday"]
+    assert any("Your read of session 2 is saved: 30 of 40" in s.value for s in at.success)
+    assert "3. Client feedback" in subheaders(at)
+    # no second session was made
+    assert len(caseload.sessions_of(journal_of(at), ids["client"])) == 2
+
+
+def test_a_session_from_a_csv_import_takes_a_read_marked_as_seen_first(
+    journal_path: Path, empty_template: JournalTemplate
+) -> None:
+    ids = _journal_with_sessions(journal_path, empty_template)
+    at = _reflect_on(ids).selectbox(key="rf_open_session").set_value(ids["imported"]).run()
+    assert any("feedback for this session is already in" in i.value for i in at.info)
+    assert "3. Client feedback" not in subheaders(at)
+    at = click(choose(at, MIDDLES), "Save my read")
+    journal = journal_of(at)
+    estimate = caseload.estimate_for(journal, ids["imported"])
+    assert estimate is not None and estimate.total == 20
+    assert len(caseload.sessions_of(journal, ids["client"])) == 2
+    assert any(s.startswith("4.") for s in subheaders(at))
+
+
+def test_a_date_after_today_is_refused_with_the_reason(
+    journal_path: Path, empty_template: JournalTemplate
+) -> None:
+    ids = _journal_with_sessions(journal_path, empty_template)
+    at = _reflect_on(ids)
+    at = at.date_input(key="rf_date").set_value(date.today() + timedelta(days=1)).run()
+    at = click(choose(at, MIDDLES), "Save my read")
+    assert any("Date: that day is after today" in e for e in errors(at))
+    assert len(caseload.sessions_of(journal_of(at), ids["client"])) == 2
