@@ -34,9 +34,12 @@ from tests.deid_scoring import CATEGORIES, CORPUS, WARNINGS, Note, load, occurre
 
 HELD_OUT = Path(__file__).resolve().parent / "deid_heldout"
 FINAL = Path(__file__).resolve().parent / "deid_final"
-# (names, all categories, precision) measured on each corpus; raise, never lower
+# (names, all categories, precision) measured on each corpus; raise, never lower. Once only:
+# the wider mention rules of 2026-12-03 also flag mentions these writers left unlisted
+# ("she had recorded part of last session", "his Fitbit data"), which count against
+# precision here (98.1% to 97.8%).
 FLOORS = {
-    "independent": (0.98, 0.94, 0.98),
+    "independent": (0.98, 0.94, 0.97),
     "held-out": (0.96, 0.94, 0.96),
     "final": (0.97, 0.94, 0.94),
 }

@@ -22,6 +22,11 @@ US, French and Spanish usage, and 20 notes with near-misses only):
   the lists lacked (snaps, clichés, slo-mo, force plates, e-signatures, paternity tests),
   so any photo is now flagged unless it is imaging, of a thing or an idiom, and the lists
   grew; its figures flatter the rules from then on;
+- tests/deid_mentions5/ (100 notes) was measured once after that (2026-12-03: biometric
+  72% (36/50), photo 77% (27/35), precision 93%): each new writer's wording still slipped
+  past word lists. Its misses were read and the rules made broader rather than longer:
+  any recording of anyone unless it is written notes, any video of someone moving unless
+  it is a call or a lesson, photographing someone or their body, wearable traces, swabs;
 
 The floors hold the figures measured; a change may raise them, never lower them.
 """
@@ -42,7 +47,8 @@ CORPORA = {
     "first, read": (HERE / "deid_mentions", 60, {"biometric": 0.96, "photo": 1.0}, 0.95),
     "second, read": (HERE / "deid_mentions2", 60, {"biometric": 1.0, "photo": 1.0}, 0.96),
     "third, read": (HERE / "deid_mentions3", 100, {"biometric": 0.95, "photo": 0.97}, 0.97),
-    "fourth, read": (HERE / "deid_mentions4", 100, {"biometric": 0.95, "photo": 1.0}, 0.96),
+    "fourth, read": (HERE / "deid_mentions4", 100, {"biometric": 0.95, "photo": 1.0}, 0.99),
+    "fifth, read": (HERE / "deid_mentions5", 100, {"biometric": 1.0, "photo": 0.97}, 0.98),
 }
 
 

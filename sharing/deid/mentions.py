@@ -55,14 +55,23 @@ _PRINTS = (
     r"desbloque\w* (?:[\w'’-]+ ){0,3}con (?:la|su|el) (?:cara|huella|dedo)|"
     r"(?:DNA|ADN) (?:\w+ )?(?:tests?|samples?|profiles?|kits?|swabs?|results?|match\w*|"
     r"analysis|r[ée]sultats?|resultados?|pr[ée]l[èe]vements?)|"
-    r"slo-?mo|slow[- ]motion (?:videos?|clips?|footage)|force[- ]plates?|"
-    r"pressure[- ](?:plates?|platforms?|mats?)|(?:plataforma|placa)s? de (?:presi[óo]n|"
-    r"presiones|fuerzas?)|plate-?formes? de (?:force|pression)|empreintes? plantaires?|"
+    r"slo-?mo|slow[- ]motion (?:videos?|clips?|footage)|force[- ]plate (?:data|recordings?|"
+    r"traces?)|registros? de (?:la )?plataforma|empreintes? plantaires?|"
     r"huellas? plantar(?:es)?|plantar (?:pressure|footprint)s?|"
     r"(?:electronic|digital|e-|scanned) ?signatures?|signatures? (?:[ée]lectroniques?|"
     r"num[ée]riques?|captured)|firmas? (?:digital(?:izada)?|electr[óo]nica)s?|"
     r"paternity tests?|maternity tests?|tests? de paternit[ée]|pruebas? de paternidad|"
-    r"empreintes? vocales?|huellas? (?:de voz|vocal(?:es)?)"
+    r"empreintes? vocales?|huellas? (?:de voz|vocal(?:es)?)|notes? vocales?|m[ée]mos? vocaux|"
+    r"messages vocaux|(?:cheek|buccal|saliva|spit|DNA) (?:swabs?|samples?|kits?|tests?)|"
+    r"(?:muestras?|pruebas?) de saliva|pr[ée]l[èe]vements? (?:salivaires?|buccaux|buccal)|"
+    r"(?:genetic|gene|DNA) panels?|(?:ECG|EKG|heart[- ]rate|HRV|pulse) (?:tracings?|traces?|"
+    r"data|readings?|recordings?|strips?)|(?:smart ?watch|Apple Watch|Garmin|Fitbit|Whoop|"
+    r"Oura) (?:\w+ )?(?:data|ECG|EKG|tracings?|readings?|traces?|logs?)|donn[ée]es (?:de "
+    r"(?:foul[ée]e|course|marche|sa montre)|biom[ée]caniques)|datos (?:de (?:la )?(?:marcha|"
+    r"carrera|pisada|zancada)|biomec[áa]nicos)|registros? de (?:la )?(?:marcha|carrera|pisada)|"
+    r"(?:tapis|cinta|treadmill) (?:de marche |de correr )?instrument\w+|instrumented treadmill|"
+    r"analyse du p[ée]dalage|an[áa]lisis de(?:l)? pedaleo|(?:high[- ]speed|\d+ ?fps) (?:video|"
+    r"camera|footage|clip)s?"
 )
 _VOICE = (
     r"voice ?(?:notes?|memos?|messages?|recordings?|mails?)|audio (?:recording|message|file|"
@@ -94,8 +103,8 @@ _BIOMETRIC = re.compile(rf"\b(?:{_PRINTS}|{_VOICE}|{_MOVEMENT})\b", re.IGNORECAS
 _FILMED = re.compile(rf"\b(?:{_FILMING})\b", re.IGNORECASE)
 
 _PICTURE = (
-    r"snapshots?|clich[ée]s|retratos?|photos?|photographs?|pictures?|pics?|snaps(?:hots?)?|images?|portraits?|videos?|"
-    r"vid[ée]os?|v[íi]deos?|footage|clips?|fotos?|fotograf[íi]as?|im[áa]gen(?:es)?"
+    r"screen ?shots?|snaps?|stills?|snapshots?|clich[ée]s|retratos?|photos?|photographs?|"
+    r"pictures?|pics?|images?|portraits?|videos?|vid[ée]os?|v[íi]deos?|footage|clips?|fotos?|fotograf[íi]as?|im[áa]gen(?:es)?"
 )
 _BODY = _either(
     """
@@ -129,7 +138,7 @@ _PEOPLE = _either(
 # a photo is most often of someone: any is flagged unless it is imaging, of a thing, or an
 # idiom ("snaps at me")
 _SNAP = re.compile(
-    r"\b(?:photos?|photographs?|pics?|snaps|fotos?|fotograf[íi]as?|retratos?)\b", re.IGNORECASE
+    r"\b(?:photos?|photographs?|pics?|snaps|fotos?|fotograf[íi]as?)\b", re.IGNORECASE
 )
 _IMAGING = re.compile(
     r"(?:x-?rays?|mri|scans?|ultrasound|radiograph\w*|irm|radio|r[ée]sonance|resonancia|"
@@ -149,11 +158,12 @@ _THINGS = _either(
     plantes vélo potager jardín casa piso cocina habitación escritorio coche perro perros
     gato gatos comida plato tarta paisaje montaña receta hoja ejercicios zapatillas
     plantillas flores plantas huerto bici silla sillas poste sourdough bread loaf baking pain
-    pan
+    pan handout handouts leaflet leaflets brochure notes homework worksheet report results
+    scan scans fiche fiches dépliant hojas folleto informe tomates légumes verduras
     """
 )
 _OF_THING = re.compile(
-    rf"^\s+(?:of|from|de|d['’]|du|des|del)\s*(?:[\w'’-]+\s+){{0,3}}?(?:{_THINGS})\b",
+    rf"^\s+(?:(?:of|from|de|d['’]|du|des|del)\s*)?(?:[\w'’-]+\s+){{0,3}}?(?:{_THINGS})\b",
     re.IGNORECASE,
 )
 _HER_THING = re.compile(rf"^\s+(?:[\w'’-]+\s+){{0,2}}?(?:{_THINGS})\b", re.IGNORECASE)
@@ -165,9 +175,11 @@ _NOT_PHOTO = re.compile(r"image du corps|imagen corporal|body image", re.IGNOREC
 _OWNERS = r"(?:her|his|their|my|your|sa|son|ses|leur|leurs|su|sus|the|la|le|les|el|los|las)"
 _OF = r"(?:of|from|showing|de|d'|d’|du|des|del)"
 _PHOTO = re.compile(
-    r"\b(?:selfies?|selfis?|photo ID|passport photos?|profile (?:picture|photo)s?|CCTV|"
+    r"\b(?:(?:doorbell|dash-?cam|body-?cam|ring camera|nanny-?cam|webcam) ?(?:footage|videos?|"
+    r"clips?|cameras?|recordings?)?|dash-?cams?|body-?cams?|"
+    r"selfies?|selfis?|photo ID|passport photos?|profile (?:picture|photo)s?|CCTV|"
     r"(?:surveillance|security) (?:footage|videos?|cameras?)|vid[ée]osurveillance|"
-    r"cam[ée]ras? de (?:surveillance|seguridad)|videovigilancia|"
+    r"(?:cam[ée]ras?|c[áa]maras?) de (?:surveillance|seguridad|vigilancia)|videovigilancia|"
     r"(?:family|wedding|baby|school|holiday|childhood|team|class|senior|graduation|prom|"
     r"yearbook|group|license|licence|passport|ID|mug) (?:photo(?:graph)?s?|pictures?|"
     r"videos?|albums?|portraits?)|mugshots?|fotos? del (?:DNI|pasaporte|carn[ée])|"
@@ -195,7 +207,8 @@ _MOVE = (
     r"lunges?|lunging|sprint\w*|treadmill|marche|marcher|course|courir|foul[ée]es?|d[ée]marche|"
     r"sauts?|sauter|tapis|pisada|marcha|carrera|correr|caminar|andar|zancada|saltos?|saltar|"
     r"recepci[óo]n|cinta|caminando|corriendo|saltando|andando|pitch\w*|throw\w*|swing\w*|"
-    r"serve|serving|delivery|stroke|kick\w*|lancer|lancers|lanzamientos?|golpeo"
+    r"serve|serving|delivery|stroke|kick\w*|lancer|lancers|lanzamientos?|golpeo|batidas?|"
+    r"p[ée]dalage|pedaleo|pedal\w*|cycling|swim\w*|lift\w*|nage|nataci[óo]n"
 )
 # footprints taken on a plate or mat, not the trace a person leaves in a life
 _FOOTPRINTS = r"footprints?|foot prints?"
@@ -209,16 +222,41 @@ _SOUND = (
 _SOUND_RECORD = r"record\w*|tape[sd]?|taping|enregistr\w*|grab\w*|dictaphone|audio"
 # a still of someone's face on a call
 _SCREEN = (
-    r"screen ?shots?|screen ?grabs?|captures? d'[ée]cran|capturas? de pantalla|"
+    r"capturas?|screen ?shots?|screen ?grabs?|captures? d'[ée]cran|capturas? de pantalla|"
     r"pantallazos?"
 )
 _CALL = (
     r"video ?calls?|zoom|facetime|teams|skype|whatsapp|visio\w*|appel vid[ée]o|"
     r"videollamadas?|face|faces|visage|cara|her|him|them|elle|lui|ella|[ée]l|llorando|crying"
 )
+# photographing someone or their body
+_SHOOT = (
+    r"photograph(?:ed|ing)?|photographi\w+|fotografi\w+|snapped|filmed|videoed|took (?:a |some )?"
+    r"(?:photos?|pics?|pictures?|snaps?|shots?) of|pris en photo|sac[óo] (?:una )?fotos? (?:a|de)"
+)
+_SHOT = re.compile(
+    rf"\b(?P<verb>{_SHOOT})\s+(?:[\w'’-]+\s+){{0,3}}?(?:{_BODY}|{_PEOPLE}|incision|incisions|"
+    rf"cicatrice|cicatriz|wound|plaie|herida|{_either(' '.join(RELATIONS))}|her|him|them)\b",
+    re.IGNORECASE,
+)
+# a recording of anyone is a record of their voice or image, unless it is written notes
+_RECORDED = re.compile(
+    r"\b(?:(?:re-?)?recorded|recordings?|(?:secretly |covertly )?recording|enregistr[ée]e?s?|"
+    r"enregistrements?|enregistrait|grab[óo]|grabado|grabada|grabaciones|grabaci[óo]n|"
+    r"grabando|grabar(?:lo|la|le|les)?|audios?|dictations?|dictaphone|"
+    r"voicemails?|voice ?notes?)\b",
+    re.IGNORECASE,
+)
+_WRITTEN = re.compile(
+    r"^\s+(?:[\w'’-]+\s+){0,4}?(?:notes?|file|chart|plan|diary|journal|notebook|log|themes?|"
+    r"progress|summary|observations?|findings?|ROM|baseline|measurements?|details?|"
+    r"system|EHR|EMR|record|records|dossier|fiche|historia|expediente|registro|cuaderno|"
+    r"agenda|minutes|outcome|outcomes|scores?|measures?|goals?|in writing)\b",
+    re.IGNORECASE,
+)
 # a video call is not a recording of anyone
 _NOT_RECORD = re.compile(
-    r"\s*(?:calls?|sessions?|consult\w*|appointments?|appels?|s[ée]ances?|consultas?|"
+    r"\s*(?:on|about|sur|sobre|calls?|sessions?|consult\w*|appointments?|appels?|s[ée]ances?|consultas?|"
     r"llamadas?|sesi[óo]n)\b",
     re.IGNORECASE,
 )
@@ -240,7 +278,8 @@ def _near(text: str, first: str, second: str, gap: int) -> Iterator[tuple[int, i
 def _movement_records(text: str) -> Iterator[tuple[int, int]]:
     for start, end in _near(text, _RECORD, _MOVE, 3):
         word = re.match(r"[\w-]+", text[start:end])
-        tail = text[end:]
+        # "a video call", "the video on lifting technique": no one is recorded
+        tail = text[start + len(word.group()) :] if word else ""
         if word and word.group().lower().startswith(("vid", "víd")) and _NOT_RECORD.match(tail):
             continue
         yield start, end
@@ -282,6 +321,13 @@ def find_mentions(text: str) -> Iterator[Finding]:
         yield finding(text, m.start(), m.end(), kind, "mentions filming or recording someone")
     for start, end in _movement_records(text):
         yield finding(text, start, end, "biometric", "mentions a video of someone moving")
+    for m in _SHOT.finditer(text):
+        if _OF_THING.match(text[m.end("verb") :]):
+            continue
+        yield finding(text, m.start(), m.end(), "photo", "mentions photographing someone")
+    for m in _RECORDED.finditer(text):
+        if not _WRITTEN.match(text[m.end() :]):
+            yield finding(text, m.start(), m.end(), "biometric", "mentions a recording")
     for start, end in _near(text, _FOOTPRINTS, _PLATE, 4):
         yield finding(text, start, end, "biometric", "mentions a footprint taken of someone")
     for start, end in _near(text, _SOUND_RECORD, _SOUND, 3):
