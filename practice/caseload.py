@@ -7,9 +7,11 @@ records themselves. Everything takes an unlocked Journal.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
+from practice import scores
 from prompts.library import Instrument
 from storage.errors import InvalidRecord
 from storage.journal import Journal
@@ -138,7 +140,7 @@ def record_feedback(
     journal: Journal,
     session_id: str,
     instrument: Instrument,
-    items: dict[str, int],
+    items: Mapping[str, float],
     comment: str = "",
     source: str = "paper",
 ) -> Feedback:
@@ -154,18 +156,13 @@ def record_feedback(
     missing = [i for i in expected if i not in items]
     if missing:
         raise InvalidRecord("Feedback", f"no score for {', '.join(missing)}")
-    for item_id in expected:
-        score = items[item_id]
-        if not instrument.min_score <= score <= instrument.max_score:
-            raise InvalidRecord(
-                "Feedback",
-                f"{item_id} is {score}; scores run from {instrument.min_score} "
-                f"to {instrument.max_score}",
-            )
+    wrong = scores.problems(instrument, items)
+    if wrong:
+        raise InvalidRecord("Feedback", " ".join(wrong).rstrip("."))
     feedback = Feedback(
         session_id=session_id,
         instrument=instrument.id,
-        items={i: int(items[i]) for i in expected},
+        items={i: scores.stored(items[i]) for i in expected},
         comment=comment.strip(),
         source=source,
     )
@@ -197,8 +194,10 @@ def client_summaries(journal: Journal) -> list[ClientSummary]:
     for client in clients_by_code(journal):
         sessions = sorted(by_client.get(client.id, []), key=lambda s: (s.date, s.number))
 
-        def latest(scores: dict[str, int], sessions: list[Session] = sessions) -> int | None:
-            return next((scores[s.id] for s in reversed(sessions) if s.id in scores), None)
+        def latest(
+            by_session: dict[str, float], sessions: list[Session] = sessions
+        ) -> float | None:
+            return next((by_session[s.id] for s in reversed(sessions) if s.id in by_session), None)
 
         rows.append(
             ClientSummary(

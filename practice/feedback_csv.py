@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from practice import scores
 from prompts.library import Instrument
 from storage.errors import InvalidRecord, JournalError
 from storage.journal import Journal
@@ -38,7 +39,6 @@ _SNIFF_RECORDS = 20
 _SHOWN_CHARS = 40
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_WHOLE = re.compile(r"[+-]?\d{1,9}")
 _POSITIVE = re.compile(r"\d{1,9}")
 _NUMBERISH = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
@@ -105,7 +105,7 @@ class PreviewRow:
     session_id: str | None  # None: the session will be created
     new_session: bool
     instrument: str
-    items: dict[str, int]
+    items: dict[str, float]
     total: int
     comment: str
 
@@ -338,7 +338,7 @@ class _Row:
     day: date | None = None
     date_given: bool = False
     instrument: Instrument | None = None
-    items: dict[str, int] = field(default_factory=dict)
+    items: dict[str, float] = field(default_factory=dict)
     comment: str = ""
     failed: bool = False
     session: Session | None = None  # the journal's session it matched
@@ -524,18 +524,15 @@ class _Checker:
                 )
                 continue
             text = self.cell(values, column)
+            value = scores.parse(text) if text else None
             if not text:
                 self.report(row, f"The score for {item.label} is missing.")
-            elif not _WHOLE.fullmatch(text):
-                self.report(row, f"The score {_show(text)} for {item.label} is not a whole number.")
-            elif not inst.min_score <= int(text) <= inst.max_score:
-                self.report(
-                    row,
-                    f"The score {int(text)} for {item.label} is outside {inst.name}'s range "
-                    f"{inst.min_score}-{inst.max_score}.",
-                )
+            elif value is None:
+                self.report(row, f"The score {_show(text)} for {item.label} is not a number.")
+            elif (reason := scores.problem(item.label, value, inst)) is not None:
+                self.report(row, reason)
             else:
-                row.items[item.id] = int(text)
+                row.items[item.id] = scores.stored(value)
         for item_id, column in self.map.items.items():
             if item_id not in ours and self.cell(values, column):
                 self.report(

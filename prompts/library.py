@@ -145,6 +145,8 @@ class Instrument:
     licence_note: str = ""
     note: str = ""  # shown where a user chooses the instrument (e.g. "not validated")
     custom: bool = False
+    # decimal places a client's score may carry (paper forms marked on a 10 cm line give one)
+    decimals: int = 0
 
     @property
     def total_min(self) -> int:
@@ -577,6 +579,7 @@ _INSTRUMENT_FIELDS = (
     "comment_prompt",
     "licence_note",
     "note",
+    "decimals",
 )
 
 
@@ -623,6 +626,7 @@ def _instrument(table: _Table, *, custom: bool) -> Instrument:
         licence_note=licence_note,
         note=table.text("note", ""),
         custom=custom,
+        decimals=_decimals(table),
     )
     cutoff = instrument.cutoff
     if cutoff is not None and not instrument.total_min <= cutoff <= instrument.total_max:
@@ -631,6 +635,13 @@ def _instrument(table: _Table, *, custom: bool) -> Instrument:
             f"{cutoff} is outside the total range {instrument.total_min}-{instrument.total_max}",
         )
     return instrument
+
+
+def _decimals(table: _Table) -> int:
+    decimals = table.optional_integer("decimals")
+    if decimals is not None and decimals not in (0, 1):
+        table.fail("decimals", f"{decimals} must be 0 (whole numbers) or 1 (one decimal place)")
+    return decimals or 0
 
 
 def custom_instrument(data: dict[str, Any]) -> Instrument:

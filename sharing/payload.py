@@ -15,6 +15,7 @@ know are ignored, so they reach no screen and no report.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,14 @@ def is_count(value: object, limit: int = MAX_SCORE) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit
 
 
+def is_score(value: object, limit: int = MAX_SCORE) -> bool:
+    """Whether `value` is a score from 0 to `limit`: an integer, or a number with at most
+    one decimal place (a client's paper form may give one)."""
+    if isinstance(value, float):
+        return math.isfinite(value) and 0 <= value <= limit and round(value, 1) == value
+    return is_count(value, limit)
+
+
 def _text_list(value: object, limit: int) -> bool:
     return isinstance(value, list) and all(is_text(v, limit) for v in value)
 
@@ -61,19 +70,19 @@ class Scores:
 
     instrument: str
     name: str
-    total: int
+    total: float
     max: int | None
-    items: Mapping[str, int]
+    items: Mapping[str, float]
 
     @classmethod
     def from_json(cls, value: object, where: str) -> Scores:
         """Read and check one rating; `where` names the entry in the error."""
         if not isinstance(value, dict) or not is_text(value.get("name"), 200):
             raise bad_content(f"{where}: scores")
-        if not is_count(value.get("total")) or not isinstance(value.get("items"), dict):
+        if not is_score(value.get("total")) or not isinstance(value.get("items"), dict):
             raise bad_content(f"{where}: scores")
         items = value["items"]
-        if len(items) > 200 or not all(is_count(v) and is_text(k, 100) for k, v in items.items()):
+        if len(items) > 200 or not all(is_score(v) and is_text(k, 100) for k, v in items.items()):
             raise bad_content(f"{where}: item scores")
         top = value.get("max")
         if top is not None and (not is_count(top) or value["total"] > top):

@@ -114,15 +114,18 @@ class Feedback:
     KIND: ClassVar[str] = "feedback"
     session_id: str
     instrument: str
-    items: dict[str, int]
+    # whole numbers are kept as ints; an instrument may allow one decimal place
+    items: dict[str, float]
     comment: str = ""
     source: str = "paper"
     recorded_at: datetime = field(default_factory=now)
     id: str = field(default_factory=new_id)
 
     @property
-    def total(self) -> int:
-        return sum(self.items.values())
+    def total(self) -> float:
+        total = sum(self.items.values())
+        # 7.3 + 8.1 is 15.399999… in binary: a total shows the places its items had
+        return round(total, 1) if isinstance(total, float) else total
 
 
 @dataclass

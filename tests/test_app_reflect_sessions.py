@@ -83,3 +83,54 @@ def test_a_date_after_today_is_refused_with_the_reason(
     at = click(choose(at, MIDDLES), "Save my read")
     assert any("Date: that day is after today" in e for e in errors(at))
     assert len(caseload.sessions_of(journal_of(at), ids["client"])) == 2
+
+
+def _paper(at, typed: dict[str, float]):
+    at = click(choose(at, MIDDLES), "Save my read")
+    for item, value in typed.items():
+        at.number_input(key=f"paper_item_{item}").set_value(value)
+    return click(at, "Save feedback")
+
+
+def test_paper_feedback_out_of_range_is_named_in_words_and_nothing_saved(
+    journal_path: Path, empty_template: JournalTemplate
+) -> None:
+    ids = _journal_with_sessions(journal_path, empty_template)
+    at = _paper(_reflect_on(ids), {"bond": 12, "goals": 7, "tasks": 7, "voice": -1})
+    (message,) = errors(at)
+    assert "Bond: 12 is above Session Alliance Check (SAC-4)'s highest score, 10." in message
+    assert "Voice: -1 is below" in message and message.startswith("Nothing was saved.")
+    assert len(journal_of(at).all(Feedback)) == 1  # only the imported session's
+
+
+def test_paper_feedback_saved_clears_the_form(
+    journal_path: Path, empty_template: JournalTemplate
+) -> None:
+    ids = _journal_with_sessions(journal_path, empty_template)
+    at = _paper(_reflect_on(ids), {"bond": 7, "goals": 7, "tasks": 7, "voice": 7})
+    assert not errors(at)
+    assert all(f"paper_item_{i}" not in at.session_state for i in MIDDLES)
+
+
+def test_paper_srs_scores_take_one_decimal_place(
+    journal_path: Path, empty_template: JournalTemplate
+) -> None:
+    journal = empty_template.open(journal_path)
+    client = caseload.add_client(journal, "C-301", instrument="srs")
+    journal.lock()
+    at = _reflect_on({"client": client.id})
+    srs = {"relationship": 9, "goals_topics": 9, "approach": 9, "overall": 9}
+    at = click(choose(at, srs), "Save my read")
+    typed = {"relationship": 7.5, "goals_topics": 8.2, "approach": 9, "overall": 10}
+    for item, value in typed.items():
+        at.number_input(key=f"paper_item_{item}").set_value(value)
+    at = click(at, "Save feedback")
+    assert not errors(at)
+    (feedback,) = journal_of(at).all(Feedback)
+    assert feedback.items == {
+        "relationship": 7.5,
+        "goals_topics": 8.2,
+        "approach": 9,
+        "overall": 10,
+    }
+    assert any("Your client's rating: 34.7 of 40" in w.value for w in [*at.info, *at.warning])

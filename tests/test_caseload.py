@@ -127,8 +127,9 @@ def test_feedback_before_your_read_is_refused(journal: Journal) -> None:
     ("items", "message"),
     [
         ({"bond": 5, "goals": 5, "tasks": 5}, "no score for voice"),
-        ({"bond": 11, "goals": 5, "tasks": 5, "voice": 5}, "scores run from 0 to 10"),
-        ({"bond": -1, "goals": 5, "tasks": 5, "voice": 5}, "scores run from 0 to 10"),
+        ({"bond": 11, "goals": 5, "tasks": 5, "voice": 5}, "Bond: 11 is above .*highest score, 10"),
+        ({"bond": -1, "goals": 5, "tasks": 5, "voice": 5}, "Bond: -1 is below .*lowest score, 0"),
+        ({"bond": 7.5, "goals": 5, "tasks": 5, "voice": 5}, "Bond: 7.5 is not a whole number"),
     ],
 )
 def test_bad_scores_are_refused_naming_what_is_wrong(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from dataclasses import replace
 from datetime import date
@@ -61,6 +62,8 @@ SRS = instrument(
     ),
     scores_only=True,
 )
+# paper SRS forms are measured to the millimetre: one decimal place
+SRS = dataclasses.replace(SRS, decimals=1)
 INSTRUMENTS = {"sac4": SAC4, "srs": SRS}
 
 HEADER = ("client", "date", "session", "bond", "goals", "tasks", "voice", "comment")
@@ -253,6 +256,35 @@ def test_an_instrument_column_lets_one_file_mix_instruments(caseload: Journal) -
     assert srs.total == 34
 
 
+def test_decimal_scores_are_kept_where_the_instrument_allows_one_place(
+    caseload: Journal,
+) -> None:
+    rows = [
+        {"client": "C-002", "session": "1", "instrument": "srs", "relationship": "9.4"}
+        | {"goals_topics": "8,5", "approach": "7", "overall": "10.0", "comment": ""},
+    ]
+    data = csv_bytes(rows, header=MIXED_HEADER)
+    preview, problems, written = import_like_the_screen(caseload, data, MIXED_MAP)
+    assert problems == [] and written == 1
+    srs = feedback_of(caseload, session_of(caseload, "C-002", 1))
+    assert srs.items == {"relationship": 9.4, "goals_topics": 8.5, "approach": 7, "overall": 10}
+    assert srs.total == 34.9
+
+
+def test_two_decimal_places_are_refused_in_words(caseload: Journal) -> None:
+    rows = [
+        {"client": "C-002", "session": "1", "instrument": "srs", "relationship": "9.45"}
+        | {"goals_topics": "8", "approach": "7", "overall": "10", "comment": ""},
+    ]
+    preview, problems, written = import_like_the_screen(
+        caseload, csv_bytes(rows, header=MIXED_HEADER), MIXED_MAP
+    )
+    assert written == 0
+    assert [p.reason for p in problems] == [
+        "Relationship: 9.45 has more decimal places than SRS takes (one decimal place)."
+    ]
+
+
 def test_checking_rows_writes_nothing(caseload: Journal) -> None:
     before = snapshot(caseload)
     preview, problems = check_rows(read_csv(csv_bytes([GOOD])), MAP, caseload, INSTRUMENTS)
@@ -284,15 +316,15 @@ BAD_ROWS = [
     pytest.param({"session": "two"}, "not a whole number of 1 or more", id="session-word"),
     pytest.param({"voice": ""}, "The score for Voice is missing", id="missing-score"),
     pytest.param(
-        {"bond": "7.5"}, "score '7.5' for Bond is not a whole number", id="score-fraction"
+        {"bond": "7.5"},
+        "Bond: 7.5 is not a whole number; SAC-4 takes whole numbers",
+        id="score-fraction",
     ),
-    pytest.param({"bond": "high"}, "score 'high' for Bond is not a whole number", id="score-word"),
+    pytest.param({"bond": "high"}, "score 'high' for Bond is not a number", id="score-word"),
     pytest.param(
-        {"goals": "11"}, "score 11 for Goals is outside SAC-4's range 0-10", id="above-range"
+        {"goals": "11"}, "Goals: 11 is above SAC-4's highest score, 10.", id="above-range"
     ),
-    pytest.param(
-        {"tasks": "-1"}, "score -1 for Tasks is outside SAC-4's range 0-10", id="below-range"
-    ),
+    pytest.param({"tasks": "-1"}, "Tasks: -1 is below SAC-4's lowest score, 0.", id="below-range"),
     pytest.param(
         {"client": "C-001", "session": "1", "date": ""},
         "Feedback for session 1 of C-001 (2026-01-05) is already recorded",
@@ -462,7 +494,7 @@ def test_every_bad_row_and_every_problem_of_a_row_is_reported_in_line_order(
     assert [p.line for p in problems] == [2, 2, 4, 4, 5, 6]
     assert [p.line for p in preview] == [3]
     text = " | ".join(p.reason for p in problems)
-    for fragment in ("C-999", "12 for Bond", "yesterday", "Voice is missing", "also line 3"):
+    for fragment in ("C-999", "Bond: 12", "yesterday", "Voice is missing", "also line 3"):
         assert fragment in text
 
 

@@ -48,6 +48,7 @@ SAMPLE_VALUES = {
     int: 3,
     date: date(2025, 1, 2),
     dict[str, int]: {"bond": 4},
+    dict[str, float]: {"relationship": 7.5, "overall": 9},
     dict[str, Any]: {"nested": [1, "two", None]},
     list[dict[str, Any]]: [{"id": "e1", "revision": 2}],
 }

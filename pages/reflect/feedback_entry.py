@@ -7,7 +7,7 @@ import streamlit as st
 
 from insights import session_flags
 from pages.ui import journal_session, widgets
-from practice import caseload
+from practice import caseload, scores
 from prompts.library import Instrument, Library
 from storage.errors import JournalError
 from storage.journal import Journal
@@ -19,12 +19,14 @@ def client_feedback_step(
 ) -> bool:
     """Draw step 3 for a session whose read is saved; True when its feedback flags a
     possible rupture (the prompts then include the alliance)."""
-    st.subheader("3. Client feedback")
+    st.header("3. Client feedback")
     feedback = _feedback_or_entry(journal, session, instrument)
     if feedback is None:
         return False
     words, flagged = session_flags.feedback_view(journal, session, library.instruments)
-    said = f"Your client's rating: {feedback.total} of {instrument.total_max}. {words}"
+    said = (
+        f"Your client's rating: {scores.shown(feedback.total)} of {instrument.total_max}. {words}"
+    )
     if flagged:
         st.warning(said, icon=":material/report:")
     else:
@@ -53,34 +55,51 @@ def _feedback_or_entry(
     with st.expander("Type scores from paper"), st.form("paper_feedback_form"):
         if instrument.licence_note:
             st.caption(instrument.licence_note)
-        scores = {
+        whole = instrument.decimals == 0
+        st.caption(
+            f"Scores from {instrument.min_score} to {instrument.max_score}"
+            + ("." if whole else ", to one decimal place as measured on the form.")
+        )
+        typed = {
+            # no bounds on the box: a score out of range is named on Save, not dropped
             item.id: st.number_input(
                 item.label,
-                min_value=instrument.min_score,
-                max_value=instrument.max_score,
                 value=None,  # empty until typed: a score never starts at a value
-                step=1,
+                step=1 if whole else 0.1,
+                format="%d" if whole else "%.1f",
                 key=f"paper_item_{item.id}",
             )
             for item in instrument.items
         }
         comment = st.text_input("Client's comment (optional)", key="paper_comment")
         if st.form_submit_button("Save feedback"):
-            missing = [i.label for i in instrument.items if scores[i.id] is None]
-            if missing:
-                st.error(widgets.not_answered(missing, how="Type"))
-                return None
-            try:
-                saved = caseload.record_feedback(
-                    journal,
-                    session.id,
-                    instrument,
-                    {k: int(v) for k, v in scores.items()},
-                    comment,
-                    source="paper",
-                )
-            except JournalError as error:
-                st.error(str(error))
-            else:
-                return saved
+            return _save_paper(journal, session, instrument, typed, comment)
     return None
+
+
+def _save_paper(
+    journal: Journal,
+    session: Session,
+    instrument: Instrument,
+    typed: dict[str, float | None],
+    comment: str,
+) -> Feedback | None:
+    missing = [i.label for i in instrument.items if typed.get(i.id) is None]
+    if missing:
+        st.error(widgets.not_answered(missing, how="Type"))
+        return None
+    wrong = scores.problems(instrument, typed)
+    if wrong:
+        st.error("Nothing was saved. " + " ".join(wrong))
+        return None
+    try:
+        saved = caseload.record_feedback(
+            journal, session.id, instrument, typed, comment, source="paper"
+        )
+    except JournalError as error:
+        st.error(str(error))
+        return None
+    # the next session's form starts empty
+    for key in [k for k in st.session_state if str(k).startswith("paper_")]:
+        del st.session_state[key]
+    return saved
