@@ -27,6 +27,11 @@ US, French and Spanish usage, and 20 notes with near-misses only):
   past word lists. Its misses were read and the rules made broader rather than longer:
   any recording of anyone unless it is written notes, any video of someone moving unless
   it is a call or a lesson, photographing someone or their body, wearable traces, swabs;
+- tests/deid_mentions6/ (100 notes) arrived after that change and was measured once
+  (2026-12-03: biometric 83% (38/46), photo 92% (34/37), precision 95%). It has not been
+  read: these are the honest figures, and the first blind ones above CLINICAL.md's 80%
+  for both. Blind figures moved between 72% and 85% from one writer to the next, so a
+  new writer's wording may still fall below it.
 
 The floors hold the figures measured; a change may raise them, never lower them.
 """
@@ -49,6 +54,7 @@ CORPORA = {
     "third, read": (HERE / "deid_mentions3", 100, {"biometric": 0.95, "photo": 0.97}, 0.97),
     "fourth, read": (HERE / "deid_mentions4", 100, {"biometric": 0.95, "photo": 1.0}, 0.99),
     "fifth, read": (HERE / "deid_mentions5", 100, {"biometric": 1.0, "photo": 0.97}, 0.98),
+    "sixth, blind": (HERE / "deid_mentions6", 100, {"biometric": 0.82, "photo": 0.91}, 0.94),
 }
 
 
