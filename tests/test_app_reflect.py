@@ -39,7 +39,8 @@ def answer_areas(at: AppTest) -> list:
 
 
 def subheaders(at: AppTest) -> list[str]:
-    return [s.value for s in at.subheader]
+    """The step headings on screen (h2, under the page's title)."""
+    return [s.value for s in at.header]
 
 
 def journal_of(at: AppTest) -> Journal:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from practice import caseload
+from practice import caseload, dates
 from storage.records import Estimate, Feedback, Session
 from tests.apptest import app, click, errors
 from tests.conftest import PASSPHRASE, JournalTemplate
@@ -40,11 +40,13 @@ def test_the_session_list_names_each_session_and_what_it_holds(
     ids = _journal_with_sessions(journal_path, empty_template)
     at = _reflect_on(ids)
     shown = at.selectbox(key="rf_open_session").options  # the labels as shown
-    assert shown[0] == "A new session"
-    assert any(
-        o.startswith("Session 2 ·") and "your read saved, no feedback yet" in o for o in shown
-    )
-    assert any(o.startswith("Session 1 ·") and "feedback in, no read of yours" in o for o in shown)
+    yesterday = date.today() - timedelta(days=1)
+    assert shown[:2] == ["A new session", f"Session 2 · {dates.day(yesterday, None)}"]
+    assert shown[2].startswith("Session 1 · ")
+    at = at.selectbox(key="rf_open_session").set_value(ids["yesterday"]).run()
+    assert "Your read is saved; no feedback from your client yet." in [c.value for c in at.caption]
+    at = at.selectbox(key="rf_open_session").set_value(ids["imported"]).run()
+    assert "Your client's feedback is in; no read of yours yet." in [c.value for c in at.caption]
 
 
 def test_yesterdays_session_opens_with_its_saved_read(
@@ -134,3 +136,40 @@ def test_paper_srs_scores_take_one_decimal_place(
         "overall": 10,
     }
     assert any("Your client's rating: 34.7 of 40" in w.value for w in [*at.info, *at.warning])
+
+
+def test_a_read_and_a_feedback_score_are_corrected_with_the_earlier_values_shown(
+    journal_path: Path, empty_template: JournalTemplate
+) -> None:
+    ids = _journal_with_sessions(journal_path, empty_template)
+    at = _reflect_on(ids).selectbox(key="rf_open_session").set_value(ids["yesterday"]).run()
+    estimate = caseload.estimate_for(journal_of(at), ids["yesterday"])
+    at.number_input(key=f"fix_{estimate.id}_bond").set_value(3)
+    at = click(at, "Save correction")
+    assert any("Corrected: total now 25" in s.value for s in at.success)
+    assert caseload.estimate_for(journal_of(at), ids["yesterday"]).items["bond"] == 3
+    assert at.button_group(key="rf_item_bond").value == 3  # the read on screen follows
+    assert any("Bond 8, Goals 7, Tasks 6, Voice 9 (total 30)" in c.value for c in at.caption)
+
+    # the session's feedback, typed from paper, then corrected
+    for item, value in {"bond": 7, "goals": 7, "tasks": 7, "voice": 1}.items():
+        at.number_input(key=f"paper_item_{item}").set_value(value)
+    at = click(at, "Save feedback")
+    feedback = caseload.feedback_for(journal_of(at), ids["yesterday"])
+    at.number_input(key=f"fix_{feedback.id}_voice").set_value(7)
+    # the second form: your read's correction comes first on the screen
+    at = [b for b in at.button if b.label == "Save correction"][1].click().run()
+    assert caseload.feedback_for(journal_of(at), ids["yesterday"]).total == 28
+    assert any("Voice 1 (total 22)" in c.value for c in at.caption)
+
+
+def test_a_correction_out_of_range_is_refused_in_words(
+    journal_path: Path, empty_template: JournalTemplate
+) -> None:
+    ids = _journal_with_sessions(journal_path, empty_template)
+    at = _reflect_on(ids).selectbox(key="rf_open_session").set_value(ids["yesterday"]).run()
+    estimate = caseload.estimate_for(journal_of(at), ids["yesterday"])
+    at.number_input(key=f"fix_{estimate.id}_goals").set_value(14)
+    at = click(at, "Save correction")
+    assert any("Goals: 14 is above" in e for e in errors(at))
+    assert caseload.estimate_for(journal_of(at), ids["yesterday"]).items["goals"] == 7

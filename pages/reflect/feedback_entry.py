@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from insights import session_flags
+from pages.reflect.corrections import correction
 from pages.ui import journal_session, widgets
 from practice import caseload, scores
 from prompts.library import Instrument, Library
@@ -31,6 +32,7 @@ def client_feedback_step(
         st.warning(said, icon=":material/report:")
     else:
         st.info(said, icon=":material/forum:")
+    correction(journal, feedback, instrument)
     if feedback.comment.strip():
         st.markdown(f"**Your client wrote:** “{widgets.plain(feedback.comment.strip())}”")
     return flagged
@@ -93,13 +95,11 @@ def _save_paper(
         st.error("Nothing was saved. " + " ".join(wrong))
         return None
     try:
-        saved = caseload.record_feedback(
-            journal, session.id, instrument, typed, comment, source="paper"
-        )
+        caseload.record_feedback(journal, session.id, instrument, typed, comment, source="paper")
     except JournalError as error:
         st.error(str(error))
         return None
-    # the next session's form starts empty
+    # the next session's form starts empty; a fresh run draws the feedback, not the form
     for key in [k for k in st.session_state if str(k).startswith("paper_")]:
         del st.session_state[key]
-    return saved
+    st.rerun()

@@ -39,7 +39,7 @@ class Chosen:
 def session_step(journal: Journal, library: Library) -> Chosen:
     """Draw step 1; returns what is chosen so far."""
     state = st.session_state
-    st.subheader("1. Session")
+    st.header("1. Session")
     free = st.toggle(
         "Free reflection (not about one session)", key="rf_free", persist_state="session"
     )
@@ -80,26 +80,33 @@ def _which_session(journal: Journal, client: Client, session: Session | None) ->
         "Session",
         [NEW_SESSION, *known],
         format_func=lambda sid: (
-            "A new session" if sid == NEW_SESSION else session_label(journal, known[sid])
+            "A new session" if sid == NEW_SESSION else session_label(known[sid])
         ),
         key="rf_open_session",
         persist_state="session",
         on_change=_open_session,
         args=(journal,),
     )
+    if session is not None:
+        st.caption(holds(journal, session))
 
 
-def session_label(journal: Journal, session: Session) -> str:
-    """ "Session 7 · 2 Dec 2026 · your read saved, no feedback yet"."""
+def session_label(session: Session) -> str:
+    """ "Session 7 · 2 Dec 2026" (what it holds is said below: a label that changed as the
+    read or the feedback is saved would reset the list)."""
+    return f"Session {session.number} · {when.day(session.date)}"
+
+
+def holds(journal: Journal, session: Session) -> str:
+    """What the session holds so far, in words."""
     has_read = caseload.estimate_for(journal, session.id) is not None
     has_feedback = caseload.feedback_for(journal, session.id) is not None
-    status = {
-        (True, True): "your read and feedback in",
-        (True, False): "your read saved, no feedback yet",
-        (False, True): "feedback in, no read of yours",
-        (False, False): "nothing recorded yet",
+    return {
+        (True, True): "Your read and your client's feedback are in.",
+        (True, False): "Your read is saved; no feedback from your client yet.",
+        (False, True): "Your client's feedback is in; no read of yours yet.",
+        (False, False): "Nothing recorded for this session yet.",
     }[(has_read, has_feedback)]
-    return f"Session {session.number} · {when.day(session.date)} · {status}"
 
 
 def _open_session(journal: Journal) -> None:

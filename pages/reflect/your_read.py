@@ -8,6 +8,7 @@ from datetime import date
 import streamlit as st
 
 from pages.reflect import draft as drafts
+from pages.reflect.corrections import correction
 from pages.reflect.form import estimate_from_form, session_from_form, unanswered_items
 from pages.ui import widgets
 from practice import caseload
@@ -23,7 +24,7 @@ def your_read_step(
 ) -> None:
     """Draw step 2: the estimate (locked once saved), markers and reactions; then either
     "Save my read" or what was saved."""
-    st.subheader("2. Your read of the session")
+    st.header("2. Your read of the session")
     st.caption(
         f"{instrument.name}: how do you think your client experienced today? "
         f"{instrument.min_score} = {instrument.low_anchor}, "
@@ -48,6 +49,7 @@ def your_read_step(
             f"{estimate.total} of {instrument.total_max}.",
             icon=":material/check:",
         )
+        correction(journal, estimate, instrument)
 
 
 def _estimate_fields(instrument: Instrument, saved: bool) -> None:
