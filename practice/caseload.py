@@ -7,7 +7,7 @@ records themselves. Everything takes an unlocked Journal.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -47,6 +47,11 @@ def looks_like_full_name(text: str) -> bool:
 def clients_by_code(journal: Journal) -> list[Client]:
     """Active clients first, then ended ones, each alphabetical by code."""
     return sorted(journal.all(Client), key=lambda c: (c.status != "active", c.code.casefold()))
+
+
+def client_label(client: Client) -> str:
+    """A client's code, marked when the client has ended ("C-014 (ended)")."""
+    return f"{client.code} (ended)" if client.status == "ended" else client.code
 
 
 def add_client(journal: Journal, code: str, alias: str = "", instrument: str = "sac4") -> Client:
@@ -210,6 +215,25 @@ def client_summaries(journal: Journal) -> list[ClientSummary]:
             )
         )
     return rows
+
+
+def update_client(
+    journal: Journal, client_id: str, alias: str, goals: str, instrument: str, known: Iterable[str]
+) -> Client:
+    """Change a client's private alias, goals and instrument (one of `known`); the code
+    stays, and sessions already rated keep the instrument they were rated with."""
+    client = journal.get(client_id)
+    if not isinstance(client, Client):
+        raise InvalidRecord("Client", "no such client")
+    if instrument not in known:
+        raise InvalidRecord("Instrument", f"'{instrument}' is not one of the journal's instruments")
+    if len(alias.strip()) > 60:
+        raise InvalidRecord("Private alias", "use at most 60 characters")
+    changed = replace(client, alias=alias.strip(), goals=goals.strip(), instrument=instrument)
+    if changed == client:
+        raise InvalidRecord("Client", "nothing was changed")
+    journal.save(changed)
+    return changed
 
 
 def set_status(journal: Journal, client_id: str, status: str) -> Client:

@@ -79,3 +79,43 @@ def test_erasing_waits_for_the_exact_code_then_removes_the_client(two_clients: P
     assert journal.client_by_code("C-501") is None
     assert journal.search("C-501 note", include_trash=True) == []
     assert list(at.dataframe[0].value["Client"]) == ["C-502"]
+
+
+def test_a_client_is_added_on_clients_with_goals_and_instrument(two_clients: Path) -> None:
+    at = open_clients()
+    at.text_input(key="cl_new_code").input("C-503")
+    at.text_area(key="cl_new_goals").input("Sleep through the night")
+    at.selectbox(key="cl_new_instrument").set_value("srs")
+    at = next(b for b in at.button if b.label == "Add client").click().run()
+    assert at.success[0].value == "C-503 added."
+    added = at.session_state["journal"].client_by_code("C-503")
+    assert (added.goals, added.instrument) == ("Sleep through the night", "srs")
+
+
+def test_a_used_code_is_refused_and_nothing_added(two_clients: Path) -> None:
+    at = open_clients()
+    at.text_input(key="cl_new_code").input("C-501")
+    at = next(b for b in at.button if b.label == "Add client").click().run()
+    assert "already used" in at.error[0].value
+    assert len(at.session_state["journal"].all(Client)) == 2
+
+
+def test_alias_goals_and_instrument_are_edited(two_clients: Path) -> None:
+    at = open_clients()
+    client = at.session_state["journal"].client_by_code("C-501")
+    at.text_input(key=f"cl_alias_{client.id}").input("Wren")
+    at.text_area(key=f"cl_goals_{client.id}").input("Return to work")
+    at.selectbox(key=f"cl_instrument_{client.id}").set_value("srs")
+    at = click(at, "Save changes")
+    assert at.success[0].value == "C-501 saved."
+    saved = at.session_state["journal"].client_by_code("C-501")
+    assert (saved.alias, saved.goals, saved.instrument) == ("Wren", "Return to work", "srs")
+    # the session already rated keeps its instrument
+    assert at.session_state["journal"].all(Estimate)[0].instrument == "sac4"
+
+
+def test_an_ended_client_is_marked_in_reflects_list(two_clients: Path) -> None:
+    at = click(open_clients(), "End client")
+    at = at.switch_page("pages/screens/reflect.py").run()
+    assert "C-501 (ended)" in at.selectbox(key="rf_client").options
+    assert "C-502" in at.selectbox(key="rf_client").options

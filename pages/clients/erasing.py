@@ -22,7 +22,7 @@ ERASE_WARNING = (
 
 def erase_client(journal: Journal, client: Client) -> None:
     """Draw the section: the warning, the typed code, and the button that erases."""
-    st.subheader("Erase client")
+    st.header("Erase client")
     st.warning(ERASE_WARNING, icon=":material/delete_forever:")
     count = len(erase.client_records(journal, client.id))
     typed = st.text_input(

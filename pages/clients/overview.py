@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.ui import when
 from practice.caseload import ClientSummary
 
 
-def _score(value: int | None) -> str:
-    return "–" if value is None else str(value)
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
 
 
 def caseload_table(summaries: list[ClientSummary]) -> None:
@@ -19,8 +20,8 @@ def caseload_table(summaries: list[ClientSummary]) -> None:
                 "Client": s.client.code,
                 "Status": s.client.status,
                 "Sessions": s.sessions,
-                "First session": s.first_session,
-                "Last session": s.last_session,
+                "First session": when.day(s.first_session) if s.first_session else "–",
+                "Last session": when.day(s.last_session) if s.last_session else "–",
                 "Latest estimate": _score(s.latest_estimate),
                 "Latest feedback": _score(s.latest_feedback),
             }

@@ -13,7 +13,7 @@ from storage.records import Client
 
 def status(journal: Journal, client: Client) -> None:
     """Draw the section: "End client" for an active client, "Reopen client" for an ended one."""
-    st.subheader("Status")
+    st.header("Status")
     if client.status == "active":
         st.caption("Ending a client keeps everything; they move below active clients.")
         if st.button("End client", key="cl_end"):

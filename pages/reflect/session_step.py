@@ -43,7 +43,7 @@ def session_step(journal: Journal, library: Library) -> Chosen:
     free = st.toggle(
         "Free reflection (not about one session)", key="rf_free", persist_state="session"
     )
-    codes = {c.id: c.code for c in caseload.clients_by_code(journal)}
+    codes = {c.id: caseload.client_label(c) for c in caseload.clients_by_code(journal)}
     client_id = st.selectbox(
         "Client",
         [*codes, NEW_CLIENT],
