@@ -14,15 +14,24 @@ from storage.journal import Journal
 UPLOAD = "csv_file"
 NOT_IN_FILE = "(not in the file)"
 FROM_COLUMN = "__column__"
+_KEPT = "csv_mapping_kept"  # the columns the user picked, by field, across uploads
 
 
 def _column(
     label: str, header: list[str], guess: str | None, key: str, optional: bool
 ) -> str | None:
     options = ([NOT_IN_FILE] if optional else []) + header
+    # a column chosen for an earlier file is kept for the next one that has it
+    kept = st.session_state.get(_KEPT, {}).get(key)
+    if kept in options and st.session_state.get(key) not in options:
+        st.session_state[key] = kept
     index = options.index(guess) if guess in options else 0
-    chosen = st.selectbox(label, options, index=index, key=key)
+    chosen = st.selectbox(label, options, index=index, key=key, on_change=_keep, args=(key,))
     return None if chosen == NOT_IN_FILE else chosen
+
+
+def _keep(key: str) -> None:
+    st.session_state.setdefault(_KEPT, {})[key] = st.session_state[key]
 
 
 def csv_import(journal: Journal, instruments: Mapping) -> None:
@@ -50,9 +59,10 @@ def csv_import(journal: Journal, instruments: Mapping) -> None:
             f"{len(problems)} problem(s) found: nothing will be imported until each is fixed "
             "in the file or the mapping."
         )
-        st.dataframe([{"Line": p.line, "Problem": p.reason} for p in problems], hide_index=True)
+        # a table, not a grid: a long reason wraps instead of being cut off
+        st.table([{"Line": p.line, "Problem": p.reason} for p in problems])
         return
-    _preview_and_import(journal, preview)
+    _preview_and_import(journal, preview, instruments)
 
 
 def _column_map(table: feedback_csv.Table, instruments: Mapping) -> feedback_csv.ColumnMap:
@@ -99,7 +109,9 @@ def _column_map(table: feedback_csv.Table, instruments: Mapping) -> feedback_csv
     )
 
 
-def _preview_and_import(journal: Journal, preview: list[feedback_csv.PreviewRow]) -> None:
+def _preview_and_import(
+    journal: Journal, preview: list[feedback_csv.PreviewRow], instruments: Mapping
+) -> None:
     """Every row as it will be imported, then the button that imports them all."""
     st.success(f"All {len(preview)} row(s) check out. Preview:")
     st.dataframe(
@@ -110,7 +122,7 @@ def _preview_and_import(journal: Journal, preview: list[feedback_csv.PreviewRow]
                 "Session": r.session_number,
                 "Date": r.date,
                 "New session": r.new_session,
-                "Instrument": r.instrument,
+                "Instrument": instruments[r.instrument].name,
                 "Total": r.total,
                 "Comment": r.comment,
             }
