@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.ui import journal_session
+from pages.ui.recovery_sheet import keep_or_print
 
 journal = journal_session.require_journal()
 recovery_key = st.session_state.get(journal_session.RECOVERY_KEY, "")
@@ -20,6 +21,7 @@ st.markdown(
     "write it down or print it, and keep it apart from this computer."
 )
 st.code(recovery_key, language=None)
+keep_or_print(journal.name, recovery_key)
 st.caption(
     "Lose both the passphrase and this key, and the journal cannot be opened by anyone, "
     "including us."

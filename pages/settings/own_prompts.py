@@ -37,7 +37,7 @@ NEW_PROMPT = {"new_text": "", "new_domain": DOMAINS[0], "new_phase": PHASES[0], 
 
 def your_own_prompts(journal: Journal) -> None:
     """Draw the section: each custom prompt to edit or delete, and the fields to add one."""
-    st.subheader("Your own prompts")
+    st.header("Your own prompts")
     st.caption("Added to the prompts Reflect chooses from. Stored encrypted in this journal.")
     for data in journal.settings.custom_prompts:
         with st.expander(f"{data['domain']}: {data['text'][:80]}"):
@@ -141,10 +141,13 @@ def built_in_prompts_to_hide(journal: Journal) -> None:
     """Draw the section: which built-in prompts Reflect never offers."""
     settings = journal.settings
     builtin = builtin_library()
-    st.subheader("Built-in prompts to hide")
+    st.header("Built-in prompts to hide")
     hidden = st.multiselect(
         "Hidden prompts",
         sorted(builtin.prompts),
+        # no "Select all matches" in the list: one click once hid 17 prompts
+        select_all=False,
+        key="settings_hidden_prompts",
         default=[p for p in settings.hidden_prompts if p in builtin.prompts],
         format_func=lambda pid: (
             f"{domain_in_words(builtin.prompts[pid].domain)}: "
