@@ -29,6 +29,11 @@ def zone_of(name: str | None) -> tzinfo:
         return UTC
 
 
+def medium_day(when: date) -> str:
+    """A date in the fallback locale ("3 Dec 2026"), where no browser locale is known."""
+    return day(when, None)
+
+
 def day(when: date, tag: str | None) -> str:
     """A date in the locale's medium form: "3 Dec 2026", "Dec 3, 2026", "3 déc. 2026"."""
     return format_date(when, "medium", locale=locale_of(tag))

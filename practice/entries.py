@@ -17,10 +17,11 @@ found are listed by relevance (`FoundEntry.relevance`), then newest first.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from practice.dates import medium_day
 from storage.errors import InvalidRecord, RecordNotFound
 from storage.journal import Entry, Journal, SearchHit
 from storage.records import (
@@ -107,19 +108,20 @@ class EntryRow:
     def in_trash(self) -> bool:
         return self.deleted_at is not None
 
-    def label(self) -> str:
-        """How lists name the entry: "C-014 · session 6 · 09 Mar 2026" (as on Supervision)."""
+    def label(self, day: Callable[[date], str] = medium_day) -> str:
+        """How lists name the entry: "C-014 · session 6 · 9 Mar 2026" (as on Supervision);
+        `day` writes the date (the screen passes the browser's locale)."""
         who = self.client_code or "No client"
         what = f"session {self.session.number}" if self.session else "free reflection"
-        return f"{who} · {what} · {self.day:%d %b %Y}"
+        return f"{who} · {what} · {day(self.day)}"
 
-    def session_line(self) -> str:
-        """ "Session 6 · 09 Mar 2026 · video · 50 minutes", or when a free reflection was made."""
+    def session_line(self, day: Callable[[date], str] = medium_day) -> str:
+        """ "Session 6 · 9 Mar 2026 · video · 50 minutes", or when a free reflection was made."""
         if self.session is None:
-            return f"Free reflection, written {self.reflection.written_at:%d %b %Y}"
+            return f"Free reflection, written {day(self.reflection.written_at.date())}"
         session = self.session
         return (
-            f"Session {session.number} · {session.date:%d %b %Y} · {session.modality} · "
+            f"Session {session.number} · {day(session.date)} · {session.modality} · "
             f"{session.duration_minutes} minutes"
         )
 
@@ -163,7 +165,7 @@ def build_index(journal: Journal) -> EntryIndex:
     feedback = {f.session_id: f for f in journal.all(Feedback)}
     comments: dict[str, list[Comment]] = {}
     for comment in sorted(journal.all(Comment), key=lambda c: c.written_at):
-        if comment.received:
+        if comment.received and comment.deleted_at is None:  # deleted by its author
             comments.setdefault(comment.entry_id, []).append(comment)
     rows, by_session, tags = [], {}, set()
     for reflection in journal.all(Reflection, include_trash=True):

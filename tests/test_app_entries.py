@@ -92,8 +92,9 @@ def open_entry(at: AppTest, entry_id: str) -> AppTest:
 
 
 def shown_text(at: AppTest) -> str:
-    """Every subheader, markdown and caption on screen, markdown escapes removed."""
-    parts = [e.value for kind in ("subheader", "markdown", "caption") for e in getattr(at, kind)]
+    """Every heading, markdown and caption on screen, markdown escapes removed."""
+    kinds = ("header", "subheader", "markdown", "caption")
+    parts = [e.value for kind in kinds for e in getattr(at, kind)]
     return "\n".join(parts).replace("\\", "")
 
 
@@ -133,8 +134,8 @@ def test_the_entry_view_shows_session_scores_reactions_and_comments(ids: dict[st
     at = open_entry(open_entries(app()), ids["kite"])
     assert not at.exception
     text = shown_text(at)
-    assert "C-301 · session 1 · 06 Apr 2026" in text
-    assert "Session 1 · 06 Apr 2026 · in person" in text
+    assert "C-301 · session 1 · 6 Apr 2026" in text
+    assert "Session 1 · 6 Apr 2026 · in person" in text
     assert "The kite story <b>mattered</b> to them." in text
     assert "parental/protective (strong)" in text
     assert [(m.label, m.value) for m in at.metric] == [

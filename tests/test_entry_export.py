@@ -67,10 +67,13 @@ def test_the_json_export_parses_back_with_every_field(casebook: Casebook) -> Non
 def test_the_markdown_export_reads_as_a_document(casebook: Casebook) -> None:
     text = entry_export.to_markdown(chosen_views(casebook))
     assert text.startswith("# Reflections exported from your journal")
-    assert "## C-201 · session 1 · 05 Jan 2026" in text
+    assert "## C-201 · session 1 · 5 Jan 2026" in text
     assert "### What did I notice?\n\nThe lighthouse image landed well." in text
     assert "- Reactions: helpless/inadequate (moderate)" in text
-    assert "- Your estimate: 24 (sac4)" in text and "- Flagged for supervision: yes" in text
+    assert (
+        "- Your estimate: 24, Session Alliance Check (SAC-4)" in text
+        and "- Flagged for supervision: yes" in text
+    )
 
 
 def test_the_csv_export_defuses_cells_a_spreadsheet_would_run(casebook: Casebook) -> None:

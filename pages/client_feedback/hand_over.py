@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui import journal_session
+from pages.ui import journal_session, when
 from practice import caseload
 from prompts.library import Library
 from storage.journal import Journal
@@ -31,7 +31,7 @@ def hand_to_client(journal: Journal, library: Library) -> None:
             "session in Reflect first (sessions that have feedback are not listed)."
         )
         return
-    labels = {s.id: f"Session {s.number} · {s.date:%d %b %Y}" for s in waiting}
+    labels = {s.id: f"Session {s.number} · {when.day(s.date)}" for s in waiting}
     session_id = st.selectbox("Session", list(labels), format_func=labels.get, key="kiosk_session")
     estimate = caseload.estimate_for(journal, session_id)
     instrument = library.instruments.get(estimate.instrument)

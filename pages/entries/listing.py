@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages.entries import view as entries_view
 from pages.entries.export import SELECTED, export_entries
-from pages.ui import widgets
+from pages.ui import when, widgets
 from practice import entries
 from practice.entries import EntryFilter, EntryIndex, FoundEntry
 from prompts.library import domain_in_words
@@ -70,7 +70,7 @@ def _row(found: FoundEntry, query: str) -> None:
     with st.container(border=True):
         pick, body = st.columns([1, 24])
         pick.checkbox(
-            f"Select {widgets.plain(row.label())} for export",
+            f"Select {row.label(when.day)} for export",  # hidden: only its accessible name
             value=row.id in st.session_state.get(SELECTED, set()),
             key=f"en_pick_{row.id}",
             on_change=_toggle,
@@ -78,7 +78,7 @@ def _row(found: FoundEntry, query: str) -> None:
             label_visibility="collapsed",
         )
         body.button(
-            widgets.plain(row.label()),
+            widgets.plain(row.label(when.day)),
             key=f"en_open_{row.id}",
             on_click=_open,
             args=(row.id,),

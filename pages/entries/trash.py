@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages.entries import view as entries_view
-from pages.ui import widgets
+from pages.ui import when, widgets
 from practice import entries
 from storage.journal import Journal
 
@@ -65,11 +65,11 @@ def _empty_old(journal: Journal, due: int) -> None:
 def _item(journal: Journal, trashed: entries.TrashedEntry) -> None:
     row = trashed.row
     with st.container(border=True):
-        st.markdown(f"**{widgets.plain(row.label())}**")
-        when = f"Moved to the trash on {trashed.deleted_at.astimezone():%d %b %Y}"
+        st.markdown(f"**{widgets.plain(row.label(when.day))}**")
+        moved = f"Moved to the trash on {when.moment(trashed.deleted_at)}"
         if trashed.due:
-            when += f" · due for purging (in the trash more than {entries.TRASH_DAYS} days)"
-        st.caption(when)
+            moved += f" · due for purging (in the trash more than {entries.TRASH_DAYS} days)"
+        st.caption(moved)
         st.caption(widgets.plain(row.gist()))
         if st.session_state.get(CONFIRM_PURGE) == row.id:
             st.warning(

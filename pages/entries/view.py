@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from pages.ui import widgets
+from pages.ui import when, widgets
 from pages.ui.notice import set_notice
 from practice import entries
 from prompts.library import library_for
@@ -27,7 +27,7 @@ KEEP = "session"
 
 
 def _local(moment: Any) -> str:
-    return f"{moment.astimezone():%d %b %Y, %H:%M}"
+    return when.moment(moment)
 
 
 # ---- actions (button callbacks) ------------------------------------------------------------
@@ -162,7 +162,7 @@ def read(journal: Journal, view: entries.EntryView) -> None:
         framework = library.framework(reflection.framework).name
     except KeyError:  # a framework removed since the entry was written
         framework = reflection.framework
-    facts = [row.session_line(), f"Framework: {framework}"]
+    facts = [row.session_line(when.day), f"Framework: {framework}"]
     if reflection.focus_domains:
         facts.append("Focus: " + ", ".join(reflection.focus_domains))
     st.caption(widgets.plain(" · ".join(facts)))
@@ -171,7 +171,7 @@ def read(journal: Journal, view: entries.EntryView) -> None:
     if view.comments:
         st.markdown("**Supervisor's comments**")
         for comment in view.comments:
-            about = [comment.author or "Supervisor", f"{comment.written_at.astimezone():%d %b %Y}"]
+            about = [comment.author or "Supervisor", when.moment(comment.written_at)]
             if comment.functions:
                 about.append(", ".join(comment.functions))
             with st.container(border=True):
@@ -189,7 +189,7 @@ def _edit(journal: Journal, view: entries.EntryView, known_tags: list[str]) -> N
     widgets.commit_text_while_typing()
     for i, answer in enumerate(reflection.answers):
         st.text_area(
-            widgets.plain(answer.prompt_text or answer.prompt_id),
+            widgets.label(answer.prompt_text or answer.prompt_id),
             key=keys["answers"][i],
             persist_state=KEEP,
         )
@@ -277,9 +277,9 @@ def _restore_draft(journal: Journal, entry_id: str, revision: int, keys: dict[st
     for name in ("free_text", "next_step", "tags", "flagged"):
         if name in fields:
             state[keys[name]] = fields[name]
-    when = f"{draft.saved_at.astimezone():%d %b %Y, %H:%M}"
-    state[f"{keys['free_text']}_restored"] = when
-    return when
+    saved = when.moment(draft.saved_at)
+    state[f"{keys['free_text']}_restored"] = saved
+    return saved
 
 
 def _autosave(journal: Journal, reflection: Reflection, revision: int, keys: dict) -> None:
@@ -371,7 +371,7 @@ def show(journal: Journal, index: entries.EntryIndex, reflection_id: str) -> Non
     """The open entry with View / Edit / History / Delete."""
     st.button("Back to the list", icon=":material/arrow_back:", key="en_back", on_click=close)
     view = entries.entry_view(journal, reflection_id, index)
-    st.subheader(widgets.plain(view.row.label()))
+    st.header(widgets.plain(view.row.label(when.day)))
     if view.row.deleted_at is not None:
         st.warning(
             f"In the trash since {_local(view.row.deleted_at)}. Restore it to edit it.",

@@ -8,6 +8,7 @@ import secrets
 import streamlit as st
 
 from pages.reflect import draft as drafts
+from pages.ui import when
 from storage.journal import Journal
 
 
@@ -24,7 +25,7 @@ def form_is_open(journal: Journal) -> bool:
         state.update(drafts.fresh_state(secrets.randbits(32)))
         return True
     st.info(
-        f"You have an unsaved reflection from {saved.saved_at:%d %b %Y, %H:%M} UTC.",
+        f"You have an unsaved reflection from {when.moment(saved.saved_at)}.",
         icon=":material/edit_note:",
     )
     resume, discard = st.columns(2)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages.ui import journal_session, widgets
+from pages.ui import journal_session, when, widgets
 from pages.ui.notice import rerun_with_notice, show_notice
 from practice import journal_checks
 from storage import backups, keyslots
@@ -33,14 +33,14 @@ def _done(section: str, message: str, ok: bool = True) -> None:
 
 
 def _when(moment: datetime) -> str:
-    return moment.astimezone().strftime("%d %b %Y, %H:%M:%S")
+    return when.moment(moment)
 
 
 # ---- passphrase and recovery key ------------------------------------------------------------
 
 
 def _keys(journal: Journal) -> None:
-    st.subheader("Passphrase and recovery key")
+    st.header("Passphrase and recovery key")
     show_notice(NOTICE, section="keys")
     # cleared on submit: no passphrase stays in a widget after it was used
     with st.form("change_passphrase_form", clear_on_submit=True):
@@ -92,7 +92,7 @@ def _change_passphrase(journal: Journal, current: str, new: str, confirmation: s
 
 
 def _backups(journal: Journal) -> None:
-    st.subheader("Backups")
+    st.header("Backups")
     show_notice(NOTICE, section="backups")
     settings = journal.settings
     folder = backups.folder_for(settings)
@@ -230,7 +230,7 @@ def _restored_message(source: Path, kept: Path | None, changed: list[str]) -> st
 
 
 def _verify(journal: Journal) -> None:
-    st.subheader("Verify journal")
+    st.header("Verify journal")
     st.caption(
         "Reads every stored row, every revision included: each must decrypt, and none may "
         "have been added, removed or rolled back outside the app. Changes nothing."

@@ -125,7 +125,10 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # a UK practitioner's browser: dates read "4 Jun 2026" (the app follows the locale)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London"
+    )
     opened = context.new_page()
     opened.set_default_timeout(20_000)
     yield opened

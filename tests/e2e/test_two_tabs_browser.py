@@ -14,7 +14,7 @@ from tests.e2e.harness import Server, go_to, new_journal, open_app, unlock, wait
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "two tabs lamp river"
-LABEL = "C-606 · session 2 · 04 Jun 2026"
+LABEL = "C-606 · session 2 · 4 Jun 2026"
 
 
 @pytest.fixture
