@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from practice.entries import EntryView, reactions_in_words
+from prompts.library import builtin_library
 from storage.records import Estimate, Feedback, now
 
 FORMAT_VERSION = 1
@@ -73,15 +74,30 @@ def to_json(views: Iterable[EntryView], exported_at: datetime | None = None) -> 
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
+def framework_name(framework_id: str) -> str:
+    """A framework as a reader knows it ("free" -> "Free reflection"); one the built-in
+    library does not know (the user's own) keeps the name it was saved under."""
+    try:
+        return builtin_library().framework(framework_id).name
+    except KeyError:
+        return framework_id
+
+
+def instrument_name(instrument_id: str) -> str:
+    """An instrument as a reader knows it ("sac4" -> "Session Alliance Check (SAC-4)")."""
+    known = builtin_library().instruments.get(instrument_id)
+    return known.name if known is not None else instrument_id
+
+
 def _score(label: str, scores: Estimate | Feedback | None) -> str:
     if scores is None:
         return f"- {label}: none recorded"
-    return f"- {label}: {scores.total} ({scores.instrument})"
+    return f"- {label}: {scores.total}, {instrument_name(scores.instrument)}"
 
 
 def _markdown_entry(view: EntryView) -> list[str]:
     row, reflection = view.row, view.reflection
-    facts = [f"- Framework: {reflection.framework}"]
+    facts = [f"- Framework: {framework_name(reflection.framework)}"]
     if reflection.focus_domains:
         facts.append(f"- Focus: {', '.join(reflection.focus_domains)}")
     if row.session is not None:
@@ -131,6 +147,10 @@ def to_csv_frame(views: Iterable[EntryView]) -> pd.DataFrame:
         )
         fields["tags"] = "; ".join(fields["tags"])
         fields["reactions"] = "; ".join(reactions_in_words(view.reflection.reactions))
+        # a table is read by people: names, where the JSON keeps the ids a program reads
+        fields["framework"] = framework_name(fields["framework"])
+        if fields["instrument"]:
+            fields["instrument"] = instrument_name(fields["instrument"])
         rows.append(fields)
     frame = pd.DataFrame(rows, columns=list(CSV_COLUMNS))
     for column in ("session", "estimate", "feedback"):
