@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui import idle, journal_session
+from pages.ui import idle, journal_session, widgets
 from prompts.library import LibraryError, builtin_library
 
 
@@ -75,6 +75,7 @@ def run() -> None:
         page_icon=":material/edit_note:",
         initial_sidebar_state="collapsed" if locked else "expanded",
     )
+    widgets.readable_disabled_labels()
     try:
         builtin_library()  # every prompt and instrument file is checked at start-up
     except LibraryError as error:

@@ -3,6 +3,7 @@ asks for 1.5 h a month), a one-line summary and the chart. Pure functions, no st
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -22,7 +23,7 @@ from insights.charts.common import (
     no_data,
 )
 from storage.errors import InvalidRecord
-from storage.records import PROCTOR_FUNCTIONS, SupervisionMeeting
+from storage.records import PROCTOR_FUNCTIONS, SUPERVISION_TYPES, SupervisionMeeting
 
 DEFAULT_TARGET_HOURS = 1.5
 MEETING = "Supervision session"
@@ -42,13 +43,17 @@ def new_meeting(
     functions: Sequence[str],
     notes: str,
     today: date,
+    kind: str = "individual",
 ) -> SupervisionMeeting:
     """A supervision session from the form, checked field by field.
 
-    Date and minutes are required; supervisor, functions and notes are optional. Raises
-    InvalidRecord naming every field at fault (so nothing is saved).
+    Date and minutes are required; supervisor, functions and notes are optional; `kind`
+    is one of SUPERVISION_TYPES (individual or group). Raises InvalidRecord naming every
+    field at fault (so nothing is saved).
     """
     problems = []
+    if kind not in SUPERVISION_TYPES:
+        problems.append(f"Type {kind} is not one of {', '.join(SUPERVISION_TYPES)}")
     if day is None:
         problems.append("Date is missing")
     elif day > today:
@@ -74,7 +79,14 @@ def new_meeting(
         supervisor=supervisor.strip(),
         functions=[f for f in PROCTOR_FUNCTIONS if f in functions],
         notes=notes.strip(),
+        type=kind,
     )
+
+
+def edited_meeting(meeting: SupervisionMeeting, changed: SupervisionMeeting) -> SupervisionMeeting:
+    """`meeting` with the fields of `changed` (a checked `new_meeting`): the next revision
+    of the same log entry."""
+    return dataclasses.replace(changed, id=meeting.id)
 
 
 def newest_first(meetings: Iterable[SupervisionMeeting]) -> list[SupervisionMeeting]:
@@ -88,6 +100,7 @@ def log_rows(meetings: Iterable[SupervisionMeeting]) -> list[dict[str, Any]]:
         {
             "Date": m.date,
             "Minutes": m.minutes,
+            "Type": m.type,
             "Supervisor": m.supervisor,
             "Functions": ", ".join(m.functions),
             "Notes": m.notes,

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from insights import calibration, frames, growth, ruptures
-from insights.chart_data.alliance import outcome_in_words
+from insights.chart_data.alliance import outcome_in_words, with_instrument_names
 from storage.journal import Journal
 from storage.records import Client, Estimate, Feedback, Reflection, Session
 
@@ -41,6 +41,7 @@ class TrendsData:
 
 
 def thresholds_for(journal: Journal) -> ruptures.Thresholds:
+    """The rupture thresholds of the journal's settings."""
     settings = journal.settings
     return ruptures.Thresholds.from_settings(
         settings.rupture_thresholds, settings.srs_cutoff_inclusive
@@ -56,6 +57,7 @@ def build(journal: Journal, instruments: Mapping[str, Any]) -> TrendsData:
         journal.all(Feedback),
         instruments,
     )
+    sessions = with_instrument_names(sessions, instruments)
     return _views(sessions, items, journal.all(Reflection), thresholds_for(journal))
 
 
@@ -138,3 +140,34 @@ def rupture_table(data: TrendsData) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows, columns=["Client", "Session", "Rules", "Status"])
+
+
+# The calibration figures as the screen and the CSV name them, in the order shown.
+FIGURE_WORDS = {
+    "n": "Sessions",
+    "mean_bias": "Mean bias",
+    "mae": "Mean absolute error",
+    "spearman": "Rank correlation",
+    "baseline_agreement": "Agreement from baseline",
+    "sensitivity": "Ruptures anticipated",
+    "sensitivity_n": "Sessions where the client's rating signalled a rupture",
+    "excluded_seen_first": "Left out: feedback seen before your estimate",
+}
+
+
+def calibration_by_client_table(data: TrendsData) -> pd.DataFrame:
+    """The calibration figures per client as the screen lists them: the client's code and
+    each figure under its name in words (2 decimals); no record ids."""
+    return _in_words(data.by_client, {"client": "Client"})
+
+
+def calibration_by_quarter_table(data: TrendsData) -> pd.DataFrame:
+    """The calibration figures per quarter, named in words, for the chart's CSV download."""
+    return _in_words(data.by_quarter, {"quarter": "Quarter"})
+
+
+def _in_words(frame: pd.DataFrame, key: dict[str, str]) -> pd.DataFrame:
+    names = {**key, **FIGURE_WORDS}
+    shown = frame[[c for c in names if c in frame.columns]].rename(columns=names)
+    ratios = ("mean_bias", "mae", "spearman", "baseline_agreement", "sensitivity")
+    return shown.round({FIGURE_WORDS[c]: 2 for c in ratios if c in frame}).reset_index(drop=True)

@@ -2,10 +2,12 @@
 
 A bundle (`.rjshare`) is a ZIP archive, stored without compression, holding exactly:
 
-- `payload.age`: the payload JSON (UTF-8) encrypted in the age v1 format (by pyrage,
-  the Python binding of the rage implementation), either to X25519 recipients (the
-  supervisor(s) *and* the sender, so the sender can reopen it) or, for a supervisor
-  without the app, to a passphrase (a single scrypt stanza). `age -d` opens it.
+- `payload.age`: the payload encrypted in the age v1 format (by pyrage, the Python
+  binding of the rage implementation), either to X25519 recipients (the supervisor(s)
+  *and* the sender, so the sender can reopen it) as JSON (UTF-8), or, for a supervisor
+  without the app, to a passphrase (a single scrypt stanza) as a readable,
+  self-contained HTML page that carries the same JSON in one
+  `<script type="application/json">` block (`readable_document`). `age -d` opens it.
 - `manifest.json`: the only plaintext, and nothing personal in it:
   `{"format", "kind", "created_at", "sender": {"recipient", "signing_public",
   "fingerprint"}, "recipients": [fingerprints], "items": [{"id", "revision"}],
@@ -23,7 +25,9 @@ shape of a bundle of entries is `sharing.payload.Payload` (storage/FORMAT.md §8
 `open_bundle` checks, in this order, and raises `SharingError` at the first failure,
 so a caller that imports only after it returns imports nothing from a bad bundle:
 container, manifest, signature, sender (pinned), payload hash, addressee, decryption,
-payload JSON, payload items.
+payload JSON, payload items. It reads format 1 (storage/FORMAT.md §8, a passphrase
+bundle's payload is JSON) and format 2 (the same, but a passphrase bundle's payload is
+the HTML page); `write_bundle` writes format 2.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import html
 import io
 import json
 import re
@@ -52,15 +57,26 @@ __all__ = [
     "BUNDLE_FORMAT",
     "BUNDLE_SUFFIX",
     "KINDS",
+    "PAYLOAD_BLOCK",
     "Opened",
     "SharingError",
     "bundle_id",
     "open_bundle",
+    "payload_from_document",
+    "plain_document",
+    "readable_document",
     "write_bundle",
 ]
 
-BUNDLE_FORMAT = "reflective-journal-bundle/1"
+BUNDLE_FORMAT = "reflective-journal-bundle/2"
+FORMAT_1 = "reflective-journal-bundle/1"
+READ_FORMATS = (FORMAT_1, BUNDLE_FORMAT)
 _FORMAT_PREFIX = "reflective-journal-bundle/"
+# the start tag of the one JSON block a passphrase bundle's HTML page carries (format 2)
+PAYLOAD_BLOCK = '<script type="application/json" id="reflective-journal-payload">'
+_BLOCK_END = "</script>"
+# inside the block, characters that could end it or open markup are written as \uXXXX
+_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 BUNDLE_SUFFIX = ".rjshare"
 KINDS = ("entries", "comments")
 MANIFEST = "manifest.json"
@@ -200,6 +216,81 @@ def _normalise_passphrase(passphrase: str) -> str:
     return unicodedata.normalize("NFC", passphrase)
 
 
+# Defence in depth, as in the printable report: the page can load nothing at all.
+_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+_PLAIN_CSS = (
+    "body{font-family:system-ui,sans-serif;line-height:1.45;max-width:46rem;margin:2rem auto;"
+    "padding:0 1rem;color:#111}dt{font-weight:600}dd{margin:0 0 .4rem 1rem;white-space:pre-wrap;"
+    "overflow-wrap:anywhere}article{border-top:2px solid #333;margin-top:1.2rem}"
+)
+_PLAIN_TITLES = {"entries": "Entries shared for supervision", "comments": "Supervision comments"}
+
+
+def _plain_value(value: Any) -> str:
+    """A JSON value as escaped HTML: text as text, lists and objects as nested lists."""
+    if isinstance(value, dict):
+        rows = "".join(
+            f"<dt>{html.escape(str(k))}</dt><dd>{_plain_value(v)}</dd>" for k, v in value.items()
+        )
+        return f"<dl>{rows}</dl>"
+    if isinstance(value, list):
+        return "<ul>" + "".join(f"<li>{_plain_value(v)}</li>" for v in value) + "</ul>"
+    if value is None:
+        return "—"
+    return html.escape(str(value), quote=True)
+
+
+def plain_document(payload: dict[str, Any], kind: str) -> str:
+    """A readable page of any payload, item by item, for a passphrase bundle whose sender
+    gives no page of their own (`write_bundle(document=None)`)."""
+    title = _PLAIN_TITLES.get(kind, "Supervision bundle")
+    items = payload.get("items", [])
+    articles = "".join(
+        f"<article><h2>Item {number}</h2>{_plain_value(item)}</article>"
+        for number, item in enumerate(items, start=1)
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+        f"<title>{title}</title><style>{_PLAIN_CSS}</style></head>"
+        f"<body><h1>{title}</h1><main>{articles}</main></body></html>\n"
+    )
+
+
+def readable_document(document: str, plaintext: bytes) -> bytes:
+    """`document` (a complete HTML page) with the payload JSON `plaintext` in one
+    `PAYLOAD_BLOCK` just before `</body>`: what a passphrase bundle encrypts (format 2).
+
+    Inside the block `<`, `>` and `&` become `\\u003c`, `\\u003e`, `\\u0026` (still the
+    same JSON), so nothing in the payload can end the block or open markup.
+    """
+    if not isinstance(document, str) or PAYLOAD_BLOCK in document:
+        raise _fail("The readable page of a bundle must be HTML text.", "bad_arguments")
+    block = PAYLOAD_BLOCK + plaintext.decode("utf-8").translate(_JSON_IN_HTML) + _BLOCK_END
+    end = document.lower().rfind("</body>")
+    page = document + block if end < 0 else document[:end] + block + "\n" + document[end:]
+    return page.encode("utf-8")
+
+
+def payload_from_document(page: bytes) -> bytes:
+    """The payload JSON carried by a passphrase bundle's page (see `readable_document`).
+
+    Raises SharingError ("bad_payload") unless the page is UTF-8 with exactly one
+    `PAYLOAD_BLOCK`.
+    """
+    try:
+        text = page.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(BAD_PAYLOAD, "bad_payload") from exc
+    if text.count(PAYLOAD_BLOCK) != 1:
+        raise _fail(BAD_PAYLOAD, "bad_payload")
+    start = text.index(PAYLOAD_BLOCK) + len(PAYLOAD_BLOCK)
+    end = text.find(_BLOCK_END, start)
+    if end < 0:
+        raise _fail(BAD_PAYLOAD, "bad_payload")
+    return text[start:end].encode("utf-8")
+
+
 def _zip(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
@@ -219,11 +310,15 @@ def write_bundle(
     sender: Identity,
     recipients: list[PublicCard] | None = None,
     passphrase: str | None = None,
+    document: str | None = None,
 ) -> bytes:
     """The bytes of a new bundle. Give exactly one of `recipients` (the sender is added
     to them, so they can reopen it) or `passphrase` (for a supervisor without the app).
 
     `payload["items"]` must list exactly `items` (by "id" and "revision", same order).
+    A passphrase bundle encrypts a readable HTML page: `document` (a complete page made
+    from the same payload, e.g. `sharing.report.html_report`) or, without one,
+    `plain_document`; the payload JSON travels inside it (`readable_document`).
     """
     if (recipients is None) == (passphrase is None):
         raise _fail(
@@ -257,12 +352,17 @@ def write_bundle(
             unique.setdefault(card.recipient, card)
         age_recipients = [x25519.Recipient.from_str(r) for r in unique]
         fingerprints = list(dict.fromkeys(card.fingerprint for card in unique.values()))
+        if document is not None:
+            raise _fail("Only a passphrase bundle carries a readable page.", "bad_arguments")
         encrypted = pyrage.encrypt(plaintext, age_recipients)
     else:
         if not isinstance(passphrase, str) or not passphrase.strip():
             raise _fail("Enter a passphrase for the bundle.", "bad_arguments")
         fingerprints = []
-        encrypted = age_passphrase.encrypt(plaintext, _normalise_passphrase(passphrase))
+        page = readable_document(
+            plain_document(payload, kind) if document is None else document, plaintext
+        )
+        encrypted = age_passphrase.encrypt(page, _normalise_passphrase(passphrase))
 
     manifest = {
         "format": BUNDLE_FORMAT,
@@ -326,12 +426,12 @@ def _parse_manifest(raw: bytes) -> dict[str, Any]:
     if not isinstance(manifest, dict):
         raise _fail(UNREADABLE_MANIFEST, "bad_manifest")
     found = manifest.get("format")
-    if found != BUNDLE_FORMAT:
+    if found not in READ_FORMATS:
         if isinstance(found, str) and found.startswith(_FORMAT_PREFIX):
             raise _fail(
                 f"This bundle was made by a newer version of the app (format "
-                f"{found[len(_FORMAT_PREFIX) :][:12]!r}; this version reads format 1). "
-                "Update the app to open it." + _NOTHING,
+                f"{found[len(_FORMAT_PREFIX) :][:12]!r}; this version reads formats 1 and "
+                "2). Update the app to open it." + _NOTHING,
                 "newer_format",
             )
         raise _fail(UNREADABLE_MANIFEST, "bad_manifest")
@@ -455,6 +555,8 @@ def open_bundle(
             plaintext = age_passphrase.decrypt(encrypted, _normalise_passphrase(passphrase))
         except Exception as exc:  # pyrage raises DecryptError and others
             raise _fail(WRONG_PHRASE, "wrong_passphrase") from exc
+        if manifest["format"] != FORMAT_1:  # format 2: the readable page carries the JSON
+            plaintext = payload_from_document(plaintext)
 
     try:
         payload = json.loads(plaintext.decode("utf-8"))

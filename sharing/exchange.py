@@ -1,9 +1,12 @@
 """Sending and receiving supervision bundles: the journal side of `sharing.bundle`.
 
 Supervisee: `send_entries` writes a bundle of a reviewed payload and keeps a
-`SentShare` receipt; `import_comments` takes the supervisor's comments back.
+`SentShare` receipt (a passphrase bundle also carries a readable HTML page of it, for a
+supervisor without the app); `import_comments` takes the supervisor's comments back.
 Supervisor: `import_entries` keeps a received bundle read-only; `add_comment` and
 `export_comments` write comments and send them back.
+Both ways: replies, edits and deletions (`sharing.comments`) travel in comments bundles,
+so `export_comments` and `import_comments` serve the supervisee's replies too.
 
 Every import verifies the whole bundle (signature, pinned sender, addressee, content)
 and checks everything it refers to before writing, then writes in one transaction: a
@@ -12,28 +15,21 @@ bad bundle imports nothing, and importing the same bundle again changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date
 from typing import Any
 
+from sharing import comments
 from sharing.bundle import bundle_id, open_bundle, write_bundle
+from sharing.comments import WireComment, thread_key
 from sharing.identity import PublicCard, SharingError
 from sharing.keys import my_keys, pinned_cards
-from sharing.payload import ChartPoint, Payload, SharedItem, bad_content, is_count, is_text
+from sharing.payload import ChartPoint, Payload, SharedItem, bad_content
 from storage.journal import Journal
-from storage.records import (
-    PROCTOR_FUNCTIONS,
-    Comment,
-    Contact,
-    Identity,
-    ReceivedBundle,
-    Reflection,
-    SentShare,
-)
+from storage.records import Comment, Contact, ReceivedBundle, Reflection, SentShare
 
 _NOTHING = " Nothing was imported."
-MAX_COMMENT_CHARS = 20_000
 FROM_MYSELF = "This bundle was made by this journal: there is nothing to import." + _NOTHING
 WRONG_KIND = {
     "entries": ("This is a bundle of comments: import it under Supervision → Comments." + _NOTHING),
@@ -46,13 +42,15 @@ WRONG_KIND = {
 
 @dataclass(frozen=True)
 class Imported:
-    """What an import did: `added` new items, `updated` ones, or nothing when `already`."""
+    """What an import did: `added` new items, `updated` and `deleted` ones, or nothing
+    when `already`."""
 
     sender: str
     kind: str = "entries"
     added: int = 0
     updated: int = 0
     already: bool = False
+    deleted: int = 0
 
     @property
     def message(self) -> str:
@@ -63,7 +61,8 @@ class Imported:
             noun = "entry" if self.added == 1 else "entries"
             return f"Imported {self.added} {noun} from {self.sender}."
         noun = "comment" if self.added == 1 else "comments"
-        return f"Imported {self.added} new {noun} ({self.updated} updated) from {self.sender}."
+        changed = f"{self.updated} updated" + (f", {self.deleted} deleted" if self.deleted else "")
+        return f"Imported {self.added} new {noun} ({changed}) from {self.sender}."
 
 
 # --- supervisee: send entries -----------------------------------------------------------
@@ -77,7 +76,9 @@ def send_entries(
 ) -> bytes:
     """A signed, encrypted bundle of a reviewed payload, to pinned contacts or a passphrase.
 
-    The receipt (`SentShare`) is saved with it: what went, to whom, and when.
+    The receipt (`SentShare`) is saved with it: what went, to whom, and when. A
+    passphrase bundle opens with `age -d` as the printable HTML report of the same
+    content (the app reads the JSON inside it).
     """
     keys = my_keys(journal)
     contacts = list(to)
@@ -87,8 +88,11 @@ def send_entries(
         cards = [PublicCard.from_text(c.card) for c in contacts]
         data = write_bundle(wire, "entries", items, keys, recipients=cards)
     else:
+        from sharing import report  # here: only a passphrase bundle pays for the charts
+
+        page = report.html_report(content, sender=my_keys_name(journal), created=_month())
         contacts = []
-        data = write_bundle(wire, "entries", items, keys, passphrase=passphrase)
+        data = write_bundle(wire, "entries", items, keys, passphrase=passphrase, document=page)
     journal.save(
         SentShare(
             bundle_id=bundle_id(data),
@@ -99,6 +103,11 @@ def send_entries(
         )
     )
     return data
+
+
+def _month() -> str:
+    """When a report says it was made: the month only ("November 2026")."""
+    return f"{date.today():%B %Y}"
 
 
 def sent(journal: Journal) -> list[SentShare]:
@@ -180,15 +189,8 @@ def add_comment(
     Raises ValueError, saving nothing, for empty or overlong text, an unknown Proctor
     function, or an entry that supervisee never shared.
     """
-    body = text.strip()
-    if not body:
-        raise ValueError("Write the comment first: it is empty.")
-    if len(body) > MAX_COMMENT_CHARS:
-        raise ValueError(f"A comment can be at most {MAX_COMMENT_CHARS:,} characters.")
-    chosen = list(dict.fromkeys(functions))
-    unknown = [f for f in chosen if f not in PROCTOR_FUNCTIONS]
-    if unknown:
-        raise ValueError(f"Unknown Proctor function: {', '.join(unknown)}.")
+    body = comments.checked_text(text)
+    chosen = comments.checked_functions(functions)
     bundles = shared_with_me(journal).get(supervisee, [])
     entry = next((e for e in latest_entries(bundles) if e.id == entry_id), None)
     if entry is None:
@@ -207,8 +209,7 @@ def add_comment(
 
 def my_keys_name(journal: Journal) -> str:
     """The name on this journal's key card (may be empty)."""
-    found = journal.all(Identity)
-    return found[0].name if found else ""
+    return comments.my_name(journal)
 
 
 def comments_on(journal: Journal, entry_id: str) -> list[Comment]:
@@ -217,19 +218,23 @@ def comments_on(journal: Journal, entry_id: str) -> list[Comment]:
     return sorted(found, key=lambda c: c.written_at)
 
 
-def export_comments(journal: Journal, supervisee: str) -> bytes:
-    """A bundle of every comment written on `supervisee`'s entries, to them only.
+def export_comments(journal: Journal, contact: str) -> bytes:
+    """A bundle of every comment and reply written here in threads with `contact` (their
+    fingerprint: a supervisee, or the supervisor whose comments were replied to), to them
+    only; edits go as newer revisions and deletions as tombstones.
 
-    Sending all of them each time is safe: the supervisee's import skips what it has.
+    Sending all of them each time is safe: the other journal's import skips what it has.
     """
-    contact = next((c for c in journal.all(Contact) if c.fingerprint == supervisee), None)
-    if contact is None:
+    pinned = next((c for c in journal.all(Contact) if c.fingerprint == contact), None)
+    if pinned is None:
         raise SharingError(
-            "This supervisee is no longer pinned: pin their key card again to send comments.",
+            "This contact is no longer pinned: pin their key card again to send comments.",
             "not_pinned",
         )
     mine = [
-        c for c in journal.all(Comment) if not c.received and c.contact_fingerprint == supervisee
+        c
+        for c in journal.all(Comment, include_trash=True)
+        if comments.is_mine(c) and c.contact_fingerprint == contact
     ]
     if not mine:
         raise SharingError("There are no comments to send yet.", "empty")
@@ -237,19 +242,10 @@ def export_comments(journal: Journal, supervisee: str) -> bytes:
     items = [(c.id, journal.entry(c.id).revision) for c in mine]
     content = {
         "items": [
-            {
-                "id": c.id,
-                "revision": revision,
-                "entry_id": c.entry_id,
-                "entry_revision": c.entry_revision,
-                "text": c.text,
-                "functions": list(c.functions),
-                "written_at": c.written_at.isoformat(timespec="seconds"),
-            }
-            for c, (_, revision) in zip(mine, items, strict=True)
+            comments.to_wire(c, revision) for c, (_, revision) in zip(mine, items, strict=True)
         ]
     }
-    card = PublicCard.from_text(contact.card)
+    card = PublicCard.from_text(pinned.card)
     return write_bundle(content, "comments", items, my_keys(journal), recipients=[card])
 
 
@@ -257,57 +253,69 @@ def export_comments(journal: Journal, supervisee: str) -> bytes:
 
 
 def import_comments(journal: Journal, data: bytes) -> Imported:
-    """Take a supervisor's comments in, next to the entries they are about.
+    """Take a contact's comments, replies, edits and deletions in, in their threads.
 
-    Every comment must be about a reflection in this journal that was shared with that
-    supervisor; otherwise nothing is imported.
+    From a supervisor: every comment must be about a reflection in this journal that was
+    shared with them. From a supervisee: every item must be a reply about an entry they
+    shared with this journal. A reply must name a thread this journal has (or that comes
+    in the same bundle), and a comment once received keeps its entry and thread.
+    Otherwise nothing is imported. A comment already received changes only with a higher
+    revision.
     """
     opened, sender = _open(journal, data, "comments", None)
     bid = bundle_id(data)
     if _received(journal, bid):
         return Imported(sender.name, "comments", already=True)
-    items = _check_comments(opened.payload)
-    _check_refers_to_shared(journal, items, sender)
+    items = comments.read_wire(opened.payload)
+    theirs = {e.id for e in latest_entries(shared_with_me(journal).get(sender.fingerprint, []))}
+    _check_refers_to_shared(journal, items, sender, theirs)
+    known = journal.all(Comment, include_trash=True)
     existing = {
-        c.remote_id: c
-        for c in journal.all(Comment)
-        if c.received and c.contact_fingerprint == sender.fingerprint
+        c.remote_id: c for c in known if c.received and c.contact_fingerprint == sender.fingerprint
     }
-    changed, added, updated = [], 0, 0
+    _check_threads(items, known, existing, theirs, sender.fingerprint)
+    changed, added, updated, deleted = [], 0, 0, 0
     for item in items:
-        fields = {
-            "entry_id": item["entry_id"],
-            "entry_revision": item["entry_revision"],
-            "text": item["text"],
-            "functions": list(item["functions"]),
-            "written_at": datetime.fromisoformat(item["written_at"]),
-        }
-        old = existing.get(item["id"])
+        old = existing.get(item.id)
         if old is None:
-            added += 1
+            added += item.deleted_at is None  # a comment deleted before it arrived: kept quiet
             changed.append(
                 Comment(
-                    **fields,
+                    **item.fields(),
                     contact_fingerprint=sender.fingerprint,
                     author=sender.name,
                     received=True,
-                    remote_id=item["id"],
-                    remote_revision=item["revision"],
+                    remote_id=item.id,
+                    remote_revision=item.revision,
                 )
             )
-        elif item["revision"] > old.remote_revision:
-            updated += 1
-            changed.append(replace(old, **fields, remote_revision=item["revision"]))
+        elif item.revision > old.remote_revision:
+            if item.deleted_at is not None and old.deleted_at is None:
+                deleted += 1
+            else:
+                updated += 1
+            changed.append(replace(old, **item.fields(), remote_revision=item.revision))
     receipt = ReceivedBundle(
         bundle_id=bid,
         kind="comments",
         sender_name=sender.name,
         sender_fingerprint=sender.fingerprint,
         created_at=str(opened.manifest["created_at"]),
-        payload={"items": [{"id": i["id"], "revision": i["revision"]} for i in items]},
+        payload={"items": [{"id": i.id, "revision": i.revision} for i in items]},
     )
     journal.save_all([*changed, receipt])
-    return Imported(sender.name, "comments", added=added, updated=updated)
+    return Imported(sender.name, "comments", added=added, updated=updated, deleted=deleted)
+
+
+def import_any(journal: Journal, data: bytes, passphrase: str | None = None) -> Imported:
+    """Import a bundle of entries or of comments (a supervisee's replies), whichever it is;
+    every check of `import_entries` or `import_comments` applies."""
+    try:
+        return import_entries(journal, data, passphrase)
+    except SharingError as error:
+        if error.reason != "wrong_kind":
+            raise
+    return import_comments(journal, data)
 
 
 def received_comments(journal: Journal) -> dict[str, list[Comment]]:
@@ -336,33 +344,42 @@ def _received(journal: Journal, bid: str) -> bool:
     return any(b.bundle_id == bid for b in journal.all(ReceivedBundle))
 
 
-def _check_comments(content: Mapping[str, Any]) -> list[dict[str, Any]]:
-    items = content["items"]
-    if len({item["id"] for item in items}) != len(items):
-        raise bad_content("the same comment twice")
+def _check_threads(
+    items: list[WireComment],
+    known: list[Comment],
+    existing: dict[str, Comment],
+    theirs: set[str],
+    sender: str,
+) -> None:
+    """Each item keeps its place: a new id (not one of this journal's own comments), the
+    same entry and thread as when first received, a reply to a thread this journal has or
+    gets in the same bundle, and no new thread on the sender's own entries."""
+    own_ids = {c.id for c in known if comments.is_mine(c)}
+    roots = {
+        (c.entry_id, thread_key(c))
+        for c in known
+        if not c.reply_to and c.contact_fingerprint == sender
+    } | {(i.entry_id, i.id) for i in items if not i.reply_to}
     for number, item in enumerate(items, start=1):
         where = f"comment {number}"
-        if not is_text(item.get("entry_id"), 64) or not is_count(item.get("entry_revision"), 10**9):
-            raise bad_content(f"{where}: entry")
-        if not is_text(item.get("text"), MAX_COMMENT_CHARS) or not item["text"].strip():
-            raise bad_content(f"{where}: text")
-        functions = item.get("functions")
-        if not isinstance(functions, list) or not all(
-            isinstance(f, str) and f in PROCTOR_FUNCTIONS for f in functions
-        ):
-            raise bad_content(f"{where}: Proctor functions")
-        try:
-            written = datetime.fromisoformat(item.get("written_at"))
-        except (TypeError, ValueError):
-            raise bad_content(f"{where}: date") from None
-        if written.tzinfo is None:
-            raise bad_content(f"{where}: date")
-    return items
+        old = existing.get(item.id)
+        if item.id in own_ids:
+            raise bad_content(f"{where}: id")
+        if old is not None and (old.entry_id, old.reply_to) != (item.entry_id, item.reply_to):
+            raise bad_content(f"{where}: thread")
+        if item.reply_to and (item.entry_id, item.reply_to) not in roots:
+            raise bad_content(f"{where}: a reply to a comment this journal does not have")
+        if not item.reply_to and item.entry_id in theirs:
+            raise bad_content(f"{where}: a comment on the sender's own entry must be a reply")
 
 
-def _check_refers_to_shared(journal: Journal, items: list[dict[str, Any]], sender: Any) -> None:
-    reflections = {r.id for r in journal.all(Reflection, include_trash=True)}
-    missing = {i["entry_id"] for i in items} - reflections
+def _check_refers_to_shared(
+    journal: Journal, items: list[WireComment], sender: Any, theirs: set[str]
+) -> None:
+    """Every item is about an entry shared between this journal and the sender: one of
+    mine shared with them, or one of theirs shared with me (`theirs`)."""
+    reflections = {r.id for r in journal.all(Reflection, include_trash=True)} | theirs
+    missing = {i.entry_id for i in items} - reflections
     if missing:
         count = len(missing)
         raise SharingError(
@@ -375,8 +392,8 @@ def _check_refers_to_shared(journal: Journal, items: list[dict[str, Any]], sende
         for share in journal.all(SentShare)
         if sender.fingerprint in share.recipients
         for item in share.items
-    }
-    strays = {i["entry_id"] for i in items} - shared
+    } | theirs
+    strays = {i.entry_id for i in items} - shared
     if strays:
         raise SharingError(
             f"This comments bundle from {sender.name} is about entries you never shared with "

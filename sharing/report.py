@@ -7,7 +7,9 @@ the sender's name and a "created" string such as "2026", both printed as given.
 
 - HTML: one UTF-8 document with no external resource at all (no script, no URL; the
   chart is a PNG ``data:`` URI), a Content-Security-Policy that forbids loading
-  anything, and print CSS for A4. Every payload string is HTML-escaped.
+  anything, and print CSS for A4. Every payload string is HTML-escaped. A passphrase
+  bundle encrypts this page, with the payload JSON added in one non-executable
+  ``<script type="application/json">`` block (``sharing.bundle.readable_document``).
 - PDF: fpdf2 with DejaVu Sans embedded from ``sharing/fonts`` (subset), so Latin, Greek
   and Cyrillic text prints anywhere; characters the font lacks (CJK, most emoji) print
   as U+FFFD. Metadata: the title, the sender when given, and 1 January of the year in
@@ -45,8 +47,10 @@ __all__ = [
     "CHART_TITLE",
     "NOTICE",
     "TITLE",
+    "framework_name",
     "html_report",
     "pdf_report",
+    "series_table",
     "shared_alliance_chart",
 ]
 
@@ -139,7 +143,9 @@ def _label(item: SharedItem) -> str:
     return f"{label} ({year})" if year and year not in label else label
 
 
-def _framework_name(framework: str) -> str:
+def framework_name(framework: str) -> str:
+    """A framework's name in words ("free" -> "Free reflection"); an id the built-in
+    library does not know (a framework of the sender's own) is shown as it came."""
     try:
         return builtin_library().framework(framework).name
     except KeyError:
@@ -150,7 +156,7 @@ def _facts(item: SharedItem) -> list[tuple[str, str]]:
     facts = []
     framework = _text(item.framework)
     if framework:
-        facts.append(("Framework", _framework_name(framework)))
+        facts.append(("Framework", framework_name(framework)))
     focus = ", ".join(_text(domain) for domain in item.focus)
     if focus:
         facts.append(("Focus", focus))
@@ -228,7 +234,9 @@ def _meta_line(sender: str, created: str) -> str:
 # ----------------------------------------------------------------------------- chart
 
 
-def _chart_rows(series: Iterable[ChartPoint]) -> tuple[pd.DataFrame, str, list[float]]:
+def _chart_rows(
+    series: Iterable[ChartPoint], estimate: str = ESTIMATE
+) -> tuple[pd.DataFrame, str, list[float]]:
     """Long form (client, session, who, score), the y title and the y domain.
 
     Totals stay raw when every session used one instrument; otherwise they become
@@ -240,7 +248,7 @@ def _chart_rows(series: Iterable[ChartPoint]) -> tuple[pd.DataFrame, str, list[f
     top = next(iter(scales))[1] if raw else None
     long = []
     for r in rows:
-        for who, value in ((ESTIMATE, r.estimate), (FEEDBACK, r.feedback)):
+        for who, value in ((estimate, r.estimate), (FEEDBACK, r.feedback)):
             if value is None or not (raw or r.max):
                 continue
             score = value if raw else round(100 * value / r.max, 1)
@@ -254,23 +262,47 @@ def _chart_rows(series: Iterable[ChartPoint]) -> tuple[pd.DataFrame, str, list[f
     return frame, "Total score", []
 
 
-def shared_alliance_chart(series: Sequence[ChartPoint]) -> alt.FacetChart | alt.Chart:
+def series_table(series: Iterable[ChartPoint], estimate: str = ESTIMATE) -> pd.DataFrame:
+    """The alliance series as a table to download: columns in words, whose estimate it is
+    named by ``estimate``, the instrument by its name (as it came when not a built-in)."""
+    names = {key: value.name for key, value in builtin_library().instruments.items()}
+    columns = ["Client", "Session", estimate, FEEDBACK, "Out of", "Instrument"]
+    rows = [
+        (
+            _text(r.client),
+            r.session,
+            r.estimate,
+            r.feedback,
+            r.max,
+            names.get(r.instrument, _text(r.instrument)),
+        )
+        for r in series
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def shared_alliance_chart(
+    series: Sequence[ChartPoint], estimate: str = ESTIMATE
+) -> alt.FacetChart | alt.Chart:
     """Your estimate against the client's feedback by session number, a panel per client.
 
-    ``series`` is the payload's alliance series. Lines differ by colour, dash and point shape,
-    so the chart still reads in black and white print.
+    ``series`` is the payload's alliance series. ``estimate`` names whose estimate it is:
+    "Your estimate" in the supervisee's report, ``SUPERVISEE_ESTIMATE`` where a supervisor
+    reads it. Lines differ by colour, dash and point shape, so the chart still reads in
+    black and white print.
     """
-    frame, y_title, domain = _chart_rows(series)
+    frame, y_title, domain = _chart_rows(series, estimate)
+    title = CHART_TITLE.replace(ESTIMATE, estimate, 1)
     if frame.empty:
         return (
-            alt.Chart(pd.DataFrame({"message": [NO_SCORES]}), title=CHART_TITLE)
+            alt.Chart(pd.DataFrame({"message": [NO_SCORES]}), title=title)
             .mark_text(size=15, color=GREY)
             .encode(text="message:N")
             .properties(width=520, height=80)
         )
     clients = sorted(frame["client"].unique(), key=lambda c: (len(c), c))
     columns = 1 if len(clients) == 1 else 2
-    who = [ESTIMATE, FEEDBACK]
+    who = [estimate, FEEDBACK]
 
     def legend(channel: type, values: list[Any]) -> Any:
         return channel("who:N", title="Whose rating", scale=alt.Scale(domain=who, range=values))
@@ -307,7 +339,7 @@ def shared_alliance_chart(series: Sequence[ChartPoint]) -> alt.FacetChart | alt.
                 header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelAnchor="start"),
             ),
             columns=columns,
-            title=CHART_TITLE,
+            title=title,
         )
         .resolve_scale(x="independent")
         .configure_legend(orient="bottom")

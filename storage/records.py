@@ -227,6 +227,7 @@ class SupervisionMeeting:
     supervisor: str = ""
     functions: list[str] = field(default_factory=list)
     notes: str = ""
+    type: str = "individual"  # one of SUPERVISION_TYPES
     id: str = field(default_factory=new_id)
 
 
@@ -264,11 +265,14 @@ class ReceivedBundle:
 
 @dataclass
 class Comment:
-    """A supervisor's comment on one shared entry.
+    """A comment on one shared entry, or a reply in a comment's thread.
 
-    On the supervisor's side `contact_fingerprint` is the supervisee's and `received` is
-    False; on the supervisee's side it is the supervisor's, `received` is True and
-    `remote_id`/`remote_revision` name the comment as the supervisor wrote it.
+    `contact_fingerprint` is the other party's. A comment written in this journal has
+    `received` False; one that came in a bundle has `received` True, and
+    `remote_id`/`remote_revision` name it as its author numbered it. `reply_to` is empty
+    for a comment that starts a thread, else the thread's first comment as its author
+    numbered it. Deleting keeps a tombstone (`deleted_at` set, text emptied) so the
+    deletion travels in the next bundle.
     """
 
     KIND: ClassVar[str] = "comment"
@@ -282,6 +286,9 @@ class Comment:
     remote_id: str = ""
     remote_revision: int = 0
     written_at: datetime = field(default_factory=now)
+    reply_to: str = ""
+    edited_at: datetime | None = None
+    deleted_at: datetime | None = None
     id: str = field(default_factory=new_id)
 
 
@@ -305,6 +312,7 @@ RECORD_TYPES: dict[str, type] = {
 }
 CONTACT_ROLES: tuple[str, ...] = ("supervisor", "supervisee")
 PROCTOR_FUNCTIONS: tuple[str, ...] = ("normative", "formative", "restorative")
+SUPERVISION_TYPES: tuple[str, ...] = ("individual", "group")
 
 Record = (
     Client

@@ -52,8 +52,8 @@ def hand_over(at: AppTest, session: Session) -> AppTest:
 def test_the_kiosk_shows_only_the_clients_questions(prepared: Session) -> None:
     at = hand_over(unlock(app()), prepared)
     assert at.title[0].value == "How was today's session?"
-    questions = [m.value for m in at.markdown if m.value.startswith("####")]
-    assert questions == [f"#### {plain(item.patient)}" for item in SAC4.items]  # as written
+    questions = [m.value for m in at.markdown if m.value.startswith("## ")]
+    assert questions == [f"## {plain(item.patient)}" for item in SAC4.items]  # as written
     assert not any(b.label == "Lock" for b in at.button)  # no sidebar, no way out but Submit
     shown = " ".join(e.value for e in [*at.markdown, *at.caption, *at.info, *at.success])
     assert "of 40" not in shown and "estimate" not in shown.lower()  # no past scores

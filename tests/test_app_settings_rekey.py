@@ -47,7 +47,7 @@ def test_the_section_says_older_backups_still_open_with_the_old_secrets(
     journal_path: Path,
 ) -> None:
     at = open_settings(app())
-    assert rekey.TITLE in [s.value for s in at.subheader]
+    assert rekey.TITLE in [s.value for s in at.header]
     assert any(rekey.OLD_BACKUPS in c.value for c in at.caption)
 
 

@@ -51,7 +51,7 @@ def successes(at: AppTest) -> list[str]:
 
 def test_the_sections_are_there_with_their_labels(journal_path: Path) -> None:
     at = open_settings(app())
-    headers = [s.value for s in at.subheader]
+    headers = [s.value for s in at.header]
     assert headers[0] == "You and this journal"
     assert headers[-3:] == ["Passphrase and recovery key", "Backups", "Verify journal"]
     labels = {b.label for b in at.button}

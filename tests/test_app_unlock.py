@@ -32,7 +32,7 @@ def existing(data_dir: Path) -> tuple[Path, str]:
 
 def test_first_run_offers_create_journal_and_demo(data_dir: Path) -> None:
     at = app()
-    assert [s.value for s in at.subheader] == ["Create journal"]
+    assert [s.value for s in at.header] == ["Create journal"]
     assert {"Create journal", "Try with demo data"} <= {b.label for b in at.button}
     assert {t.label for t in at.text_input} >= {"Passphrase", "Confirm passphrase"}
 

@@ -36,6 +36,7 @@ from sharing.bundle import (
     SharingError,
     bundle_id,
     open_bundle,
+    payload_from_document,
     write_bundle,
 )
 from sharing.identity import Identity, PublicCard, new_identity
@@ -245,7 +246,7 @@ def test_the_manifest_holds_exactly_the_documented_fields(bundle, supervisee, su
         "items",
         "payload_sha256",
     }
-    assert manifest["format"] == "reflective-journal-bundle/1"
+    assert manifest["format"] == "reflective-journal-bundle/2"
     assert manifest["sender"] == {
         "recipient": supervisee.recipient,
         "signing_public": base64.b64encode(supervisee.signing_public).decode(),
@@ -352,10 +353,12 @@ def age_decrypt_with_passphrase(path: Path, phrase: str, out: Path) -> tuple[int
 def test_age_decrypts_a_passphrase_bundle_with_the_passphrase(phrase_bundle, tmp_path):
     payload_file = tmp_path / "payload.age"
     payload_file.write_bytes(members(phrase_bundle)["payload.age"])
-    out = tmp_path / "payload.json"
+    out = tmp_path / "payload.html"
     code, terminal = age_decrypt_with_passphrase(payload_file, PHRASE, out)
     assert code == 0, f"age -d failed: {terminal}"
-    assert json.loads(out.read_text("utf-8")) == PAYLOAD
+    # format 2: a readable page (tests/test_bundle_html.py) with the payload JSON inside
+    assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
+    assert json.loads(payload_from_document(out.read_bytes())) == PAYLOAD
 
 
 # --- passphrase bundles ---------------------------------------------------------------------
@@ -510,7 +513,7 @@ def test_a_payload_swapped_in_from_another_bundle_is_refused(bundle, supervisee,
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (lambda m: m.update(format="reflective-journal-bundle/2"), "newer_format"),
+        (lambda m: m.update(format="reflective-journal-bundle/3"), "newer_format"),
         (lambda m: m.update(format="something-else/1"), "bad_manifest"),
         (lambda m: m.update(kind="everything"), "bad_manifest"),
         (lambda m: m.update(note="a plaintext field"), "bad_manifest"),

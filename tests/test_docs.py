@@ -34,7 +34,7 @@ def settings_sections() -> list[str]:
     found = []
     sections = sorted((ROOT / "pages" / "settings").glob("*.py"))
     for relative in ["pages/screens/settings.py", *(str(p.relative_to(ROOT)) for p in sections)]:
-        found += re.findall(r'st\.subheader\("([^"]+)"\)', _source(relative))
+        found += re.findall(r'st\.(?:sub)?header\("([^"]+)"\)', _source(relative))
     return found
 
 

@@ -621,7 +621,7 @@ MANIFEST_CHANGE = st.one_of(
         st.sampled_from(["kind", "created_at", "format"]),
         st.sampled_from(
             ["entries", "comments", "2026-01-01", "2026-13-01T00:00:00", "not a date", ""]
-            + ["reflective-journal-bundle/2", "reflective-journal-bundle/1x", "\u00e9"]
+            + ["reflective-journal-bundle/3", "reflective-journal-bundle/1x", "\u00e9"]
         ),
     ),
     st.tuples(st.just("recipients"), st.lists(st.sampled_from(["me", "partner", "other"]))),

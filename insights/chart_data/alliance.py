@@ -3,16 +3,20 @@ rating), per period for a large caseload, item by item, and the rupture markers.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from insights.chart_data.periods import Period, period_start
 from insights.ruptures import rule_in_words
+from prompts.library import builtin_library
 
 ESTIMATE = "Your estimate"
+# what a supervisor reads where the estimate is their supervisee's, not their own
+SUPERVISEE_ESTIMATE = "Supervisee's estimate"
 FEEDBACK = "Client's feedback"
 STATUS_LABELS = {
     "repaired": "Repaired",
@@ -28,6 +32,7 @@ _SESSION_COLUMNS = [
     "date",
     "number",
     "instrument",
+    "instrument_name",
     "seen_first",
     "estimate",
     "feedback",
@@ -39,6 +44,51 @@ _SESSION_COLUMNS = [
 ]
 _ITEM_COLUMNS = ["session_id", "instrument", "label", "item", "estimate", "feedback"]
 _ITEM_COLUMNS += ["min_score", "max_score"]
+
+
+_NAME_AND_REMARK = re.compile(r"^(?P<name>.*?)\s*\((?P<remark>[^()]*)\)\s*$")
+
+
+def instrument_label(name: str) -> str:
+    """An instrument's display name as a chart shows it: the abbreviation it ends with
+    ("Session Alliance Check (SAC-4)" -> "SAC-4"), else the name without a closing remark
+    of several words ("Session Rating Scale (scores only)" -> "Session Rating Scale")."""
+    name = name.strip()
+    found = _NAME_AND_REMARK.match(name)
+    if found is None or not found["name"]:
+        return name
+    remark = found["remark"].strip()
+    if re.search(r"\s", remark):
+        return found["name"]
+    return remark if re.search(r"[A-Z]", remark) else name
+
+
+def instrument_labels(s: pd.DataFrame) -> dict[str, str]:
+    """{instrument id: its label} for the instruments of the sessions in `s`, from their
+    display name (`instrument_name`, else the built-in library's); an id neither knows
+    is a name the caller chose and is shown as it is."""
+    if "instrument" not in s:
+        return {}
+    ids = [str(i) for i in s["instrument"].dropna().unique()]
+    names = {i: _library_name(i) or i for i in ids}
+    if "instrument_name" in s:
+        given = s[["instrument", "instrument_name"]].dropna().drop_duplicates("instrument")
+        for i, name in zip(given["instrument"], given["instrument_name"], strict=True):
+            if str(name).strip():
+                names[str(i)] = str(name)
+    return {i: instrument_label(name) for i, name in names.items()}
+
+
+def _library_name(instrument_id: str) -> str:
+    known = builtin_library().instruments.get(instrument_id)
+    return known.name if known is not None else ""
+
+
+def with_instrument_names(frame: pd.DataFrame, instruments: Mapping[str, Any]) -> pd.DataFrame:
+    """`frame` with `instrument_name`: the display name of each row's instrument (`.name`
+    of the `instruments` mapping), empty for an instrument the mapping does not know."""
+    names = {key: str(getattr(value, "name", "") or "") for key, value in instruments.items()}
+    return frame.assign(instrument_name=frame["instrument"].map(names).fillna("").astype(str))
 
 
 def first_valid(values: pd.Series) -> Any:
@@ -108,9 +158,10 @@ def ratings_per_period(s: pd.DataFrame, est: str, fb: str, period: Period) -> pd
     return data
 
 
-def cutoff_line(s: pd.DataFrame, instrument: str, use_pct: bool) -> pd.DataFrame | None:
-    """The instrument's cutoff as one row (`cutoff` on the chart's scale, `label` in words),
-    or None without a cutoff (or a range to convert it with)."""
+def cutoff_line(s: pd.DataFrame, instrument: str | None, use_pct: bool) -> pd.DataFrame | None:
+    """The instrument's cutoff as one row (`cutoff` on the chart's scale, `label` in words,
+    naming the `instrument` by its label when given), or None without a cutoff (or a range
+    to convert it with)."""
     cutoff = first_valid(s["cutoff"]) if "cutoff" in s else None
     if cutoff is None:
         return None
@@ -120,7 +171,8 @@ def cutoff_line(s: pd.DataFrame, instrument: str, use_pct: bool) -> pd.DataFrame
         if lo is None or hi is None or hi == lo:
             return None
         value = (value - float(lo)) / (float(hi) - float(lo)) * 100
-    label = f"{instrument} cutoff ({float(cutoff):g}): at or below, consider checking in"
+    which = f"{instrument} cutoff" if instrument else "Cutoff"
+    label = f"{which} ({float(cutoff):g}): at or below, consider checking in"
     return pd.DataFrame({"cutoff": [value], "label": [label]})
 
 

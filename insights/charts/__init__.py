@@ -5,7 +5,12 @@ One module per Trends tab's charts (`alliance` and `gap` on the Alliance tab,
 shaped in `insights.chart_data`, so a builder only encodes.
 
 Every builder returns an ``alt.Chart`` or ``alt.LayerChart`` and never raises on an
-empty frame: it returns a chart with a single "No data yet" text mark instead.
+empty frame: it returns a chart with a single "No data yet" text mark instead. Each chart
+fits the width it is given and grows as tall as it needs (`common.fits_its_box`), so its
+title, axes and legends stay inside its box in the app as in its PNG.
+
+Instruments are named by their display name (`chart_data.alliance.instrument_label`:
+"SAC-4"), never by their id.
 
 Charts embed their data when exported (SVG/HTML/JSON), so each builder selects only
 the columns it draws or shows in a tooltip, and large series are aggregated in pandas

@@ -18,6 +18,7 @@ from insights.chart_data.alliance import (
     cutoff_line,
     feedback_per_period,
     first_valid,
+    instrument_labels,
     item_ratings_per_period,
     item_ratings_per_session,
     item_scores,
@@ -39,6 +40,7 @@ from insights.charts.common import (
     ORANGE,
     PALETTE,
     WIDTH,
+    fits_its_box,
     has_rows,
     hollow_seen_first,
     no_data,
@@ -54,18 +56,29 @@ _RUPTURE_COLUMNS = ["client", "date", "number", "score", "rules", "sentence", "s
 _RUPTURE_COLUMNS += ["outcome"]
 
 
+# An axis title longer than this goes on two lines: along a 280 px axis a longer one
+# would run past the plot into the chart's title.
+_AXIS_TITLE_CHARS = 34
+
+
 @dataclass(frozen=True)
 class _Scale:
-    """The y scale of a chart: percent of range or the instrument's units."""
+    """The y scale of a chart: percent of range or the instrument's units. `title` names
+    it in one line (tooltips); `lines` is the axis title when one line would be too long."""
 
     use_pct: bool
     title: str
     domain: list[float] | None
+    lines: tuple[str, ...] = ()
+
+    @property
+    def axis_title(self) -> str | list[str]:
+        return list(self.lines) if self.lines else self.title
 
     @property
     def y(self) -> alt.Y:
         scale = alt.Scale(domain=self.domain) if self.domain else alt.Scale(zero=False)
-        return alt.Y("score:Q", title=self.title, scale=scale)
+        return alt.Y("score:Q", title=self.axis_title, scale=scale)
 
     @property
     def bottom(self) -> float:
@@ -73,6 +86,7 @@ class _Scale:
         return self.domain[0] if self.domain else 0.0
 
 
+@fits_its_box
 def alliance_chart(
     sessions: pd.DataFrame | None,
     flags: Sequence[Any] | None = (),
@@ -100,20 +114,23 @@ def alliance_chart(
     s = alliance_sessions(sessions)
     instruments = sorted(str(i) for i in s["instrument"].dropna().unique())
     instrument = instruments[0] if len(instruments) == 1 else None
+    # charts name an instrument by its display name, never by its id
+    labels = instrument_labels(s)
     if per_client and s["client"].nunique() == 1:
         title = f"{s['client'].iloc[0]}: your estimate and the client's feedback"
     aggregate = not per_client and len(s) > MAX_POINTS
     rup = rupture_markers(ruptures, flags, s)
     if has_rows(items):
-        return _alliance_items(s, items, rup, title, per_client, aggregate)
+        return _alliance_items(s, items, rup, title, per_client, aggregate, labels)
 
-    scale = _total_scale(s, not per_client or instrument is None, instrument)
+    name = labels.get(instrument) if instrument is not None else None
+    scale = _total_scale(s, not per_client or instrument is None, name)
     if aggregate:
         data, layers, subtitle = _totals_per_period(s, rup, scale)
     else:
         data, layers, subtitle = _totals_per_session(s, flags, rup, scale, per_client)
     if instrument is not None:
-        cutoff = _cutoff_layer(s, instrument, scale)
+        cutoff = _cutoff_layer(s, name, scale)
         if cutoff is not None:
             layers.append(cutoff)
     chart = alt.layer(*layers, data=data)
@@ -121,13 +138,25 @@ def alliance_chart(
     return chart.properties(title=heading, width=WIDTH, height=HEIGHT)
 
 
-def _total_scale(s: pd.DataFrame, use_pct: bool, instrument: str | None) -> _Scale:
+def _total_scale(s: pd.DataFrame, use_pct: bool, name: str | None) -> _Scale:
+    """Percent of range, or the totals of the one instrument `name` (its label) in its range."""
     if use_pct:
         return _Scale(True, "Score (% of the scale's range)", [0, 100])
     lo, hi = first_valid(s["total_min"]), first_valid(s["total_max"])
-    if lo is None or hi is None:
-        return _Scale(False, f"Score ({instrument})", None)
-    return _Scale(False, f"Score ({instrument}, {lo:g}–{hi:g})", [float(lo), float(hi)])
+    span = f"{lo:g}–{hi:g}" if lo is not None and hi is not None else ""
+    domain = [float(lo), float(hi)] if span else None
+    return _named_scale("Score", name, span, domain)
+
+
+def _named_scale(what: str, name: str | None, span: str, domain: list[float] | None) -> _Scale:
+    """A scale titled like "Score (SAC-4, 0–40)"; on the axis, a long instrument name
+    gets a line of its own."""
+    inside = ", ".join(part for part in (name, span) if part)
+    title = f"{what} ({inside})" if inside else what
+    lines: tuple[str, ...] = ()
+    if name and len(title) > _AXIS_TITLE_CHARS:
+        lines = (name, f"{what} ({span})" if span else what)
+    return _Scale(False, title, domain, lines)
 
 
 def _ratings(scale: _Scale) -> tuple[str, str]:
@@ -218,14 +247,14 @@ def _totals_per_session(
     return data, layers, subtitle
 
 
-def _cutoff_layer(s: pd.DataFrame, instrument: str, scale: _Scale) -> alt.LayerChart | None:
+def _cutoff_layer(s: pd.DataFrame, name: str | None, scale: _Scale) -> alt.LayerChart | None:
     """A dotted reference line at the instrument's cutoff, labelled on the left."""
-    frame = cutoff_line(s, instrument, scale.use_pct)
+    frame = cutoff_line(s, name, scale.use_pct)
     if frame is None:
         return None
     y_scale = alt.Scale(domain=scale.domain) if scale.domain else alt.Scale(zero=False)
     base = alt.Chart(frame).encode(
-        y=alt.Y("cutoff:Q", title=scale.title, scale=y_scale),
+        y=alt.Y("cutoff:Q", title=scale.axis_title, scale=y_scale),
         tooltip=[
             alt.Tooltip("label:N", title="Reference line"),
             alt.Tooltip("cutoff:Q", title="At", format=".1f"),
@@ -248,6 +277,7 @@ def _alliance_items(
     title: str,
     per_client: bool,
     aggregate: bool,
+    labels: dict[str, str],
 ) -> alt.LayerChart | alt.Chart:
     """Items on demand: one line per item (colour) and rater (dash)."""
     it = item_scores(s, items)
@@ -259,8 +289,9 @@ def _alliance_items(
         scale = _Scale(True, "Item score (% of the item's range)", [0.0, 100.0])
     else:
         lo, hi = first_valid(it["min_score"]), first_valid(it["max_score"])
-        domain = [float(lo), float(hi)] if lo is not None and hi is not None else None
-        scale = _Scale(False, f"Item score ({instruments[0]})", domain)
+        span = f"{lo:g}–{hi:g}" if lo is not None and hi is not None else ""
+        domain = [float(lo), float(hi)] if span else None
+        scale = _named_scale("Item score", labels.get(str(instruments[0])), span, domain)
     labels = list(dict.fromkeys(it["label"]))
     colour = alt.Color(
         "label:N",

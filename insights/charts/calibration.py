@@ -15,11 +15,13 @@ from insights.charts.common import (
     ORANGE,
     ORDINAL_AXIS,
     WIDTH,
+    fits_its_box,
     has_rows,
     no_data,
 )
 
 
+@fits_its_box
 def calibration_chart(by_quarter: pd.DataFrame | None) -> alt.LayerChart | alt.Chart:
     """Mean bias and MAE by quarter (left axis) and Spearman's rho (right axis, -1..1)."""
     title = "How well your estimates match your clients' feedback"

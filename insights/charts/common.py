@@ -3,7 +3,9 @@ whose-rating and rupture-status encodings and the rupture marker layer."""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import altair as alt
 import pandas as pd
@@ -36,11 +38,24 @@ PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK]
 STATUS_SHAPES = ["circle", "triangle-down", "diamond", "square", "triangle-up"]
 STATUS_COLOURS = [GREEN, VERMILLION, PURPLE, SKY, ORANGE]
 
+# Streamlit fits a chart without an autosize of its own into its height ("fit"): a legend
+# under the plot then squeezes the plot flat and pushes the title out of the box. Fit the
+# width only, so the chart grows as tall as its title, axes and legends need.
+AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
+# Streamlit's theme leaves no padding, and the browser draws text a few pixels beyond the
+# box Vega measured for it: the title's first line and the axis titles would be clipped.
+# Given per side: Streamlit's chart element fails on a single number.
+PADDING = {"top": 8, "bottom": 8, "left": 8, "right": 8}
+# Streamlit's theme cuts axis labels at 100 px with an ellipsis: a category axis whose
+# labels are words (reactions, tags) shows them whole.
+WHOLE_LABELS = 0
+
 # Category axes (sessions, months, quarters) can hold hundreds of labels: drop the ones
 # that would overlap instead of printing them on top of each other.
 ORDINAL_AXIS = alt.Axis(labelAngle=0, labelOverlap="greedy", labelSeparation=6)
 
 __all__ = [
+    "AUTOSIZE",
     "BLACK",
     "BLUE",
     "DATE_FORMAT",
@@ -53,13 +68,30 @@ __all__ = [
     "NO_DATA",
     "ORANGE",
     "ORDINAL_AXIS",
+    "PADDING",
     "PALETTE",
     "SEEN_FIRST_NOTE",
     "SKY",
+    "WHOLE_LABELS",
     "WIDTH",
+    "fits_its_box",
     "has_rows",
     "no_data",
 ]
+
+_P = ParamSpec("_P")
+_C = TypeVar("_C", bound=alt.TopLevelMixin)
+
+
+def fits_its_box(build: Callable[_P, _C]) -> Callable[_P, _C]:
+    """Decorate a chart builder so its chart keeps title, axes and legends inside its box
+    wherever it is drawn (see `AUTOSIZE`)."""
+
+    @functools.wraps(build)
+    def built(*args: _P.args, **kwargs: _P.kwargs) -> _C:
+        return build(*args, **kwargs).properties(autosize=AUTOSIZE, padding=PADDING)
+
+    return built
 
 
 def has_rows(frame: Any) -> bool:

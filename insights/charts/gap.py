@@ -16,6 +16,7 @@ from insights.charts.common import (
     ORANGE,
     ORDINAL_AXIS,
     WIDTH,
+    fits_its_box,
     has_rows,
     no_data,
 )
@@ -24,6 +25,7 @@ from insights.charts.common import (
 GAP_TITLE = "Gap (estimate − feedback)"
 
 
+@fits_its_box
 def gap_chart(sessions: pd.DataFrame | None, per_client: bool = True) -> alt.LayerChart | alt.Chart:
     """Bars: the gap in each session. Line: the gap minus the client's own mean gap.
 

@@ -28,14 +28,20 @@ from insights.charts.common import (
     ORDINAL_AXIS,
     PALETTE,
     SKY,
+    WHOLE_LABELS,
     WIDTH,
+    fits_its_box,
     has_rows,
     no_data,
 )
 
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun")
+MONTH_NAMES += ("Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 _MONTH = alt.X("month:O", title="Month", sort="ascending", axis=ORDINAL_AXIS)
 
 
+@fits_its_box
 def reactions_heatmap(reactions_by_month: pd.DataFrame | None) -> alt.Chart:
     """Countertransference reactions: month × reaction, colour = mean intensity (0-3)."""
     title = "Your reactions month by month"
@@ -49,7 +55,7 @@ def reactions_heatmap(reactions_by_month: pd.DataFrame | None) -> alt.Chart:
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
             x=_MONTH,
-            y=alt.Y("reaction:N", title="Reaction"),
+            y=alt.Y("reaction:N", title="Reaction", axis=alt.Axis(labelLimit=WHOLE_LABELS)),
             color=alt.Color(
                 "mean_intensity:Q",
                 title="Average intensity (0-3)",
@@ -66,6 +72,7 @@ def reactions_heatmap(reactions_by_month: pd.DataFrame | None) -> alt.Chart:
     )
 
 
+@fits_its_box
 def domains_chart(domains_by_month: pd.DataFrame | None) -> alt.Chart:
     """How often each reflection domain was chosen, stacked per month."""
     title = "What you reflected on, month by month"
@@ -99,6 +106,7 @@ def domains_chart(domains_by_month: pd.DataFrame | None) -> alt.Chart:
 _PRESENCE = "Your presence (0-10)"
 
 
+@fits_its_box
 def presence_chart(presence_over_time: pd.DataFrame | None) -> alt.LayerChart | alt.Chart:
     """Your own presence rating (0-10) over time with a running average."""
     title = "Your presence over time"
@@ -146,6 +154,17 @@ def presence_chart(presence_over_time: pd.DataFrame | None) -> alt.LayerChart | 
     )
 
 
+# The first week of each month is labelled with the month's short name (January with the
+# year instead): "2026-01" on every month ran into its neighbours on a narrow chart.
+_DAY = 13  # px: one day's square in the calendar
+_MONTH_LABEL = (
+    "substring(datum.label, 8, 10) > '07' ? '' : "
+    "substring(datum.label, 5, 7) == '01' ? substring(datum.label, 0, 4) : "
+    f"{list(MONTH_NAMES)!r}[toNumber(substring(datum.label, 5, 7)) - 1]"
+)
+
+
+@fits_its_box
 def consistency_calendar(consistency: pd.DataFrame | None, weeks: int | None = 53) -> alt.Chart:
     """GitHub-style calendar: one square per day (week × weekday), colour = reflections.
 
@@ -168,15 +187,13 @@ def consistency_calendar(consistency: pd.DataFrame | None, weeks: int | None = 5
                 "count:Q",
                 title="Reflections",
                 scale=alt.Scale(scheme="blues", domainMin=0, type="linear"),
+                # no longer than the seven rows, or it runs out of the chart's box
+                legend=alt.Legend(gradientLength=_DAY * len(WEEKDAYS)),
             )
         )
     )
     week_axis = alt.Axis(
-        labelExpr="substring(datum.label, 8, 10) <= '07' ? substring(datum.label, 0, 7) : ''",
-        labelAngle=0,
-        ticks=False,
-        domain=False,
-        labelOverlap=False,
+        labelExpr=_MONTH_LABEL, labelAngle=0, labelOverlap="greedy", ticks=False, domain=False
     )
     return (
         alt.Chart(frame, title=alt.Title(title, subtitle=subtitle))
@@ -193,10 +210,11 @@ def consistency_calendar(consistency: pd.DataFrame | None, weeks: int | None = 5
                 alt.Tooltip("count:Q", title="Reflections"),
             ],
         )
-        .properties(width=alt.Step(13), height=alt.Step(13))
+        .properties(width=alt.Step(_DAY), height=alt.Step(_DAY))
     )
 
 
+@fits_its_box
 def associations_chart(
     associations: pd.DataFrame | None, measure: str | None = None
 ) -> alt.LayerChart | alt.Chart:
@@ -219,7 +237,12 @@ def associations_chart(
     x_scale = alt.Scale(domain=[-reach, reach], nice=True)
     x = alt.X("difference:Q", title=axis_title, scale=x_scale)
     zero_x = alt.X("zero:Q", title=axis_title, scale=x_scale)
-    y = alt.Y("factor:N", title=None, sort=alt.EncodingSortField("difference", order="descending"))
+    y = alt.Y(
+        "factor:N",
+        title=None,
+        sort=alt.EncodingSortField("difference", order="descending"),
+        axis=alt.Axis(labelLimit=WHOLE_LABELS),
+    )
     tooltip = [
         alt.Tooltip("factor:N", title="Factor"),
         alt.Tooltip("kind:N", title="Kind"),

@@ -13,6 +13,10 @@ from prompts.library import Instrument, Library
 from storage.errors import JournalError
 from storage.journal import Journal
 
+# Each question is a heading under the title (h2, so none is skipped), in the size of a
+# question a client reads on a phone rather than of a section.
+_QUESTION_SIZE = "<style>[data-testid='stForm'] h2 { font-size: 1.25rem; }</style>"
+
 
 def kiosk_form(journal: Journal, library: Library, kiosk: dict[str, Any]) -> None:
     """Draw the client's form for the session handed over; no names, no past scores."""
@@ -26,10 +30,11 @@ def kiosk_form(journal: Journal, library: Library, kiosk: dict[str, Any]) -> Non
         f"{instrument.max_score} means {instrument.high_anchor.lower()}."
     )
     st.caption(f"Client {client.code}")
+    st.html(_QUESTION_SIZE)
     with st.form("kiosk_form"):
         scores = {}
         for item in instrument.items:
-            st.markdown(f"#### {widgets.plain(item.patient or item.label)}")
+            st.markdown(f"## {widgets.plain(item.patient or item.label)}")
             scores[item.id] = widgets.score(
                 item.patient or item.label,
                 instrument.min_score,

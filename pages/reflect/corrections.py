@@ -34,8 +34,9 @@ def correction(journal: Journal, record: Estimate | Feedback, instrument: Instru
         whole = mine or instrument.decimals == 0
         with st.form(f"{prefix}form"):
             for item in instrument.items:
+                # a name of its own: the paper form's boxes on the same screen say "Bond"
                 st.number_input(
-                    item.label,
+                    f"{item.label} (corrected)",
                     value=record.items.get(item.id),
                     step=1 if whole else 0.1,
                     format="%d" if whole else "%.1f",

@@ -29,7 +29,7 @@ from storage.journal import Journal
 def prompts_step(journal: Journal, library: Library, chosen: Chosen, rupture_flagged: bool) -> None:
     """Draw step 4: framework and focus, the prompts with their answers, free writing."""
     state = st.session_state
-    st.subheader("Prompts" if chosen.free else "4. Prompts")
+    st.header("Prompts" if chosen.free else "4. Prompts")
     frameworks = ["free", *sorted(k for k in library.frameworks if k != "free")]
     left, right = st.columns(2)
     framework_id = left.selectbox(

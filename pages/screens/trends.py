@@ -59,7 +59,7 @@ def show() -> None:
             "The gap between your estimate and your client's rating, session by session.",
         )
         if data.ruptures:
-            st.subheader("Possible ruptures")
+            st.header("Possible ruptures")
             st.dataframe(trends.rupture_table(data), hide_index=True)
             st.caption(
                 "Flags prompt reflection; they never diagnose. They are never shown to clients."
@@ -71,7 +71,8 @@ def show() -> None:
             "How well your read matched your clients' ratings, on a 0-100 scale of each "
             "instrument's range. Bias above 0: you rated sessions higher than your clients did."
         )
-        columns = st.columns(5)
+        # three then two to a row: five in a row cut "Agreement from baseline" short
+        columns = [*st.columns(3), *st.columns(2)]
         shown = {
             "Mean bias": figures.mean_bias,
             "Mean absolute error": figures.mae,
@@ -89,12 +90,12 @@ def show() -> None:
         )
         widgets.chart(
             charts.calibration_chart(data.by_quarter),
-            data.by_quarter,
+            trends.calibration_by_quarter_table(data),
             f"calibration-{slug}",
             "Mean bias, mean absolute error and rank correlation by quarter.",
         )
         if not per_client and len(data.by_client):
-            st.dataframe(data.by_client, hide_index=True)
+            st.dataframe(trends.calibration_by_client_table(data), hide_index=True)
 
     with growth_tab:
         views = trends.growth_views(data)

@@ -114,7 +114,7 @@ if journals:
     with st.expander("Try with demo data"):
         _demo_button()
 else:
-    st.subheader("Create journal")
+    st.header("Create journal")
     _create_form()
     st.divider()
     _demo_button()

@@ -29,7 +29,7 @@ FIELDS = {
 def your_own_instruments(journal: Journal) -> None:
     """Draw the section: the instruments added so far and a form to add one."""
     settings = journal.settings
-    st.subheader("Your own instruments")
+    st.header("Your own instruments")
     st.caption(
         "Add a scale you use (for example one you hold a licence for: type only its item "
         "labels, never its wording). Clients can then be rated on it in Reflect."

@@ -15,7 +15,7 @@ from storage.records import PROFESSIONS
 def you_and_this_journal(journal: Journal) -> None:
     """Draw the section: profession and idle minutes, saved together."""
     settings = journal.settings
-    st.subheader("You and this journal")
+    st.header("You and this journal")
     with st.form("settings_form"):
         profession = st.selectbox(
             "Profession",

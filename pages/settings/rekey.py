@@ -35,7 +35,7 @@ DONE = (
 
 def rekey_section(journal: Journal) -> None:
     """The section: what re-keying does, the new passphrase twice, and the button."""
-    st.subheader(TITLE)
+    st.header(TITLE)
     show_notice(NOTICE, section="rekey")
     st.caption(
         "Every entry, earlier versions included, is encrypted again under a new key; you "

@@ -19,7 +19,7 @@ SRS_INCLUSIVE = (
 def rupture_flags(journal: Journal) -> None:
     """Draw the section: one field per threshold; save them, or go back to the defaults."""
     settings = journal.settings
-    st.subheader("Rupture flags")
+    st.header("Rupture flags")
     st.caption(
         "When Reflect and Trends flag a possible rupture. Defaults follow the published rules "
         "on the SAC-4 scale (items 0-10, total 0-40); other instruments use the same share of "

@@ -41,7 +41,7 @@ def _done(message: str) -> None:
 
 
 def _my_card(journal: Journal) -> None:
-    st.subheader("Your key card")
+    st.header("Your key card")
     keys = my_keys(journal)  # made and saved the first time
     identity = journal.all(Identity)[0]
     st.caption(
@@ -92,7 +92,7 @@ def _card_text(pasted: str, upload: Any) -> str:
 
 
 def _pin(journal: Journal) -> None:
-    st.subheader("Pin a contact")
+    st.header("Pin a contact")
     st.caption(
         "Pin your supervisor's or supervisee's card before exchanging bundles: only "
         "bundles signed by a pinned contact are accepted."
@@ -173,7 +173,7 @@ def _pin_problem(journal: Journal, card: PublicCard, name: str, fingerprint: str
 
 
 def _pinned(journal: Journal) -> None:
-    st.subheader("Pinned contacts")
+    st.header("Pinned contacts")
     pinned = contacts(journal)
     if not pinned:
         st.info("No contacts pinned yet.")

@@ -1,8 +1,11 @@
-"""Supervision → Supervision log: sessions with a supervisor, hours per month, the target."""
+"""Supervision → Supervision log: sessions with a supervisor (individual or group), hours
+per month, the target; a logged session can be edited (its earlier version is kept) or
+moved to the trash."""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -14,13 +17,17 @@ from pages.ui.notice import rerun_with_notice, set_notice, show_notice
 from sharing.keys import contacts
 from storage.errors import InvalidRecord
 from storage.journal import Journal
-from storage.records import PROCTOR_FUNCTIONS, SupervisionMeeting
+from storage.records import PROCTOR_FUNCTIONS, SUPERVISION_TYPES, SupervisionMeeting
 
 NOTICE = "sv_log_notice"
 DRAFT = "sv_log"  # the draft of the supervision session being added
 PROBLEM = "sv_log_problem"
 KEEP = kept_text.KEEP
 DELETING = "sv_log_deleting"
+EDITING = "sv_log_editing"  # the id of the session whose edit form is open
+EDIT_DRAFT = "sv_log_edit_"  # + the session's id: the draft of an edit being typed
+EDIT_PROBLEM = "sv_log_edit_problem"
+TYPE_LABELS = {"individual": "Individual", "group": "Group"}
 SOMEONE_ELSE = "Someone else (type the name below)"
 FUNCTION_HELP = (
     "Proctor's three functions of supervision. Normative: standards, ethics and "
@@ -50,6 +57,7 @@ def _fields(pinned: list[str]) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "sv_log_date": date.today(),
         "sv_log_minutes": None,
+        "sv_log_type": "individual",
         "sv_log_name": "",
         "sv_log_functions": [],
         "sv_log_notes": "",
@@ -60,7 +68,7 @@ def _fields(pinned: list[str]) -> dict[str, Any]:
 
 
 def _add(journal: Journal) -> None:
-    st.subheader("Add a supervision session")
+    st.header("Add a supervision session")
     pinned = [c.name for c in contacts(journal, "supervisor") if c.name]
     keys = _fields(pinned)
     # plain widgets, not a form: what is typed reaches the server and is kept as a draft
@@ -79,6 +87,7 @@ def _add(journal: Journal) -> None:
         key="sv_log_minutes",
         persist_state=KEEP,
     )
+    _type("sv_log_type")
     if pinned:
         st.selectbox(
             "Supervisor", [*pinned, SOMEONE_ELSE], key="sv_log_supervisor", persist_state=KEEP
@@ -123,6 +132,7 @@ def _save(journal: Journal, keys: list[str]) -> None:
             state["sv_log_functions"],
             state["sv_log_notes"],
             date.today(),
+            kind=state["sv_log_type"],
         )
     except InvalidRecord as error:  # shown under the fields, which keep what was typed
         state[PROBLEM] = str(error)
@@ -134,8 +144,20 @@ def _save(journal: Journal, keys: list[str]) -> None:
     )
 
 
+def _type(key: str) -> None:
+    st.radio(
+        "Type",
+        SUPERVISION_TYPES,
+        format_func=TYPE_LABELS.get,
+        horizontal=True,
+        key=key,
+        persist_state=KEEP,
+        help="Group supervision: one supervisor with several supervisees.",
+    )
+
+
 def _hours(journal: Journal) -> None:
-    st.subheader("Hours per month")
+    st.header("Hours per month")
     settings = journal.settings
     monthly = supervision.monthly_hours(
         journal.all(SupervisionMeeting), settings.supervision_target_hours
@@ -167,7 +189,7 @@ def _hours(journal: Journal) -> None:
 
 
 def _log(journal: Journal) -> None:
-    st.subheader("Log")
+    st.header("Log")
     meetings = supervision.newest_first(journal.all(SupervisionMeeting))
     if not meetings:
         st.info("No supervision sessions logged yet. Add one above.")
@@ -178,14 +200,20 @@ def _log(journal: Journal) -> None:
         column_config={"Date": st.column_config.DateColumn(format="DD MMM YYYY")},
     )
     by_id = {m.id: m for m in meetings}
+    labels = {m.id: _label(m) for m in meetings}
+    # a new key once a label changes (an edit): the picker would show the old label
+    names = hashlib.sha256("\n".join(labels.values()).encode()).hexdigest()[:8]
     picked = st.selectbox(
-        "Supervision session",
-        list(by_id),
-        format_func=lambda i: _label(by_id[i]),
-        key="sv_log_pick",
+        "Supervision session", list(by_id), format_func=labels.get, key=f"sv_log_pick_{names}"
     )
-    if st.button("Delete supervision session", key="sv_log_delete"):
+    edit, delete = st.columns(2)
+    if edit.button("Edit supervision session", key="sv_log_edit_button"):
+        st.session_state[EDITING] = picked
+        st.session_state.pop(DELETING, None)
+    if delete.button("Delete supervision session", key="sv_log_delete"):
         st.session_state[DELETING] = picked
+        st.session_state.pop(EDITING, None)
+    _edit(journal, by_id)
     deleting = by_id.get(st.session_state.get(DELETING))
     if deleting is None:
         return
@@ -200,4 +228,112 @@ def _log(journal: Journal) -> None:
 
 def _label(meeting: SupervisionMeeting) -> str:
     who = f", {meeting.supervisor}" if meeting.supervisor else ""
-    return f"{meeting.date:%d %b %Y}, {meeting.minutes} min{who}"
+    group = ", group" if meeting.type == "group" else ""
+    return f"{meeting.date:%d %b %Y}, {meeting.minutes} min{group}{who}"
+
+
+def _edit_fields(meeting: SupervisionMeeting) -> dict[str, Any]:
+    """The edit form's widgets and what each starts from: the session as saved."""
+    return {
+        "sv_log_edit_id": meeting.id,  # not a widget: which session the draft is about
+        "sv_log_edit_date": meeting.date,
+        "sv_log_edit_minutes": meeting.minutes,
+        "sv_log_edit_type": meeting.type if meeting.type in SUPERVISION_TYPES else "individual",
+        "sv_log_edit_supervisor": meeting.supervisor,
+        "sv_log_edit_functions": list(meeting.functions),
+        "sv_log_edit_notes": meeting.notes,
+    }
+
+
+def _editing(journal: Journal, by_id: dict[str, SupervisionMeeting]) -> SupervisionMeeting | None:
+    """The session being edited: chosen on this screen, or one whose edit was left as a
+    draft (a lock, a restart)."""
+    chosen = by_id.get(st.session_state.get(EDITING))
+    if chosen is None:
+        chosen = next((m for m in by_id.values() if journal.draft(f"{EDIT_DRAFT}{m.id}")), None)
+        if chosen is not None:
+            st.session_state[EDITING] = chosen.id
+    return chosen
+
+
+def _edit(journal: Journal, by_id: dict[str, SupervisionMeeting]) -> None:
+    meeting = _editing(journal, by_id)
+    if meeting is None:
+        return
+    saved, draft = _edit_fields(meeting), f"{EDIT_DRAFT}{meeting.id}"
+    if st.session_state.get("sv_log_edit_id", meeting.id) != meeting.id:
+        for key in saved:  # another session's edit: its draft stays, its widgets go
+            st.session_state.pop(key, None)
+    kept_text.restore(journal, draft, saved)
+    with st.container(border=True, key="sv_log_edit_form"):
+        st.markdown(f"**Edit the session of {widgets.plain(_label(meeting))}**")
+        left, right = st.columns(2)
+        left.date_input("Date", format="DD/MM/YYYY", key="sv_log_edit_date", persist_state=KEEP)
+        right.number_input(
+            "Minutes",
+            1,
+            supervision.MAX_MINUTES,
+            step=5,
+            key="sv_log_edit_minutes",
+            persist_state=KEEP,
+        )
+        _type("sv_log_edit_type")
+        st.text_input(
+            "Supervisor",
+            max_chars=supervision.MAX_SUPERVISOR_CHARS,
+            key="sv_log_edit_supervisor",
+            persist_state=KEEP,
+        )
+        st.multiselect(
+            "Proctor functions",
+            PROCTOR_FUNCTIONS,
+            help=FUNCTION_HELP,
+            key="sv_log_edit_functions",
+            persist_state=KEEP,
+        )
+        st.text_area("Notes", key="sv_log_edit_notes", persist_state=KEEP)
+        save, cancel = st.columns(2)
+        save.button(
+            "Save changes",
+            type="primary",
+            key="sv_log_edit_save",
+            on_click=_save_edit,
+            args=(journal, meeting, saved),
+        )
+        cancel.button(
+            "Cancel",
+            key="sv_log_edit_cancel",
+            on_click=_forget_edit,
+            args=(journal, meeting, saved),
+        )
+        st.caption("Saving keeps the earlier version of this session in the journal's history.")
+        if problem := st.session_state.pop(EDIT_PROBLEM, None):
+            st.error(problem)
+    kept_text.autosave_edit(journal, draft, saved)
+
+
+def _forget_edit(journal: Journal, meeting: SupervisionMeeting, saved: dict[str, Any]) -> None:
+    """Close the edit form: no draft, and the widgets start from what is saved next time."""
+    st.session_state.pop(EDITING, None)
+    kept_text.forget(journal, f"{EDIT_DRAFT}{meeting.id}", saved)
+
+
+def _save_edit(journal: Journal, meeting: SupervisionMeeting, saved: dict[str, Any]) -> None:
+    """Button callback: save the edited session as its next revision."""
+    state = st.session_state
+    try:
+        changed = supervision.new_meeting(
+            state["sv_log_edit_date"],
+            state["sv_log_edit_minutes"],
+            state["sv_log_edit_supervisor"],
+            state["sv_log_edit_functions"],
+            state["sv_log_edit_notes"],
+            date.today(),
+            kind=state["sv_log_edit_type"],
+        )
+    except InvalidRecord as error:  # shown in the form, which keeps what was typed
+        state[EDIT_PROBLEM] = str(error)
+        return
+    journal.save(supervision.edited_meeting(meeting, changed))
+    _forget_edit(journal, meeting, saved)
+    set_notice(NOTICE, f"Supervision session of {changed.date:%d %b %Y} changed.")

@@ -1,4 +1,5 @@
-"""Supervision → Shared with me: a supervisor's view of bundles from supervisees."""
+"""Supervision → Shared with me: a supervisor's view of bundles from supervisees, with
+the comment threads on each entry (the supervisee's replies come in comments bundles)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from typing import Any
 
 import streamlit as st
 
-from pages.supervision import shared_entry
+from insights.chart_data.alliance import SUPERVISEE_ESTIMATE
+from pages.supervision import shared_entry, threads
 from pages.ui import kept_text, widgets
-from sharing import exchange, report
+from sharing import comments, exchange, report
 from sharing.payload import SharedItem
 from storage.errors import JournalError
 from storage.journal import Journal
-from storage.records import PROCTOR_FUNCTIONS, Comment
+from storage.records import PROCTOR_FUNCTIONS
 
 COMMENTS = "sv_comments_bundle"
 DRAFT = "sv_comment_"  # + the entry's id: the draft of a comment being written
@@ -45,14 +47,14 @@ def show(journal: Journal) -> None:
     series = exchange.latest_series(bundles)
     if series:
         widgets.chart(
-            report.shared_alliance_chart(series),
-            [point.to_json() for point in series],
+            report.shared_alliance_chart(series, SUPERVISEE_ESTIMATE),
+            report.series_table(series, SUPERVISEE_ESTIMATE),
             f"shared_{supervisee[:5]}",
-            "Practitioner's estimate against the client's feedback by session, per client.",
+            "Your supervisee's estimate against the client's feedback by session, per client.",
         )
     widgets.commit_text_while_typing()  # comments autosave as they are typed
     for item in entries:
-        _entry(journal, supervisee, item)
+        _entry(journal, supervisee, names[supervisee], item)
     _send_back(journal, supervisee, names[supervisee])
 
 
@@ -60,6 +62,7 @@ def _import(journal: Journal) -> None:
     with st.expander(
         "Import a bundle from a supervisee", expanded=not exchange.shared_with_me(journal)
     ):
+        st.caption("A bundle of shared entries, or of their replies to your comments.")
         upload = st.file_uploader("Bundle file", type=["rjshare"], key="sv_entries_file")
         passphrase = st.text_input(
             "Bundle passphrase (only if the bundle was locked with one)",
@@ -68,24 +71,27 @@ def _import(journal: Journal) -> None:
         )
         if st.button("Import bundle", disabled=upload is None, key="sv_import_entries"):
             try:
-                done = exchange.import_entries(journal, upload.getvalue(), passphrase or None)
+                done = exchange.import_any(journal, upload.getvalue(), passphrase or None)
             except JournalError as error:
                 st.error(str(error))
             else:
                 (st.info if done.already else st.success)(done.message)
 
 
-def _entry(journal: Journal, supervisee: str, item: SharedItem) -> None:
-    mine = [c for c in exchange.comments_on(journal, item.id) if not c.received]
+def _entry(journal: Journal, supervisee: str, name: str, item: SharedItem) -> None:
+    found = comments.threads(journal, item.id, supervisee)
+    count = sum(thread.open + len(thread.replies) for thread in found)
     label = shared_entry.title(item) + (
-        f" · {len(mine)} comment{'s' if len(mine) != 1 else ''}" if mine else ""
+        f" · {count} comment{'s' if count != 1 else ''}" if count else ""
     )
-    with st.expander(label):
+    # keyed: the expander stays open when its label changes (a comment added)
+    with st.expander(label, key=f"sv_entry_{item.id}"):
         shared_entry.show(item)
         st.divider()
-        for comment in mine:
-            _comment(comment)
-        _write_comment(journal, supervisee, item.id)
+        for thread in found:
+            threads.show(journal, thread, name)
+        _write_comment(journal, supervisee, name, item.id)
+        threads.show_notices(item.id)
 
 
 def _comment_keys(entry_id: str) -> dict[str, Any]:
@@ -93,7 +99,7 @@ def _comment_keys(entry_id: str) -> dict[str, Any]:
     return {f"sv_comment_text_{entry_id}": "", f"sv_comment_functions_{entry_id}": []}
 
 
-def _write_comment(journal: Journal, supervisee: str, entry_id: str) -> None:
+def _write_comment(journal: Journal, supervisee: str, name: str, entry_id: str) -> None:
     # plain widgets, not a form: what is typed reaches the server and is kept as a draft
     draft, keys = f"{DRAFT}{entry_id}", _comment_keys(entry_id)
     text_key, functions_key = keys
@@ -111,15 +117,16 @@ def _write_comment(journal: Journal, supervisee: str, entry_id: str) -> None:
         "Add comment",
         key=f"sv_add_comment_{entry_id}",
         on_click=_add_comment,
-        args=(journal, supervisee, entry_id),
+        args=(journal, supervisee, name, entry_id),
     )
     if problem := st.session_state.pop(f"{PROBLEM}{entry_id}", None):
         st.error(problem)
     kept_text.autosave(journal, draft, keys)
 
 
-def _add_comment(journal: Journal, supervisee: str, entry_id: str) -> None:
-    """Button callback: save the comment, then forget its draft and empty the fields."""
+def _add_comment(journal: Journal, supervisee: str, name: str, entry_id: str) -> None:
+    """Button callback: save the comment, then forget its draft, empty the fields and say
+    it was added."""
     text_key, functions_key = keys = _comment_keys(entry_id)
     state = st.session_state
     try:
@@ -129,19 +136,20 @@ def _add_comment(journal: Journal, supervisee: str, entry_id: str) -> None:
         return
     state.pop(COMMENTS, None)
     kept_text.forget(journal, f"{DRAFT}{entry_id}", keys)
-
-
-def _comment(comment: Comment) -> None:
-    tags = f" · {', '.join(comment.functions)}" if comment.functions else ""
-    st.caption(f"{comment.written_at.astimezone():%d %b %Y}{tags}")
-    st.markdown(widgets.plain(comment.text))
+    threads.confirm_done(
+        entry_id,
+        f"Comment added. It goes to {name} with your next comments bundle "
+        "(Make comments bundle, below).",
+    )
 
 
 def _send_back(journal: Journal, supervisee: str, name: str) -> None:
-    st.subheader("Send comments back")
+    st.header("Send comments back")
     st.caption(
-        f"One bundle with every comment you wrote on {widgets.plain(name)}'s entries, encrypted "
-        "to them only. Sending again is safe: they get only what is new or changed."
+        f"One bundle with every comment and reply you wrote on {widgets.plain(name)}'s entries "
+        "(edits and deletions too), encrypted to them only. Sending again is safe: they get "
+        "only what is new or changed. Their replies come back in a comments bundle: import it "
+        "above."
     )
     if st.button("Make comments bundle", key="sv_make_comments"):
         try:

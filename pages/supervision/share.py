@@ -47,7 +47,7 @@ def show(journal: Journal) -> None:
     if not chosen:
         return
     include, keep_year = _include()
-    st.subheader("3. De-identification review")
+    st.header("3. De-identification review")
     redaction.always_redact_editor(journal)
     shared = share.review(journal, chosen, include, keep_year, redaction.picked_phrases())
     decisions = _review(shared)
@@ -87,7 +87,7 @@ def _code_of(clients: list[Client]):
 
 
 def _choose(journal: Journal) -> list[share.Candidate]:
-    st.subheader("1. Choose entries")
+    st.header("1. Choose entries")
     found = share.candidates(journal, _filter(journal))
     if not found:
         st.info(
@@ -103,7 +103,7 @@ def _choose(journal: Journal) -> list[share.Candidate]:
     chosen = [
         candidate
         for candidate in found[:SHOWN_AT_MOST]
-        if st.checkbox(widgets.plain(share.describe(candidate, 12)), key=f"sv_pick_{candidate.id}")
+        if st.checkbox(widgets.label(share.describe(candidate, 12)), key=f"sv_pick_{candidate.id}")
     ]
     if not chosen:
         st.caption("Tick the entries to share.")
@@ -111,7 +111,7 @@ def _choose(journal: Journal) -> list[share.Candidate]:
 
 
 def _include() -> tuple[set[str], bool]:
-    st.subheader("2. What to include")
+    st.header("2. What to include")
     columns = st.columns(3)
     include = {
         option
@@ -175,7 +175,7 @@ def _decide(passage: share.Passage) -> dict[str, str]:
     """One Redact/Keep choice per finding; a warning or the user's own phrase starts decided."""
     decisions = {}
     for finding in passage.findings:
-        label = f"“{widgets.plain(finding.text)}”: {widgets.plain(finding.reason)}"
+        label = widgets.label(f"“{finding.text}”: {finding.reason}")
         default = share.decision(passage, finding, {})
         if finding.warning:
             label = f"Consider {label}"
@@ -192,7 +192,7 @@ def _decide(passage: share.Passage) -> dict[str, str]:
 
 
 def _export(journal: Journal, content: Payload | None, waiting: int) -> None:
-    st.subheader("4. Export")
+    st.header("4. Export")
     if content is None:
         st.info(
             f"Decide every highlighted item first: {waiting} still to decide. "
@@ -206,7 +206,9 @@ def _export(journal: Journal, content: Payload | None, waiting: int) -> None:
         horizontal=True,
         key="sv_how",
         help="A pinned supervisor opens it with their own key. A passphrase suits a "
-        "supervisor without this app: they open it with the free `age` tool.",
+        "supervisor without this app: they unzip it and open `payload.age` with the free "
+        "`age` tool (`age -d -o shared.html payload.age`), which gives a page to read in "
+        "any browser; this app imports the same file too.",
     )
     to, passphrase, problem = [], None, None
     if how == "A pinned supervisor":

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from insights.chart_data.alliance import SUPERVISEE_ESTIMATE
 from pages.ui import widgets
+from prompts.library import FREE_ID
+from sharing import report
 from sharing.payload import Scores, SharedItem
 
 
@@ -19,7 +22,7 @@ def _scores(item: SharedItem) -> None:
         return
     columns = st.columns(2)
     ratings: tuple[tuple[str, Scores | None], ...] = (
-        ("Practitioner's estimate", item.estimate),
+        (SUPERVISEE_ESTIMATE, item.estimate),
         ("Client's feedback", item.feedback),
     )
     for column, (label, scores) in zip(columns, ratings, strict=True):
@@ -32,7 +35,7 @@ def _scores(item: SharedItem) -> None:
 
 def show(item: SharedItem) -> None:
     """Draw the entry: scores, reactions, prompts and answers, text, next step, tags."""
-    facts = [f"Framework: {item.framework or 'free'}"]
+    facts = [f"Framework: {report.framework_name(item.framework or FREE_ID)}"]
     if item.focus:
         facts.append("Focus: " + ", ".join(item.focus))
     if item.flagged:

@@ -40,6 +40,20 @@ def commit_text_while_typing() -> None:
     st.html(script, unsafe_allow_javascript=True)
 
 
+# Streamlit greys a disabled widget's label to 40% of the text colour (2.3:1, under WCAG AA),
+# and a saved read stays on screen as disabled scores: their labels keep the text colour.
+_READABLE_DISABLED_LABELS = """
+<style>
+label[data-testid="stWidgetLabel"][disabled] { color: inherit; }
+</style>
+"""
+
+
+def readable_disabled_labels() -> None:
+    """Keep the labels of disabled widgets readable (WCAG AA contrast) on every screen."""
+    st.html(_READABLE_DISABLED_LABELS)
+
+
 # Streamlit's own chart toolbar offers "Download as PNG", "Show data" and "Copy spec":
 # plaintext exports without our warning. Charts keep only the Download menu below them.
 _HIDE_CHART_TOOLBAR = """
@@ -80,6 +94,39 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=^])")
 def plain(text: str) -> str:
     """`text` escaped for st.markdown: shown as typed, never read as markup or links."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+# A widget's label is Markdown on screen, but Streamlit also makes it the widget's accessible
+# name as written, where every escape is read out ("C\\-001"). So a label escapes only what
+# Markdown would act on: paired markers, a link's brackets, shortcodes, a line's first mark.
+_LABEL_MARKUP = re.compile(
+    r"\\(?=[!-/:-@\[-`{-~]|$)"  # a backslash that would escape the next character
+    r"|:(?=[\w+\-/]+\[)"  # :red[text]
+    r"|&(?=#?\w+;)"  # &amp; and &#42;
+    r"|<(?=[A-Za-z/!?])"  # HTML, <autolinks>
+    r"|^ {0,3}[#>+=|*\-]"  # a heading, quote, list item or rule at a line's start
+    r"|^ {0,3}\d+[.)](?=\s|$)",  # a numbered list item
+    re.MULTILINE,
+)
+_LABEL_SHORTCODE = re.compile(r":[\w+\-]+:")
+# markers that act only in pairs: code, emphasis, strikethrough, LaTeX; `_` only at a word's edge
+_LABEL_PAIRED = re.compile(r"[`*~$]|(?<![^\W_])_|_(?![^\W_])")
+
+
+def label(text: str) -> str:
+    """`text` for a widget's label: shown as typed, and its accessible name carries no
+    escape unless Markdown would otherwise change what is shown (unlike `plain`)."""
+    marks = {m.end() - 1 for m in _LABEL_MARKUP.finditer(text)}
+    for code in _LABEL_SHORTCODE.finditer(text):  # :smile: stays an emoji unless both escape
+        marks.update((code.start(), code.end() - 1))
+    paired = [m.start() for m in _LABEL_PAIRED.finditer(text)]
+    for char in {text[i] for i in paired}:
+        same = [i for i in paired if text[i] == char]
+        marks.update(same if len(same) > 1 else [])
+    opening = text.find("[")
+    if opening >= 0 and "]" in text[opening:]:  # a link's [text]
+        marks.update(i for i, c in enumerate(text) if c in "[]")
+    return "".join(f"\\{c}" if i in marks else c for i, c in enumerate(text))
 
 
 # Up to 11 points (0-10) a scale is a row of buttons; a wider one (a custom instrument may
