@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from sharing import exchange, keys, share
 from storage import keyslots
+from storage.journal import Journal
 from storage.records import Estimate, Feedback, Reflection
 from tests.conftest import sweep_for_canary
 from tests.e2e.harness import (
@@ -19,13 +22,28 @@ from tests.e2e.harness import (
     choose_scores,
     create_journal,
     go_to,
+    new_journal,
     open_app,
+    start_server,
+    stop_server,
     unlock,
     wait_idle,
 )
+from tests.e2e.test_supervision_thread_browser import (
+    _comment,
+    _download,
+    _section,
+    _thread,
+    _type,
+    _upload,
+)
+from tests.sharing_caseload import INSTRUMENTS, decide_all
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "weekly harbour lamp kettle"
+SUPERVISOR_PASSPHRASE = "weekly supervisor quill meadow"
+COMMENT = "What made the silence patient this time?"
+REPLY = "I stopped filling it. WEEKCANARY4rT9xQ2m"
 CANARY = "WEEKCANARY4rT9xQ2m"
 ITEMS = ("Bond", "Goals", "Tasks", "Voice")
 
@@ -91,7 +109,7 @@ def _kiosk(page: Page, code: str, scores: tuple[int, ...]) -> None:
     unlock(page, PASSPHRASE)
 
 
-def test_a_week_of_sessions(page: Page, server: Server) -> None:
+def test_a_week_of_sessions(page: Page, browser: Browser, server: Server, tmp_path: Path) -> None:
     started = time.time()
     open_app(page, server)
     create_journal(page, PASSPHRASE)
@@ -166,12 +184,84 @@ def test_a_week_of_sessions(page: Page, server: Server) -> None:
     page.get_by_role("button", name="Lock", exact=True).click()
     wait_idle(page)
     journal = keyslots.unlock(server.data_dir / "journal.journal", PASSPHRASE)
+    supervisor_folder = tmp_path / "supervisor"
+    supervisor_folder.mkdir()
+    supervisor = new_journal(supervisor_folder, SUPERVISOR_PASSPHRASE)
     try:
         assert len(journal.all(Reflection)) == 5 and len(journal.all(Estimate)) == 5
         feedback = sorted(journal.all(Feedback), key=lambda f: f.recorded_at)
         assert [f.source for f in feedback] == ["kiosk", "paper", "kiosk", "paper"]
         assert feedback[-1].total == 24
         assert len(journal.history(feedback[-1].id)) == 2  # the slip is kept
+        _share_thursday(journal, supervisor)
     finally:
         journal.lock()
-    sweep_for_canary(CANARY, [server.data_dir], started)
+        supervisor.lock()
+
+    # Friday evening: supervision by bundle, a comment thread both ways
+    other_server = start_server(supervisor_folder)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/London"
+    )
+    try:
+        _thread_both_ways(page, context.new_page(), server, other_server, tmp_path)
+    finally:
+        context.close()
+        stop_server(other_server)
+    sweep_for_canary(CANARY, [server.data_dir, supervisor_folder], started)
+
+
+def _share_thursday(supervisee: Journal, supervisor: Journal) -> None:
+    """Keys exchanged once, out of band; Thursday's reflection shared with the supervisor
+    (the share screen itself has its own journey: test_supervision_browser)."""
+    mine, theirs = keys.my_card(supervisee, "Sam"), keys.my_card(supervisor, "Dr Vale")
+    keys.pin_contact(supervisee, theirs.to_text(), theirs.fingerprint, "supervisor", "Dr Vale")
+    keys.pin_contact(supervisor, mine.to_text(), mine.fingerprint, "supervisee", "Sam")
+    everything = share.candidates(supervisee, share.ShareFilter(flagged_only=False))
+    thursday = [c for c in everything if "Thursday" in c.reflection.text()]
+    review = share.review(supervisee, thursday)
+    content = share.payload(supervisee, review, decide_all(review), INSTRUMENTS)
+    bundle = exchange.send_entries(supervisee, content, to=keys.contacts(supervisee, "supervisor"))
+    exchange.import_entries(supervisor, bundle)
+
+
+def _thread_both_ways(page: Page, other: Page, mine: Server, theirs: Server, folder: Path) -> None:
+    other.set_default_timeout(20_000)
+    open_app(other, theirs)
+    unlock(other, SUPERVISOR_PASSPHRASE)
+    go_to(other, "Supervision")
+    _section(other, "Shared with me")
+    other.get_by_text("session 2").first.click()
+    wait_idle(other)
+    _comment(other, COMMENT)
+    expect(other.get_by_text("Comment added. It goes to Sam")).to_be_visible()
+    other.get_by_role("button", name="Make comments bundle").click()
+    wait_idle(other)
+    comments = _download(other, "Download comments bundle", folder)
+
+    open_app(page, mine)
+    unlock(page, PASSPHRASE)
+    go_to(page, "Supervision")
+    _section(page, "Comments")
+    _upload(page, comments, "Import comments")
+    expect(_thread(page, COMMENT)).to_be_visible()
+    _type(_thread(page, COMMENT).get_by_role("textbox", name="Your reply"), REPLY)
+    wait_idle(page)
+    page.get_by_role("button", name="Reply", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_text("Reply added. It goes to Dr Vale")).to_be_visible()
+    page.get_by_role("button", name="Make replies bundle").click()
+    wait_idle(page)
+    replies = _download(page, "Download replies bundle", folder)
+
+    _section(other, "Shared with me")
+    other.get_by_text("Import a bundle from a supervisee").click()
+    wait_idle(other)
+    _upload(other, replies, "Import bundle")
+    expect(other.get_by_text("Imported 1 new comment (0 updated) from Sam.")).to_be_visible()
+    other.get_by_text("session 2").first.click()
+    wait_idle(other)
+    expect(_thread(other, COMMENT)).to_contain_text(REPLY)
+    for one in (page, other):
+        one.get_by_role("button", name="Lock", exact=True).click()
+        wait_idle(one)
