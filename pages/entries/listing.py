@@ -28,7 +28,7 @@ def _filter(index: EntryIndex) -> EntryFilter:
             "Client", list(codes), format_func=lambda c: codes.get(c, "?"), key="en_clients"
         )
         period = middle.date_input(
-            "Sessions between", value=(), key="en_period", format="DD/MM/YYYY"
+            "Sessions between", value=(), key="en_period", format=when.input_format()
         )
         domains = right.multiselect("Focus", DOMAINS, format_func=domain_in_words, key="en_domains")
         left, middle, right = st.columns(3)

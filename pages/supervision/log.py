@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from insights import supervision
-from pages.ui import kept_text, widgets
+from pages.ui import kept_text, when, widgets
 from pages.ui.notice import rerun_with_notice, set_notice, show_notice
 from sharing.keys import contacts
 from storage.errors import InvalidRecord
@@ -77,7 +77,7 @@ def _add(journal: Journal) -> None:
         st.session_state["sv_log_supervisor"] = pinned[0]  # a supervisor unpinned since
     widgets.commit_text_while_typing()
     left, right = st.columns(2)
-    left.date_input("Date", format="DD/MM/YYYY", key="sv_log_date", persist_state=KEEP)
+    left.date_input("Date", format=when.input_format(), key="sv_log_date", persist_state=KEEP)
     right.number_input(
         "Minutes",
         1,
@@ -197,7 +197,11 @@ def _log(journal: Journal) -> None:
     st.dataframe(
         supervision.log_rows(meetings),
         hide_index=True,
-        column_config={"Date": st.column_config.DateColumn(format="DD MMM YYYY")},
+        # dates as the browser's locale writes them; notes wide enough to read
+        column_config={
+            "Date": st.column_config.DateColumn(format="localized"),
+            "Notes": st.column_config.TextColumn(width="large"),
+        },
     )
     by_id = {m.id: m for m in meetings}
     labels = {m.id: _label(m) for m in meetings}
@@ -268,7 +272,9 @@ def _edit(journal: Journal, by_id: dict[str, SupervisionMeeting]) -> None:
     with st.container(border=True, key="sv_log_edit_form"):
         st.markdown(f"**Edit the session of {widgets.plain(_label(meeting))}**")
         left, right = st.columns(2)
-        left.date_input("Date", format="DD/MM/YYYY", key="sv_log_edit_date", persist_state=KEEP)
+        left.date_input(
+            "Date", format=when.input_format(), key="sv_log_edit_date", persist_state=KEEP
+        )
         right.number_input(
             "Minutes",
             1,

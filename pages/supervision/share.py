@@ -7,7 +7,7 @@ from datetime import date, datetime
 import streamlit as st
 
 from pages.supervision import redaction, selection
-from pages.ui import widgets
+from pages.ui import when, widgets
 from prompts.library import library_for
 from sharing import exchange, keys, report, share
 from sharing.payload import Payload
@@ -65,7 +65,9 @@ def _filter(journal: Journal) -> share.ShareFilter:
     tags = sorted({t for r in journal.all(Reflection) for t in r.tags}, key=str.casefold)
     flagged = st.toggle("Only entries flagged for supervision", value=True, key="sv_flagged")
     left, middle, right = st.columns(3)
-    period = left.date_input("Sessions between", value=(), key="sv_period", format="DD/MM/YYYY")
+    period = left.date_input(
+        "Sessions between", value=(), key="sv_period", format=when.input_format()
+    )
     picked_clients = middle.multiselect(
         "Clients", [c.id for c in clients], format_func=_code_of(clients), key="sv_clients"
     )
