@@ -77,9 +77,9 @@ def test_kiosk_feedback_locks_the_app_and_lands_on_the_chart(page: Page, practic
     page.get_by_role("option", name="C-808").click()
     wait_idle(page)
     # 10 + 5 + 5 + 0: the client's total is drawn as a point of the alliance chart
-    feedback_point = "Score (sac4, 0\u201340): 20; Whose rating: Client's feedback"
+    feedback_point = "Score (SAC-4, 0\u201340): 20; Whose rating: Client's feedback"
     expect(page.locator(f'[aria-label*="{feedback_point}"]').first).to_be_attached()
-    estimate_point = "Score (sac4, 0\u201340): 28; Whose rating: Your estimate"
+    estimate_point = "Score (SAC-4, 0\u201340): 28; Whose rating: Your estimate"
     expect(page.locator(f'[aria-label*="{estimate_point}"]').first).to_be_attached()
     # Streamlit's own unwarned chart exports are hidden; ours sit behind a warning
     expect(page.get_by_role("button", name="Download as PNG")).to_have_count(0)
