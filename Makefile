@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 PORT ?= 8501
+RUN_ARGS ?=
+# The wheel is installed and started on these besides the 3.11 of .venv (pyenv's or on PATH).
+WHEEL_CHECK_PYTHONS ?= 3.12 3.13
 
-.PHONY: run test fuzz lint format bench alert-load demo screenshots test-tools clean
+.PHONY: run test wheel-check fuzz lint format bench alert-load demo screenshots test-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +22,17 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
-## run: set up .venv and start the journal on http://127.0.0.1:$(PORT)
+## run: set up .venv and start the journal as the installed command does (opens the browser)
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run serve.py --server.port $(PORT)
+	$(BIN)/python -m reflective_journal --port $(PORT) $(RUN_ARGS)
 
-## test: set up, then lint and every test (browser tests included)
-test: $(VENV)/.dev test-tools lint
+## test: set up, then lint, the wheel on 3.12 and 3.13, and every test (browser tests included)
+test: $(VENV)/.dev test-tools lint wheel-check
 	$(BIN)/python -m pytest
+
+## wheel-check: build the wheel; install and start it in fresh venvs on $(WHEEL_CHECK_PYTHONS)
+wheel-check: $(VENV)/.runtime
+	$(BIN)/python tools/wheel_check.py $(WHEEL_CHECK_PYTHONS)
 
 ## fuzz: the property and fuzz tests on fresh random examples, FUZZ_ROUNDS rounds (make test repeats fixed ones)
 FUZZ_ROUNDS ?= 5

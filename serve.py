@@ -1,4 +1,5 @@
-"""The server `make run` starts: the journal app behind checks Streamlit does not make.
+"""The server `reflective-journal` (and `make run`) starts: the journal app behind checks
+Streamlit does not make.
 
 - Streamlit's `server.allowedHosts` guards only its WebSocket, so a page fetched under a
   foreign Host name (DNS rebinding) would still be served: Starlette's
@@ -11,10 +12,17 @@
 - Uploads stay in memory, never in a temporary file.
 - Every response forbids framing by another site; pages are never kept in the browser's
   cache (back/forward included), where decrypted text could outlive a lock.
+- `LaunchSecret` lets through only the browser the `reflective-journal` command opened
+  (reflective_journal/launch_secret.py): every other request and WebSocket, from another
+  browser profile or another user of the computer, reaches nothing, not even the unlock
+  screen. A server started without a token refuses everything unless
+  `JOURNAL_DEV_WITHOUT_LAUNCH_SECRET=1` says it is a developer's.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -22,6 +30,8 @@ import streamlit as st
 from starlette.formparsers import MultiPartParser
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from reflective_journal import launch_secret
 
 LOCAL_HOSTS = ["localhost", "127.0.0.1"]
 # server.maxUploadSize in .streamlit/config.toml: a year of CSV feedback or a large
@@ -34,6 +44,17 @@ CACHEABLE_PREFIX = "/static/"
 REFUSED = b"This page is not the journal. Open the journal from its own address."
 # Streamlit's own counters of what the server is doing: no one here needs them served.
 UNSERVED_PATHS = frozenset({"/_stcore/metrics"})
+# Answers "ok" and nothing else: the command and the tests wait on it before a cookie exists.
+HEALTH_PATH = "/_stcore/health"
+NOT_LAUNCHED = (
+    b"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+    b"<title>Reflective Practice Journal</title><style>body{font-family:system-ui,sans-serif;"
+    b"max-width:38em;margin:3em auto;padding:0 1em;line-height:1.5}</style></head><body>"
+    b"<h1>Open the journal from the window where you started it</h1>"
+    b"<p>This journal opens only in the browser window that its own command opened. "
+    b"Run <code>reflective-journal</code> again: it opens the journal that is already "
+    b"running.</p></body></html>"
+)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -123,10 +144,99 @@ class OwnOrigin:
         return sending
 
 
+def cookie_value(scope: Scope, name: str) -> str | None:
+    """The value of one cookie the request carries, or None."""
+    for cookie_header in (v for k, v in scope.get("headers", ()) if k.lower() == b"cookie"):
+        for pair in cookie_header.decode("latin-1").split(";"):
+            key, _, value = pair.strip().partition("=")
+            if key == name:
+                return value
+    return None
+
+
+class LaunchSecret:
+    """Refuses every request and WebSocket without this launch's cookie; a launch address
+    (a fresh launch code) sets the cookie and redirects to the same address without it."""
+
+    def __init__(self, app: ASGIApp, token: str | None = None, open_to_all: bool = False) -> None:
+        self.app = app
+        self.token = token if token is not None else os.environ.get(launch_secret.ENV_LAUNCH_TOKEN)
+        # a deliberate developer's choice, never a default: no token means refuse everything
+        self.open_to_all = open_to_all or os.environ.get(launch_secret.ENV_WITHOUT_SECRET) == "1"
+        self.codes = launch_secret.LaunchCodes(self.token) if self.token else None
+        if not self.token and not self.open_to_all:
+            print(
+                "No launch secret: this server refuses every request. Start the journal "
+                f"with `reflective-journal`, or set {launch_secret.ENV_WITHOUT_SECRET}=1 "
+                "for development.",
+                file=sys.stderr,
+            )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind not in ("http", "websocket") or self.open_to_all:
+            await self.app(scope, receive, send)
+            return
+        if kind == "http" and scope.get("path") == HEALTH_PATH:
+            await self.app(scope, receive, send)
+            return
+        name = self._cookie_name(scope)
+        given = cookie_value(scope, name) if name else None
+        known = bool(self.token and given and launch_secret.same_secret(given, self.token))
+        if kind == "websocket":
+            if known:
+                await self.app(scope, receive, send)
+            else:  # closing before accepting answers the upgrade with 403 Forbidden
+                await send({"type": "websocket.close", "code": 1008})
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        code = launch_secret.code_in(query)
+        if code is None and known:
+            await self.app(scope, receive, send)
+            return
+        # the code is spent even when the cookie is already there: no address opens twice
+        if code is not None and name and self.codes and (self.codes.accept(code) or known):
+            location = launch_secret.clean_location(scope.get("path", "/"), query)
+            await self._redirect(send, location, f"{name}={self.token}")
+            return
+        await self._refuse(send)
+
+    @staticmethod
+    def _cookie_name(scope: Scope) -> str | None:
+        """This server's cookie name (it holds the port), or None when the port is unknown."""
+        server = scope.get("server")
+        if not server or server[1] is None:
+            return None
+        return launch_secret.cookie_name(server[1])
+
+    @staticmethod
+    async def _redirect(send: Send, location: str, cookie: str) -> None:
+        headers = [
+            (b"location", location.encode("latin-1")),
+            (b"set-cookie", f"{cookie}; Path=/; HttpOnly; SameSite=Strict".encode("latin-1")),
+            (b"content-type", b"text/plain; charset=utf-8"),
+        ]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 303,
+                "headers": headers + response_headers(""),
+            }
+        )
+        await send({"type": "http.response.body", "body": b"Opening the journal."})
+
+    @staticmethod
+    async def _refuse(send: Send) -> None:
+        headers = [(b"content-type", b"text/html; charset=utf-8")] + response_headers("")
+        await send({"type": "http.response.start", "status": 403, "headers": headers})
+        await send({"type": "http.response.body", "body": NOT_LAUNCHED})
+
+
 app = st.App(
     "journal_app.py",
     middleware=[
         Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS),
         Middleware(OwnOrigin),
+        Middleware(LaunchSecret),
     ],
 )

@@ -9,6 +9,7 @@ Python needs its own, else constraints.txt), and from an unrelated folder:
 - health answers; a request and a WebSocket without the cookie are refused;
 - the launch address sets the HttpOnly, SameSite=Strict cookie and redirects; the cookie
   opens the journal's page;
+- the prompts, word lists, fonts and demo text load, and the first screen draws;
 - the lock file is private (0600 where modes exist); a second start on the same data
   folder names the running server instead of starting another;
 - Ctrl+C stops it and removes the lock file.
@@ -40,6 +41,25 @@ LOCK_NAME = ".reflective-journal.lock"
 COMMAND = "reflective-journal"
 REFUSAL = b"Open the journal from the window where you started it"
 START_SECONDS = 120
+# Run by the installed Python from an unrelated folder: the data files the wheel declares
+# load, and the app's first screen draws (Streamlit's AppTest, no browser).
+INSTALLED_APP_CHECK = """
+import importlib.util
+from prompts.library import builtin_library
+from sharing.deid.lexicon import wordlist
+from sharing.report import FONTS_DIR
+from practice.demo_text import read_text
+from streamlit.testing.v1 import AppTest
+
+builtin_library()
+assert wordlist("first_names") and wordlist("english_words")
+assert (FONTS_DIR / "DejaVuSans.ttf").is_file() and read_text()
+app = AppTest.from_file(importlib.util.find_spec("journal_app").origin, default_timeout=90)
+app.run()
+assert not app.exception, app.exception
+assert "Create journal" in [button.label for button in app.button]
+print("the prompts, word lists, fonts and demo text load; the unlock screen draws")
+"""
 # Never copied into the build folder: environments, caches, tests and what builds make.
 NOT_BUILT = shutil.ignore_patterns(
     ".git",
@@ -228,7 +248,9 @@ def check_command(command: Path, work: Path) -> None:
     process = start(command, port, data_dir, work)
     try:
         url = read_launch_url(process)
-        expect(url.startswith(f"http://127.0.0.1:{port}/"), f"it serves the port asked for ({port})")
+        expect(
+            url.startswith(f"http://127.0.0.1:{port}/"), f"it serves the port asked for ({port})"
+        )
         health = get(port, "/_stcore/health")
         expect(health.status == 200 and health.body == b"ok", "health answers without the cookie")
         refused = get(port, "/")
@@ -249,9 +271,7 @@ def check_command(command: Path, work: Path) -> None:
         )
         pair = cookie.split(";", 1)[0]
         expect(get(port, "/", {"Cookie": pair}).status == 200, "the cookie opens the journal page")
-        expect(
-            get(port, url.split(f":{port}", 1)[1]).status == 403, "a launch address works once"
-        )
+        expect(get(port, url.split(f":{port}", 1)[1]).status == 403, "a launch address works once")
         lock = data_dir / LOCK_NAME
         expect(lock.exists(), "the data folder holds the lock file")
         if os.name == "posix":
@@ -285,7 +305,24 @@ def check(version: str, python: str, wheel: Path) -> None:
         started = time.monotonic()
         command = install(python, wheel, work / "venv", version)
         print(f"    installed {wheel.name} in {time.monotonic() - started:.0f} s")
+        check_installed_app(command.parent / "python", work)
         check_command(command, work)
+
+
+def check_installed_app(python: Path, work: Path) -> None:
+    """The installed packages' data files load and the app draws its first screen."""
+    env = {**os.environ, "JOURNAL_DATA_DIR": str(work / "app-check")}
+    ran = subprocess.run(  # noqa: S603 - fixed argv
+        [str(python), "-c", INSTALLED_APP_CHECK],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    if ran.returncode != 0:
+        raise CheckFailed(f"the installed app does not load:\n{ran.stdout}{ran.stderr}")
+    expect(True, ran.stdout.strip())
 
 
 def main(argv: list[str] | None = None) -> int:

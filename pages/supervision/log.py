@@ -140,7 +140,8 @@ def _save(journal: Journal, keys: list[str]) -> None:
     journal.save(meeting)
     kept_text.forget(journal, DRAFT, keys)
     set_notice(
-        NOTICE, f"Supervision session of {meeting.date:%d %b %Y} saved ({meeting.minutes} minutes)."
+        NOTICE,
+        f"Supervision session of {when.day(meeting.date)} saved ({meeting.minutes} minutes).",
     )
 
 
@@ -227,13 +228,13 @@ def _log(journal: Journal) -> None:
     )
     if widgets.confirm(DELETING, question, "Move to trash", "sv_log"):
         journal.delete(deleting.id)
-        _done(f"Supervision session of {deleting.date:%d %b %Y} moved to the trash.")
+        _done(f"Supervision session of {when.day(deleting.date)} moved to the trash.")
 
 
 def _label(meeting: SupervisionMeeting) -> str:
     who = f", {meeting.supervisor}" if meeting.supervisor else ""
     group = ", group" if meeting.type == "group" else ""
-    return f"{meeting.date:%d %b %Y}, {meeting.minutes} min{group}{who}"
+    return f"{when.day(meeting.date)}, {meeting.minutes} min{group}{who}"
 
 
 def _edit_fields(meeting: SupervisionMeeting) -> dict[str, Any]:
@@ -342,4 +343,4 @@ def _save_edit(journal: Journal, meeting: SupervisionMeeting, saved: dict[str, A
         return
     journal.save(supervision.edited_meeting(meeting, changed))
     _forget_edit(journal, meeting, saved)
-    set_notice(NOTICE, f"Supervision session of {changed.date:%d %b %Y} changed.")
+    set_notice(NOTICE, f"Supervision session of {when.day(changed.date)} changed.")

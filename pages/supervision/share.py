@@ -313,7 +313,7 @@ def _sent(journal: Journal) -> None:
         st.dataframe(
             [
                 {
-                    "Made on": s.sent_at.astimezone().strftime("%d %b %Y %H:%M"),
+                    "Made on": when.moment(s.sent_at),
                     "To": ", ".join(s.recipient_names) or "passphrase",
                     "Entries": len(s.items),
                     "Included": ", ".join(s.include),

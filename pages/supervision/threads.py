@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.ui import kept_text, widgets
+from pages.ui import kept_text, when, widgets
 from pages.ui.notice import set_notice, show_notice
 from sharing import comments
 from sharing.comments import Thread
@@ -61,11 +61,11 @@ def show_notices(entry_id: str) -> None:
 def byline(comment: Comment) -> str:
     """Who wrote it, when, its Proctor functions, and whether it was edited."""
     who = "You" if comments.is_mine(comment) else (comment.author or "Your contact")
-    parts = [who, f"{comment.written_at.astimezone():%d %b %Y}"]
+    parts = [who, when.moment(comment.written_at)]
     if comment.functions:
         parts.append(", ".join(comment.functions))
     if comment.edited_at is not None:
-        parts.append(f"edited {comment.edited_at.astimezone():%d %b %Y}")
+        parts.append(f"edited {when.moment(comment.edited_at)}")
     return " · ".join(parts)
 
 

@@ -1,4 +1,7 @@
-"""Browser tests: a real `streamlit run` of the app, driven by Playwright in Chromium.
+"""Browser tests: the journal's own command (`python -m reflective_journal`, what
+`reflective-journal` runs), driven by Playwright in Chromium. The command keeps its
+per-launch secret in the data folder's private lock file; the harness reads it there and
+hands the browser the cookie a launch address would have set.
 
 Chromium is Debian's (`/usr/bin/chromium`, or `$CHROMIUM_PATH`); Playwright's own browser
 download is never used. A missing browser fails the run: browser tests never skip.
@@ -9,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +24,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from reflective_journal import instance_lock, launch_secret
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -56,47 +62,68 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A running `streamlit run journal_app.py` on its own port and data folder."""
+    """The journal's command serving one data folder on its own port."""
 
     url: str
     port: int
     data_dir: Path
     process: subprocess.Popen
+    token: str = ""
+
+    @property
+    def cookie(self) -> str:
+        """The Cookie header a browser of this launch sends."""
+        return f"{launch_secret.cookie_name(self.port)}={self.token}"
 
 
 def start_server(data_dir: Path, extra_env: dict[str, str] | None = None) -> Server:
-    """Start the app as `make run` does, on a free port, and wait until it is healthy."""
+    """Start the journal's command on a free port, as a user does (no browser), and wait
+    until its lock file names the server and the server is healthy."""
     port = free_port()
-    env = {**os.environ, "JOURNAL_DATA_DIR": str(data_dir), **(extra_env or {})}
-    log = (data_dir.parent / f"streamlit-{port}.log").open("wb")
+    env = {**os.environ, **(extra_env or {})}
+    env.pop("JOURNAL_DEV_WITHOUT_LAUNCH_SECRET", None)  # the real gate, always
+    log = (data_dir.parent / f"journal-{port}.log").open("wb")
+    command = [sys.executable, "-m", "reflective_journal", "--no-browser"]
     process = subprocess.Popen(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port)],
+        [*command, "--port", str(port), "--data-dir", str(data_dir)],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its server is its child: stopped together
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early; see {log.name}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:  # noqa: S310
-                if response.read() == b"ok":
-                    return Server(url, port, data_dir, process)
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("streamlit did not become healthy within 30 s")
+            raise RuntimeError(f"the journal's command exited early; see {log.name}")
+        info = instance_lock.read(instance_lock.lock_path(data_dir))
+        if info is not None and info.port == port:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:  # noqa: S310
+                    if response.read() == b"ok":
+                        return Server(url, port, data_dir, process, info.token)
+            except OSError:
+                pass
+        time.sleep(0.2)
+    _stop(process)
+    raise RuntimeError("the journal did not become healthy within 60 s")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    # Ctrl+C, as a user stops it: the command stops its server and removes its lock
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    _stop(server.process)
 
 
 @pytest.fixture
@@ -159,6 +186,20 @@ def wait_idle(page: Page) -> None:
 
 
 def open_app(page: Page, server: Server, path: str = "") -> None:
+    """Open the journal in `page`'s browser profile, which gets the launch's cookie first
+    (what the command's launch address sets in the browser it opens)."""
+    name = launch_secret.cookie_name(server.port)
+    page.context.add_cookies(
+        [
+            {
+                "name": name,
+                "value": server.token,
+                "url": server.url,
+                "httpOnly": True,
+                "sameSite": "Strict",
+            }
+        ]
+    )
     page.goto(f"{server.url}/{path}")
     wait_idle(page)
 

@@ -4,6 +4,7 @@ and nothing of it left on disk in plaintext."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -19,16 +20,36 @@ pytestmark = pytest.mark.browser
 PASSPHRASE = "closed tab kettle morning"
 
 
+def _tree(root: int) -> set[int]:
+    """`root` and its descendants: the journal's command and the server it started."""
+    tree, added = {root}, True
+    while added:
+        added = False
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) in tree:
+                continue
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent in tree:
+                tree.add(int(entry.name))
+                added = True
+    return tree
+
+
 def open_files(pid: int, folder: Path) -> list[str]:
-    """The server's open file descriptors that point into `folder`."""
+    """Open file descriptors of the command's processes that point into `folder`."""
     found = []
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue  # closed while we looked
-        if target.startswith(str(folder)):
-            found.append(target)
+    for process in _tree(pid):
+        with contextlib.suppress(OSError):  # a process gone while we looked
+            for fd in Path(f"/proc/{process}/fd").iterdir():
+                try:
+                    target = os.readlink(fd)
+                except OSError:
+                    continue  # closed while we looked
+                if target.startswith(str(folder)):
+                    found.append(target)
     return found
 
 
