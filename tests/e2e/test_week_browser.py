@@ -29,6 +29,7 @@ from tests.e2e.harness import (
     unlock,
     wait_idle,
 )
+from tests.e2e.test_journeys import kiosk_feedback
 from tests.e2e.test_supervision_thread_browser import (
     _comment,
     _download,
@@ -94,18 +95,8 @@ def _paper(page: Page, scores: tuple[int, ...]) -> None:
 
 
 def _kiosk(page: Page, code: str, scores: tuple[int, ...]) -> None:
-    go_to(page, "Client feedback")
-    page.get_by_label("Client", exact=True).click()
-    page.get_by_role("option", name=code, exact=True).click()
-    wait_idle(page)
-    page.get_by_role("button", name="Hand to client").click()
-    wait_idle(page)
-    choose_scores(page, scores)
-    page.get_by_role("button", name="Submit").click()
-    wait_idle(page)
-    expect(page.get_by_text("Thank you. Your answers are saved.")).to_be_visible()
-    page.get_by_role("button", name="I am the practitioner: show the unlock screen").click()
-    wait_idle(page)
+    """The client answers on the device; the practitioner unlocks again."""
+    kiosk_feedback(page, code, scores)
     unlock(page, PASSPHRASE)
 
 
