@@ -14,7 +14,7 @@ from prompts.library import Library
 from sharing import deidentify
 from storage.errors import JournalError
 from storage.journal import Journal
-from storage.records import MODALITIES, Client, Session
+from storage.records import MODALITIES, Client, Estimate, Feedback, Session
 
 NEW_CLIENT = "__new__"
 NEW_SESSION = "__new_session__"
@@ -28,7 +28,13 @@ class Chosen:
     free: bool
     client: Client | None
     session: Session | None
-    read_saved: bool = False
+    estimate: Estimate | None = None  # the session's saved read, looked up once a run
+    feedback: Feedback | None = None
+
+    @property
+    def read_saved(self) -> bool:
+        """Your read of the chosen session is saved (the later steps may open)."""
+        return self.estimate is not None
 
     @property
     def about_a_session(self) -> bool:
@@ -58,19 +64,20 @@ def session_step(journal: Journal, library: Library) -> Chosen:
         _new_client(journal, library)
     client = journal.get(client_id) if client_id not in (None, NEW_CLIENT) else None
     session = journal.get(state["rf_session_id"]) if state.get("rf_session_id") else None
-    read_saved = session is not None and caseload.estimate_for(journal, session.id) is not None
-    chosen = Chosen(free=free, client=client, session=session, read_saved=read_saved)
+    estimate = caseload.estimate_for(journal, session.id) if session else None
+    feedback = caseload.feedback_for(journal, session.id) if session else None
+    chosen = Chosen(free, client, session, estimate, feedback)
     if chosen.about_a_session:
-        _which_session(journal, chosen.client, session)
+        _which_session(journal, chosen)
         if session is None:
             _date_and_number(journal, chosen.client)
     return chosen
 
 
-def _which_session(journal: Journal, client: Client, session: Session | None) -> None:
+def _which_session(journal: Journal, chosen: Chosen) -> None:
     """A new session, or one already in the journal (yesterday's, one a CSV import made)."""
-    state = st.session_state
-    known = {s.id: s for s in reversed(caseload.sessions_of(journal, client.id))}
+    state, session = st.session_state, chosen.session
+    known = {s.id: s for s in reversed(caseload.sessions_of(journal, chosen.client.id))}
     if session is not None and session.id in known:
         # set before the widget is drawn: the list shows the session being worked on
         state["rf_open_session"] = session.id
@@ -88,7 +95,7 @@ def _which_session(journal: Journal, client: Client, session: Session | None) ->
         args=(journal,),
     )
     if session is not None:
-        st.caption(holds(journal, session))
+        st.caption(holds(chosen))
 
 
 def session_label(session: Session) -> str:
@@ -97,10 +104,9 @@ def session_label(session: Session) -> str:
     return f"Session {session.number} · {when.day(session.date)}"
 
 
-def holds(journal: Journal, session: Session) -> str:
-    """What the session holds so far, in words."""
-    has_read = caseload.estimate_for(journal, session.id) is not None
-    has_feedback = caseload.feedback_for(journal, session.id) is not None
+def holds(chosen: Chosen) -> str:
+    """What the chosen session holds so far, in words."""
+    has_read, has_feedback = chosen.estimate is not None, chosen.feedback is not None
     return {
         (True, True): "Your read and your client's feedback are in.",
         (True, False): "Your read is saved; no feedback from your client yet.",

@@ -10,6 +10,7 @@ import streamlit as st
 from pages.reflect import draft as drafts
 from pages.reflect.corrections import correction
 from pages.reflect.form import estimate_from_form, session_from_form, unanswered_items
+from pages.reflect.session_step import Chosen
 from pages.ui import widgets
 from practice import caseload
 from practice.entries import INTENSITY_WORDS
@@ -19,9 +20,7 @@ from storage.journal import Journal
 from storage.records import REACTIONS, Client, Session
 
 
-def your_read_step(
-    journal: Journal, client: Client, session: Session | None, instrument: Instrument
-) -> None:
+def your_read_step(journal: Journal, chosen: Chosen, instrument: Instrument) -> None:
     """Draw step 2: the estimate (locked once saved), markers and reactions; then either
     "Save my read" or what was saved."""
     st.header("2. Your read of the session")
@@ -31,8 +30,8 @@ def your_read_step(
         f"{instrument.max_score} = {instrument.high_anchor}. Saved before any feedback "
         "from your client for this session can be entered or seen."
     )
-    estimate = caseload.estimate_for(journal, session.id) if session else None
-    if session is not None and estimate is None and caseload.feedback_for(journal, session.id):
+    client, session, estimate = chosen.client, chosen.session, chosen.estimate
+    if estimate is None and chosen.feedback is not None:
         st.info(
             "Your client's feedback for this session is already in. Your read will be marked "
             "as given after it and left out of your calibration figures.",

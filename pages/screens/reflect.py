@@ -26,7 +26,7 @@ if form_is_open(journal):
     rupture_flagged = False
     instrument = library.instruments.get(chosen.client.instrument if chosen.client else "sac4")
     if chosen.about_a_session and instrument is not None:
-        your_read_step(journal, chosen.client, chosen.session, instrument)
+        your_read_step(journal, chosen, instrument)
         if chosen.read_saved:
             rupture_flagged = client_feedback_step(journal, chosen.session, instrument, library)
     if chosen.free or chosen.read_saved:
