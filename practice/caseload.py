@@ -54,8 +54,15 @@ def client_label(client: Client) -> str:
     return f"{client.code} (ended)" if client.status == "ended" else client.code
 
 
-def add_client(journal: Journal, code: str, alias: str = "", instrument: str = "sac4") -> Client:
-    """A new client with a unique pseudonymous code; raises InvalidRecord with the reason."""
+def add_client(
+    journal: Journal,
+    code: str,
+    alias: str = "",
+    instrument: str = "sac4",
+    outcome_measure: str = "",
+) -> Client:
+    """A new client with a unique pseudonymous code, their alliance instrument and their
+    outcome measure ("" for none); raises InvalidRecord with the reason."""
     code = code.strip()
     if not CODE_PATTERN.match(code):
         raise InvalidRecord(
@@ -63,7 +70,13 @@ def add_client(journal: Journal, code: str, alias: str = "", instrument: str = "
         )
     if journal.client_by_code(code) is not None:
         raise InvalidRecord("Client code", f"'{code}' is already used by another client")
-    client = Client(code=code, alias=alias.strip(), started_on=date.today(), instrument=instrument)
+    client = Client(
+        code=code,
+        alias=alias.strip(),
+        started_on=date.today(),
+        instrument=instrument,
+        outcome_measure=outcome_measure,
+    )
     journal.save(client)
     return client
 
@@ -218,10 +231,18 @@ def client_summaries(journal: Journal) -> list[ClientSummary]:
 
 
 def update_client(
-    journal: Journal, client_id: str, alias: str, goals: str, instrument: str, known: Iterable[str]
+    journal: Journal,
+    client_id: str,
+    alias: str,
+    goals: str,
+    instrument: str,
+    known: Iterable[str],
+    outcome_measure: str | None = None,
+    known_measures: Iterable[str] = (),
 ) -> Client:
-    """Change a client's private alias, goals and instrument (one of `known`); the code
-    stays, and sessions already rated keep the instrument they were rated with."""
+    """Change a client's private alias, goals, instrument (one of `known`) and, when given,
+    outcome measure (one of `known_measures`, or "" for none); the code stays, and
+    sessions already rated keep the instrument they were rated with."""
     client = journal.get(client_id)
     if not isinstance(client, Client):
         raise InvalidRecord("Client", "no such client")
@@ -229,7 +250,19 @@ def update_client(
         raise InvalidRecord("Instrument", f"'{instrument}' is not one of the journal's instruments")
     if len(alias.strip()) > 60:
         raise InvalidRecord("Private alias", "use at most 60 characters")
-    changed = replace(client, alias=alias.strip(), goals=goals.strip(), instrument=instrument)
+    if outcome_measure is None:
+        outcome_measure = client.outcome_measure
+    elif outcome_measure and outcome_measure not in known_measures:
+        raise InvalidRecord(
+            "Outcome measure", f"'{outcome_measure}' is not one of the journal's measures"
+        )
+    changed = replace(
+        client,
+        alias=alias.strip(),
+        goals=goals.strip(),
+        instrument=instrument,
+        outcome_measure=outcome_measure,
+    )
     if changed == client:
         raise InvalidRecord("Client", "nothing was changed")
     journal.save(changed)

@@ -2,7 +2,8 @@
 
 A practitioner erases a client when their notes must go (a request, the end of a
 retention period). Everything that names or describes the client goes in one
-transaction: the client, their sessions, your estimates, their feedback, the
+transaction: the client, their sessions, your estimates, their feedback, their outcome
+scores and your predictions about them, the
 reflections on those sessions or about them, supervisors' comments on those
 reflections, and a Reflect draft about them. secure_delete zeroes the freed pages and a
 checkpoint empties the write-ahead log, so nothing of them remains in the journal file.
@@ -13,7 +14,17 @@ from __future__ import annotations
 
 from storage.errors import InvalidRecord
 from storage.journal import Journal
-from storage.records import Client, Comment, Draft, Estimate, Feedback, Reflection, Session
+from storage.records import (
+    Client,
+    Comment,
+    Draft,
+    Estimate,
+    Feedback,
+    Outcome,
+    Prediction,
+    Reflection,
+    Session,
+)
 
 
 def client_records(journal: Journal, client_id: str) -> list[str]:
@@ -24,7 +35,10 @@ def client_records(journal: Journal, client_id: str) -> list[str]:
 
     sessions = {s.id for s in everything(Session) if s.client_id == client_id}
     ratings = [
-        r.id for cls in (Estimate, Feedback) for r in everything(cls) if r.session_id in sessions
+        r.id
+        for cls in (Estimate, Feedback, Outcome, Prediction)
+        for r in everything(cls)
+        if r.session_id in sessions
     ]
     reflections = {
         r.id

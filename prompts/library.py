@@ -44,6 +44,7 @@ PROFESSION_GROUPS: tuple[str, ...] = ("all", "psychological", "physical")
 PROCTOR: tuple[str, ...] = ("normative", "formative", "restorative")
 FRAMEWORKS_FILE = "frameworks.toml"
 INSTRUMENTS_FILE = "instruments.toml"
+OUTCOMES_FILE = "outcomes.toml"
 FREE_ID = "free"
 
 _ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -717,7 +718,8 @@ class _Seen:
 def load_library(folder: Path = PROMPTS_DIR) -> Library:
     """Read and check every file of a library folder; raise `LibraryError` on the first
     problem, naming the file, the entry's id and the field."""
-    expected = {f"{d}.toml" for d in DOMAINS} | {FRAMEWORKS_FILE, INSTRUMENTS_FILE}
+    # outcomes.toml sits beside them and is read by prompts.outcomes
+    expected = {f"{d}.toml" for d in DOMAINS} | {FRAMEWORKS_FILE, INSTRUMENTS_FILE, OUTCOMES_FILE}
     present = {p.name for p in folder.glob("*.toml")}
     if missing := sorted(expected - present):
         raise LibraryError(f"{missing[0]}: file is missing from {folder}")

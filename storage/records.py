@@ -48,6 +48,9 @@ DOMAINS: tuple[str, ...] = (
 PROFESSIONS: tuple[str, ...] = ("psychotherapy/counselling", "physiotherapy", "osteopathy", "other")
 MODALITIES: tuple[str, ...] = ("in person", "video", "phone")
 FEEDBACK_SOURCES: tuple[str, ...] = ("kiosk", "paper", "csv")
+OUTCOME_SOURCES: tuple[str, ...] = ("kiosk", "paper", "csv")
+# the practitioner's blind call on a client's course (CLINICAL.md, "Outcome measures")
+PREDICTIONS: tuple[str, ...] = ("improving", "same", "worse")
 
 
 def new_id() -> str:
@@ -71,6 +74,8 @@ class Client:
     started_on: date | None = None
     goals: str = ""
     instrument: str = "sac4"
+    # the outcome measure taken at the start of each session ("" = none)
+    outcome_measure: str = ""
     id: str = field(default_factory=new_id)
 
 
@@ -126,6 +131,40 @@ class Feedback:
         total = sum(self.items.values())
         # 7.3 + 8.1 is 15.399999… in binary: a total shows the places its items had
         return round(total, 1) if isinstance(total, float) else total
+
+
+@dataclass
+class Outcome:
+    """The client's outcome score, taken at the start of a session; the client's first
+    one is their baseline."""
+
+    KIND: ClassVar[str] = "outcome"
+    session_id: str
+    measure: str
+    # every answer by item id, unscored ones too (PHQ-9's closing difficulty question)
+    items: dict[str, float]
+    total: float
+    # PSFS: the activities the client named, by item id
+    activities: dict[str, str] = field(default_factory=dict)
+    source: str = "paper"
+    # risk items answered above 0: the practitioner is told until they acknowledge it
+    risk_items: list[str] = field(default_factory=list)
+    risk_acknowledged_at: datetime | None = None
+    recorded_at: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
+class Prediction:
+    """The practitioner's call, after saving their read and before seeing the session's
+    outcome score: is this client improving, the same or getting worse since they began?"""
+
+    KIND: ClassVar[str] = "prediction"
+    session_id: str
+    client_id: str
+    expected: str  # one of PREDICTIONS
+    recorded_at: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
 
 
 @dataclass
@@ -189,6 +228,9 @@ class Settings:
     backup_keep: int = 5
     # relatives, employers, towns, schools: redacted in every later share
     always_redact: list[str] = field(default_factory=list)
+    # not on track: no reliable improvement by this session (CLINICAL.md)
+    not_on_track_session: int = 6
+    custom_outcomes: list[dict[str, Any]] = field(default_factory=list)
     id: str = field(default_factory=new_id)
 
 
@@ -299,6 +341,8 @@ RECORD_TYPES: dict[str, type] = {
         Session,
         Estimate,
         Feedback,
+        Outcome,
+        Prediction,
         Reflection,
         Draft,
         Settings,
@@ -319,6 +363,8 @@ Record = (
     | Session
     | Estimate
     | Feedback
+    | Outcome
+    | Prediction
     | Reflection
     | Draft
     | Settings

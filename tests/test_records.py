@@ -46,6 +46,7 @@ def test_the_plain_form_leaves_out_the_id_and_writes_dates_as_iso_text() -> None
 SAMPLE_VALUES = {
     str: "C-\u00e9 \U0001f33f",
     int: 3,
+    float: 12.5,
     date: date(2025, 1, 2),
     dict[str, int]: {"bond": 4},
     dict[str, float]: {"relationship": 7.5, "overall": 9},
