@@ -81,7 +81,10 @@ def answer_problems(
                 f"{item.label}: {scores.shown(value)} has more decimal places than "
                 f"{measure.name} takes."
             )
-    if measure.named_items and not any(answers.get(i.id) is not None for i in measure.items):
+    # nothing named and nothing rated: say what the form needs (a half-filled row says itself)
+    if measure.named_items and not any(
+        answers.get(i.id) is not None or activities.get(i.id, "").strip() for i in measure.items
+    ):
         found.append(f"{measure.name}: name and rate at least one activity.")
     return found
 
