@@ -9,8 +9,10 @@ The rules, in order of precedence:
    left to choose.
 3. Prompts come from the focus domains (all domains when none is chosen), spread round
    robin across them.
-4. After a rupture flag, an "alliance" prompt comes first (after any follow-up), even
-   when alliance is not a focus domain.
+4. After a rupture flag, or when the client is not on track (their outcome scores: a
+   reliable deterioration, or no reliable improvement by the session the settings name),
+   an "alliance" prompt comes first (after any follow-up), even when alliance is not a
+   focus domain.
 5. When last session left a next step, the very first prompt follows it up. The
    follow-up is not in the library: it has the id `FOLLOW_UP_ID`, domain "alliance"
    (checking an agreed task is alliance work) and phase "act".
@@ -44,10 +46,16 @@ class Context:
     profession: str = "psychotherapy/counselling"
     recent_prompt_ids: frozenset[str] = frozenset()
     rupture_flagged: bool = False
+    not_on_track: bool = False  # the client's outcome scores say so (Reflect's warning)
     last_next_step: str = ""
     framework: str = "free"  # the framework without stages, not a free reflection
     free_reflection: bool = False  # not about one session: only `free_ok` prompts
     modality: str = ""  # the session's ("in person", "video", "phone"); "" when none
+
+    @property
+    def wants_alliance(self) -> bool:
+        """An alliance prompt is due: a rupture flag fired or the client is not on track."""
+        return self.rupture_flagged or self.not_on_track
 
 
 def follow_up_prompt(next_step: str) -> Prompt:
@@ -207,7 +215,7 @@ def select_prompts(
     if context.last_next_step.strip() and count:
         chosen.append(follow_up_prompt(context.last_next_step))
 
-    wants_alliance = context.rupture_flagged
+    wants_alliance = context.wants_alliance
     allowed = focus + ((ALLIANCE,) if wants_alliance and ALLIANCE not in focus else ())
     slots = min(count - len(chosen), picker.available(allowed))
 
@@ -266,8 +274,8 @@ def swap_prompt(
         p.domain == ALLIANCE and p.id not in (old.id, FOLLOW_UP_ID) for p in current
     )
     only_alliance = old.domain == ALLIANCE and old.id != FOLLOW_UP_ID and not other_alliance
-    if context.rupture_flagged and only_alliance:
-        # the only alliance prompt after a rupture flag is replaced by another one
+    if context.wants_alliance and only_alliance:
+        # the only alliance prompt after a rupture flag (or off track) is replaced by another one
         new = picker.take((ALLIANCE,), [in_stage, _anything])
     else:
         keep = () if old.id == FOLLOW_UP_ID else (old.domain,)

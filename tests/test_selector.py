@@ -208,6 +208,30 @@ def test_without_a_rupture_flag_alliance_stays_out_of_other_focus_domains() -> N
     assert all(p.domain == "presence" for p in select_prompts(LIBRARY, context, 4, 0))
 
 
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_client_not_on_track_puts_an_alliance_prompt_first_even_outside_the_focus(
+    framework: str,
+) -> None:
+    context = Context(focus_domains=("presence",), not_on_track=True, framework=framework)
+    for seed in SEEDS:
+        chosen = select_prompts(LIBRARY, context, 4, seed)
+        assert chosen[0].domain == "alliance"
+        assert [p.domain for p in chosen[1:]] == ["presence"] * 3
+
+
+def test_not_on_track_and_a_rupture_flag_together_still_give_one_alliance_prompt() -> None:
+    both = Context(focus_domains=("presence",), rupture_flagged=True, not_on_track=True)
+    for seed in SEEDS:
+        domains = [p.domain for p in select_prompts(LIBRARY, both, 4, seed)]
+        assert domains == ["alliance"] + ["presence"] * 3
+
+
+def test_a_context_made_without_not_on_track_is_on_track() -> None:
+    # callers from before outcome measures pass only a rupture flag: nothing changes for them
+    assert Context().not_on_track is False and not Context().wants_alliance
+    assert Context(rupture_flagged=True).wants_alliance
+
+
 # ---- 5. follow-up on last session's next step --------------------------------------------
 
 
@@ -428,6 +452,7 @@ def test_the_worded_library_gives_the_same_choices() -> None:
         profession=st.sampled_from(PROFESSIONS),
         recent_prompt_ids=st.frozensets(st.sampled_from(sorted(LIBRARY.prompts)), max_size=30),
         rupture_flagged=st.booleans(),
+        not_on_track=st.booleans(),
         framework=st.sampled_from(FRAMEWORKS),
         free_reflection=st.just(True),
     ),
@@ -496,6 +521,13 @@ def test_swap_keeps_an_alliance_prompt_after_a_rupture_flag() -> None:
         assert swap_prompt(LIBRARY, context, current, 0, seed)[0].domain == "alliance"
 
 
+def test_swap_keeps_an_alliance_prompt_for_a_client_not_on_track() -> None:
+    context = Context(focus_domains=("presence",), not_on_track=True)
+    for seed in SEEDS:
+        current = select_prompts(LIBRARY, context, 4, seed)
+        assert swap_prompt(LIBRARY, context, current, 0, seed)[0].domain == "alliance"
+
+
 def test_swap_avoids_recent_prompts() -> None:
     presence = [p.id for p in LIBRARY.in_domain("presence") if is_for(p, "psychological")]
     context = Context(focus_domains=("presence",), recent_prompt_ids=frozenset(presence[2:]))
@@ -545,6 +577,7 @@ contexts = st.builds(
     profession=st.sampled_from(PROFESSIONS),
     recent_prompt_ids=st.frozensets(st.sampled_from(sorted(LIBRARY.prompts)), max_size=30),
     rupture_flagged=st.booleans(),
+    not_on_track=st.booleans(),
     last_next_step=st.sampled_from(["", "walk daily", "x " * 200]),
     framework=st.sampled_from(FRAMEWORKS),
     free_reflection=st.booleans(),
@@ -553,10 +586,10 @@ contexts = st.builds(
 
 def expected_count(context: Context, count: int) -> int:
     """How many prompts `select_prompts` can give: the follow-up, then as many as asked of
-    the prompts that fit, from the focus (and alliance after a rupture flag)."""
+    the prompts that fit, from the focus (and alliance after a rupture flag or off track)."""
     follow_up = 1 if count and context.last_next_step.strip() else 0
     focus = set(context.focus_domains or DOMAINS) | (
-        {"alliance"} if context.rupture_flagged else set()
+        {"alliance"} if context.wants_alliance else set()
     )
     there = sum(p.domain in focus and fits(p, context) for p in LIBRARY.prompts.values())
     return follow_up + min(count - follow_up, there)
@@ -577,10 +610,10 @@ def test_any_context_gives_distinct_fitting_prompts_of_the_asked_count(
     if context.free_reflection:
         assert all(p.free_ok for p in chosen if p.id != FOLLOW_UP_ID)
     focus = set(context.focus_domains or DOMAINS) | (
-        {"alliance"} if context.rupture_flagged else set()
+        {"alliance"} if context.wants_alliance else set()
     )
     assert all(p.domain in focus for p in chosen if p.id != FOLLOW_UP_ID)
-    if not context.rupture_flagged and any(p.id in context.recent_prompt_ids for p in chosen):
+    if not context.wants_alliance and any(p.id in context.recent_prompt_ids for p in chosen):
         # a recent prompt only once every fresh one of the focus is already in the list
         fresh = {
             p.id
@@ -591,7 +624,7 @@ def test_any_context_gives_distinct_fitting_prompts_of_the_asked_count(
     if chosen and context.last_next_step:
         assert chosen[0].id == FOLLOW_UP_ID
     alliance = [p for p in LIBRARY.in_domain("alliance") if fits(p, context)]
-    if context.rupture_flagged and count >= 2 and alliance:
+    if context.wants_alliance and count >= 2 and alliance:
         assert [p for p in chosen if p.id != FOLLOW_UP_ID][0].domain == "alliance"
 
 

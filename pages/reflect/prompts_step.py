@@ -26,8 +26,15 @@ from prompts.selector import (
 from storage.journal import Journal
 
 
-def prompts_step(journal: Journal, library: Library, chosen: Chosen, rupture_flagged: bool) -> None:
-    """Draw step 4: framework and focus, the prompts with their answers, free writing."""
+def prompts_step(
+    journal: Journal,
+    library: Library,
+    chosen: Chosen,
+    rupture_flagged: bool,
+    not_on_track: bool = False,
+) -> None:
+    """Draw step 4: framework and focus, the prompts with their answers, free writing.
+    After a rupture flag, or for a client not on track, the prompts include the alliance."""
     state = st.session_state
     st.header("Prompts" if chosen.free else "4. Prompts")
     frameworks = ["free", *sorted(k for k in library.frameworks if k != "free")]
@@ -39,7 +46,7 @@ def prompts_step(journal: Journal, library: Library, chosen: Chosen, rupture_fla
         key="rf_framework",
         persist_state="session",
     )
-    offered = offered_domains(library, _context(journal, chosen, framework_id, [], False))
+    offered = offered_domains(library, _context(journal, chosen, framework_id, []))
     focus = right.multiselect(
         "Focus",
         offered,
@@ -50,9 +57,9 @@ def prompts_step(journal: Journal, library: Library, chosen: Chosen, rupture_fla
     framework = library.framework(framework_id)
     if framework.stages:
         st.caption(framework.summary)
-    context = _context(journal, chosen, framework_id, focus, rupture_flagged)
+    context = _context(journal, chosen, framework_id, focus, rupture_flagged, not_on_track)
     choice = f"{framework_id}|{','.join(sorted(focus))}|{rupture_flagged}|{chosen.free}"
-    choice += f"|{context.modality}"
+    choice += f"|{context.modality}|{not_on_track}"
     # a new flag or framework re-chooses the prompts, but never hides written answers
     if state.get("rf_prompts_for") != choice and not answered_any(state):
         _keep(select_prompts(library, context, count=4, seed=state["rf_seed"]))
@@ -69,7 +76,12 @@ def prompts_step(journal: Journal, library: Library, chosen: Chosen, rupture_fla
 
 
 def _context(
-    journal: Journal, chosen: Chosen, framework_id: str, focus: list[str], rupture_flagged: bool
+    journal: Journal,
+    chosen: Chosen,
+    framework_id: str,
+    focus: list[str],
+    rupture_flagged: bool = False,
+    not_on_track: bool = False,
 ) -> Context:
     client = chosen.client
     return Context(
@@ -81,6 +93,7 @@ def _context(
         if client
         else frozenset(),
         rupture_flagged=rupture_flagged,
+        not_on_track=not_on_track,
         last_next_step=caseload.last_next_step(journal, client.id) if client else "",
         framework=framework_id,
     )

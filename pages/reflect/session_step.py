@@ -7,10 +7,12 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from pages.reflect.outlook import Outlook, skip_key
 from pages.ui import when, widgets
 from pages.ui.notice import set_notice, show_notice
-from practice import caseload
+from practice import caseload, outcomes
 from prompts.library import Library
+from prompts.outcomes import measures_for
 from sharing import deidentify
 from storage.errors import JournalError
 from storage.journal import Journal
@@ -30,6 +32,8 @@ class Chosen:
     session: Session | None
     estimate: Estimate | None = None  # the session's saved read, looked up once a run
     feedback: Feedback | None = None
+    # the client's outcome course, blind to this session's score until your call
+    outlook: Outlook | None = None
 
     @property
     def read_saved(self) -> bool:
@@ -66,12 +70,30 @@ def session_step(journal: Journal, library: Library) -> Chosen:
     session = journal.get(state["rf_session_id"]) if state.get("rf_session_id") else None
     estimate = caseload.estimate_for(journal, session.id) if session else None
     feedback = caseload.feedback_for(journal, session.id) if session else None
-    chosen = Chosen(free, client, session, estimate, feedback)
+    outlook = _outlook(journal, client, session) if client is not None and not free else None
+    chosen = Chosen(free, client, session, estimate, feedback, outlook)
     if chosen.about_a_session:
         _which_session(journal, chosen)
         if session is None:
             _date_and_number(journal, chosen.client)
     return chosen
+
+
+def _outlook(journal: Journal, client: Client, session: Session | None) -> Outlook:
+    """The client's outcome course and your call at this session (looked up once a run)."""
+    settings = journal.settings
+    course = next(
+        (c for c in outcomes.courses(journal, measures_for(settings)) if c.client.id == client.id),
+        None,
+    )
+    return Outlook(
+        course=course,
+        session=session,
+        has_measure=bool(client.outcome_measure),
+        prediction=outcomes.prediction_for(journal, session.id) if session else None,
+        skipped=bool(session and st.session_state.get(skip_key(session.id))),
+        on_track_by=settings.not_on_track_session,
+    )
 
 
 def _which_session(journal: Journal, chosen: Chosen) -> None:
@@ -107,6 +129,10 @@ def session_label(session: Session) -> str:
 def holds(chosen: Chosen) -> str:
     """What the chosen session holds so far, in words."""
     has_read, has_feedback = chosen.estimate is not None, chosen.feedback is not None
+    outlook = chosen.outlook
+    if not (has_read or has_feedback) and outlook and outlook.course and outlook.scored:
+        # taken at the start of the session (its score stays hidden until your call)
+        return f"Your client's {outlook.course.measure.name} is in; no read of yours yet."
     return {
         (True, True): "Your read and your client's feedback are in.",
         (True, False): "Your read is saved; no feedback from your client yet.",
