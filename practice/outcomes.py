@@ -139,7 +139,14 @@ def record_prediction(journal: Journal, session_id: str, expected: str) -> Predi
         raise InvalidRecord("Prediction", "save your own read of the session first")
     if prediction_for(journal, session_id) is not None:
         raise InvalidRecord("Prediction", "this session already has your call")
-    prediction = Prediction(session_id=session_id, client_id=session.client_id, expected=expected)
+    # a score the client gave the kiosk stays unseen; one you typed from paper or CSV was seen
+    seen = outcome_for(journal, session_id)
+    prediction = Prediction(
+        session_id=session_id,
+        client_id=session.client_id,
+        expected=expected,
+        blind=seen is None or seen.source == "kiosk",
+    )
     journal.save(prediction)
     return prediction
 
@@ -244,7 +251,8 @@ def courses(
     """Every client with outcome scores, on the measure of their first score (a client
     whose measure changed is read on the one their baseline was taken with)."""
     on_track_by = on_track_by or journal.settings.not_on_track_session
-    predictions: dict[str, Prediction] = {p.session_id: p for p in journal.all(Prediction)}
+    # a call made after you typed the session's score is kept but not counted
+    predictions = {p.session_id: p for p in journal.all(Prediction) if p.blind}
     found = []
     by_client = _scores_by_client(journal)
     for client in sorted(journal.all(Client), key=lambda c: c.code.casefold()):

@@ -163,6 +163,8 @@ class Prediction:
     session_id: str
     client_id: str
     expected: str  # one of PREDICTIONS
+    # False when the session's outcome score was typed by you before the call (you saw it)
+    blind: bool = True
     recorded_at: datetime = field(default_factory=now)
     id: str = field(default_factory=new_id)
 

@@ -158,7 +158,7 @@ def test_a_course_reads_each_score_against_the_baseline_and_checks_your_calls(
     totals = [18, 13, 11, 24]
     for number, total in enumerate(totals, start=1):
         new = session(journal, "C-2", number)
-        practice.record_outcome(journal, new.id, PHQ9, phq9_answers(total))
+        practice.record_outcome(journal, new.id, PHQ9, phq9_answers(total), source="kiosk")
         if number == 4:
             practice.record_prediction(journal, new.id, "improving")
     (course,) = practice.courses(journal, MEASURES)
@@ -254,3 +254,18 @@ def test_the_shipped_measures_carry_their_licence_beside_the_wording() -> None:
         == "© CORE System Trust: https://www.coresystemtrust.org.uk/copyright.pdf"
     )
     assert "CC BY-NC-ND 4.0" in CORE10.licence
+
+
+def test_a_call_made_after_you_typed_the_sessions_score_is_kept_but_not_counted(
+    journal: Journal,
+) -> None:
+    first = session(journal, "C-11", 1)
+    practice.record_outcome(journal, first.id, PHQ9, phq9_answers(18), source="kiosk")
+    typed = session(journal, "C-11", 2)
+    practice.record_outcome(journal, typed.id, PHQ9, phq9_answers(10), source="paper")
+    assert practice.record_prediction(journal, typed.id, "improving").blind is False
+    unseen = session(journal, "C-11", 3)
+    practice.record_outcome(journal, unseen.id, PHQ9, phq9_answers(9), source="kiosk")
+    assert practice.record_prediction(journal, unseen.id, "same").blind is True
+    (course,) = practice.courses(journal, MEASURES)
+    assert course.calls == [("same", rules.RECOVERED)]
