@@ -128,6 +128,13 @@ def record_outcome(
     return outcome
 
 
+def score_seen(journal: Journal, session_id: str) -> bool:
+    """True when you typed the session's outcome score (paper or CSV): a call made now is
+    not blind. A score the client gave the kiosk is not shown to you."""
+    seen = outcome_for(journal, session_id)
+    return seen is not None and seen.source != "kiosk"
+
+
 def record_prediction(journal: Journal, session_id: str, expected: str) -> Prediction:
     """Save your blind call on the client's course; once per session, after your read."""
     if expected not in PREDICTIONS:
@@ -139,13 +146,11 @@ def record_prediction(journal: Journal, session_id: str, expected: str) -> Predi
         raise InvalidRecord("Prediction", "save your own read of the session first")
     if prediction_for(journal, session_id) is not None:
         raise InvalidRecord("Prediction", "this session already has your call")
-    # a score the client gave the kiosk stays unseen; one you typed from paper or CSV was seen
-    seen = outcome_for(journal, session_id)
     prediction = Prediction(
         session_id=session_id,
         client_id=session.client_id,
         expected=expected,
-        blind=seen is None or seen.source == "kiosk",
+        blind=not score_seen(journal, session_id),
     )
     journal.save(prediction)
     return prediction

@@ -22,6 +22,12 @@ CHECKED = (
 )
 
 
+SEEN = (
+    "You typed this session's outcome score yourself, so this call is kept but not "
+    "counted in “Your predictions”: it is not blind."
+)
+
+
 def not_on_track_warning(chosen: Chosen) -> bool:
     """Why the client is not on track, in plain words; True when they are not (the prompts
     then include the alliance, as after a rupture flag)."""
@@ -54,6 +60,11 @@ def prediction_step(journal: Journal, chosen: Chosen) -> None:
         else:
             _ask(journal, chosen.session.id)
         st.caption(CHECKED)
+        made = outlook.prediction
+        if (made is None and outcomes.score_seen(journal, chosen.session.id)) or (
+            made is not None and not made.blind
+        ):
+            st.caption(SEEN)
     line = outlook.status_line(date.today())
     if line:
         st.info(line, icon=":material/monitoring:")
