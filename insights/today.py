@@ -1,11 +1,11 @@
 """What needs the practitioner today, for Home: sessions waiting for the client's feedback,
-possible ruptures not yet back to the client's usual, unsaved drafts, and this month's
-supervision hours against the target."""
+possible ruptures not yet back to the client's usual, clients whose outcome is not on
+track, unsaved drafts, and this month's supervision hours against the target."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from insights.ruptures import Rupture
@@ -47,6 +47,18 @@ class OpenRupture:
 
 
 @dataclass(frozen=True)
+class NotOnTrack:
+    """An active client whose outcome is not on track, and why in plain words."""
+
+    client: str
+    reason: str
+
+    def in_words(self) -> str:
+        """The line Home shows: "C-014 is not on track: <reason>"."""
+        return f"{self.client} is not on track: {self.reason}"
+
+
+@dataclass(frozen=True)
 class UnsavedDraft:
     """Unsaved work kept as a draft: what it is, on which screen, when last typed."""
 
@@ -76,11 +88,13 @@ class Today:
     ruptures: list[OpenRupture]
     drafts: list[UnsavedDraft]
     supervision: MonthHours
+    not_on_track: list[NotOnTrack] = field(default_factory=list)
 
     @property
     def nothing(self) -> bool:
-        """True when no session, rupture or draft waits (the hours are always shown)."""
-        return not (self.waiting or self.ruptures or self.drafts)
+        """True when no session, rupture, client off track or draft waits (the hours are
+        always shown)."""
+        return not (self.waiting or self.ruptures or self.not_on_track or self.drafts)
 
 
 def waiting_for_feedback(
@@ -126,6 +140,17 @@ def open_ruptures(
     return sorted(rows, key=lambda r: (r.date, r.number), reverse=True)
 
 
+def clients_not_on_track(clients: Iterable[Client], reasons: Mapping[str, str]) -> list[NotOnTrack]:
+    """Active clients with a reason they are not on track (`reasons`: client id -> reason,
+    "" when on track), by code; ended clients left out."""
+    rows = [
+        NotOnTrack(c.code, reasons[c.id])
+        for c in clients
+        if c.status == "active" and reasons.get(c.id)
+    ]
+    return sorted(rows, key=lambda r: r.client.casefold())
+
+
 def unsaved_drafts(drafts: Iterable[Draft]) -> list[UnsavedDraft]:
     """The drafts a screen keeps, in the user's words, most recent first."""
     found = []
@@ -153,11 +178,14 @@ def today_list(
     meetings: list[SupervisionMeeting],
     target_hours: float,
     today: date,
+    not_on_track: Mapping[str, str] | None = None,
 ) -> Today:
-    """What needs the practitioner on `today`."""
+    """What needs the practitioner on `today` (`not_on_track`: client id -> why the
+    client's outcome is not on track)."""
     return Today(
         waiting=waiting_for_feedback(clients, sessions, estimates, feedback, today),
         ruptures=open_ruptures(clients, sessions, found),
         drafts=unsaved_drafts(drafts),
         supervision=month_hours(meetings, target_hours, today),
+        not_on_track=clients_not_on_track(clients, not_on_track or {}),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.client_feedback.outcome_measure import measure_to_ask
 from pages.ui import journal_session, when
 from practice import caseload
 from prompts.library import Library
@@ -34,6 +35,7 @@ def hand_to_client(journal: Journal, library: Library) -> None:
     labels = {s.id: f"Session {s.number} · {when.day(s.date)}" for s in waiting}
     session_id = st.selectbox("Session", list(labels), format_func=labels.get, key="kiosk_session")
     estimate = caseload.estimate_for(journal, session_id)
+    measure = measure_to_ask(journal, next(s for s in waiting if s.id == session_id))
     instrument = library.instruments.get(estimate.instrument)
     if instrument is None or instrument.scores_only:
         # licensed forms may not be reproduced on screen: scores from paper only
@@ -42,6 +44,12 @@ def hand_to_client(journal: Journal, library: Library) -> None:
             "shown on screen. Type your client's scores from the paper form in "
             "Reflect or import them from CSV."
         )
-    elif st.button("Hand to client", type="primary", icon=":material/front_hand:"):
-        journal_session.start_kiosk(session_id, instrument.id)
-        st.rerun()
+    else:
+        if measure is not None:
+            st.caption(
+                f"Your client answers the {measure.name} first, then rates the session; "
+                "both are saved when they press Submit."
+            )
+        if st.button("Hand to client", type="primary", icon=":material/front_hand:"):
+            journal_session.start_kiosk(session_id, instrument.id)
+            st.rerun()

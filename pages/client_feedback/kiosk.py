@@ -1,5 +1,6 @@
-"""Client feedback in kiosk mode: only the questions, in the client's wording; Submit saves
-and locks the journal."""
+"""Client feedback in kiosk mode: only the questions, in the client's wording. A client
+with an outcome measure answers it first (pages/client_feedback/kiosk_outcome.py), then
+rates the session; Submit saves both and locks the journal."""
 
 from __future__ import annotations
 
@@ -7,15 +8,20 @@ from typing import Any
 
 import streamlit as st
 
+from pages.client_feedback.kiosk_outcome import (
+    PENDING,
+    QUESTION_SIZE,
+    back_to_outcome,
+    outcome_step,
+)
+from pages.client_feedback.outcome_measure import measure_to_ask
 from pages.ui import journal_session, widgets
 from practice import caseload
+from practice.outcomes import record_outcome
 from prompts.library import Instrument, Library
+from prompts.outcomes import OutcomeMeasure
 from storage.errors import JournalError
 from storage.journal import Journal
-
-# Each question is a heading under the title (h2, so none is skipped), in the size of a
-# question a client reads on a phone rather than of a section.
-_QUESTION_SIZE = "<style>[data-testid='stForm'] h2 { font-size: 1.25rem; }</style>"
 
 
 def kiosk_form(journal: Journal, library: Library, kiosk: dict[str, Any]) -> None:
@@ -23,14 +29,20 @@ def kiosk_form(journal: Journal, library: Library, kiosk: dict[str, Any]) -> Non
     instrument = library.instruments[kiosk["instrument"]]
     session = journal.get(kiosk["session_id"])
     client = journal.get(session.client_id)
+    # asked only while the session has no outcome score (another tab may have saved one)
+    measure = measure_to_ask(journal, session)
+    pending = kiosk.get(PENDING) if measure is not None else None
+    if measure is not None and pending is None:
+        outcome_step(measure, client.code, kiosk)
+        return
     st.title("How was today's session?")
     st.write(
         f"Your practitioner will read your answers. There are no right or wrong answers: "
         f"{instrument.min_score} means {instrument.low_anchor.lower()}, "
         f"{instrument.max_score} means {instrument.high_anchor.lower()}."
     )
-    st.caption(f"Client {client.code}")
-    st.html(_QUESTION_SIZE)
+    st.caption(f"Client {client.code}" + (" · Part 2 of 2" if measure is not None else ""))
+    st.html(QUESTION_SIZE)
     with st.form("kiosk_form"):
         scores = {}
         for item in instrument.items:
@@ -46,7 +58,9 @@ def kiosk_form(journal: Journal, library: Library, kiosk: dict[str, Any]) -> Non
             instrument.comment_prompt or "Anything you would like to add?", key="kiosk_comment"
         )
         if st.form_submit_button("Submit", type="primary", use_container_width=True):
-            _submit(journal, session.id, instrument, scores, comment)
+            _submit(journal, session.id, instrument, scores, comment, measure, pending)
+    if measure is not None and st.button("Back to part 1", key="kiosk_back"):
+        back_to_outcome(kiosk)
 
 
 def _submit(
@@ -55,9 +69,12 @@ def _submit(
     instrument: Instrument,
     scores: dict[str, int | None],
     comment: str,
+    measure: OutcomeMeasure | None,
+    pending: dict[str, Any] | None,
 ) -> None:
-    """Save the client's answers and lock; nothing is saved while a question is unanswered
-    (named in the client's own wording: item labels are never shown to them)."""
+    """Save the client's answers (the outcome measure's first) and lock; nothing is saved
+    while a question is unanswered (named in the client's own wording: item labels are
+    never shown to them)."""
     unanswered = [
         f"“{(item.patient or item.label).rstrip('.')}”"
         for item in instrument.items
@@ -68,6 +85,15 @@ def _submit(
         return
     answers = {item_id: int(score) for item_id, score in scores.items() if score is not None}
     try:
+        if measure is not None and pending is not None:
+            record_outcome(
+                journal,
+                session_id,
+                measure,
+                pending["answers"],
+                pending["activities"],
+                source="kiosk",
+            )
         caseload.record_feedback(journal, session_id, instrument, answers, comment, source="kiosk")
     except JournalError as error:
         st.error(str(error))

@@ -1,9 +1,9 @@
 """Home → what needs you today: sessions waiting for feedback, possible ruptures still
-open, unsaved drafts, supervision hours this month."""
+open, clients whose outcome is not on track, unsaved drafts, supervision hours this month."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import streamlit as st
@@ -15,8 +15,11 @@ from storage.journal import Journal
 from storage.records import Client, Draft, Estimate, Feedback, Session, SupervisionMeeting
 
 
-def what_needs_you(journal: Journal, found: Sequence[Rupture]) -> None:
-    """Draw the "What needs you today" section."""
+def what_needs_you(
+    journal: Journal, found: Sequence[Rupture], not_on_track: Mapping[str, str] | None = None
+) -> None:
+    """Draw the "What needs you today" section (`not_on_track`: client id -> why the
+    client's outcome is not on track)."""
     today = today_list(
         journal.all(Client),
         journal.all(Session),
@@ -27,16 +30,26 @@ def what_needs_you(journal: Journal, found: Sequence[Rupture]) -> None:
         journal.all(SupervisionMeeting),
         journal.settings.supervision_target_hours,
         date.today(),
+        not_on_track,
     )
     st.header("What needs you today")
     if today.nothing:
         st.caption(
             "No session waits for feedback, no possible rupture is open, no draft is unsaved."
         )
+    _not_on_track(today)
     _waiting(today)
     _ruptures(today)
     _drafts(today)
     _supervision(today)
+
+
+def _not_on_track(today: Today) -> None:
+    if not today.not_on_track:
+        return
+    st.subheader("Not on track")
+    st.markdown("\n".join(f"- {widgets.plain(row.in_words())}" for row in today.not_on_track))
+    st.caption("A word with your client about how the work is going, or with your supervisor.")
 
 
 def _waiting(today: Today) -> None:

@@ -1,14 +1,20 @@
 """Reflect, step 3: client feedback. Hand the device over, type scores from paper, or later;
-once entered, the gap and any rupture flag with one line of why."""
+once entered, the gap and any rupture flag with one line of why. A client with an outcome
+measure answers it first on the device, or its scores are typed in a form of their own;
+a risk item answered above 0 for this session is shown here until acknowledged."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from insights import session_flags
+from pages.client_feedback.outcome_measure import measure_to_ask
+from pages.client_feedback.outcome_paper import outcome_paper_form, saved_notice
+from pages.home.risk_notes import risk_notes
 from pages.reflect.corrections import correction
 from pages.ui import journal_session, widgets
 from practice import caseload, scores
+from practice.outcomes import outcome_for
 from prompts.library import Instrument, Library
 from storage.errors import JournalError
 from storage.journal import Journal
@@ -21,6 +27,14 @@ def client_feedback_step(
     """Draw step 3 for a session whose read is saved; True when its feedback flags a
     possible rupture (the prompts then include the alliance)."""
     st.header("3. Client feedback")
+    _risk_note(journal, session)
+    flagged = _feedback(journal, session, instrument, library)
+    _outcome_entry(journal, session)
+    return flagged
+
+
+def _feedback(journal: Journal, session: Session, instrument: Instrument, library: Library) -> bool:
+    """The client's rating and what it says, or the ways to enter it."""
     feedback = _feedback_or_entry(journal, session, instrument)
     if feedback is None:
         return False
@@ -36,6 +50,27 @@ def client_feedback_step(
     if feedback.comment.strip():
         st.markdown(f"**Your client wrote:** “{widgets.plain(feedback.comment.strip())}”")
     return flagged
+
+
+_OUTCOME_KEY = "reflect_outcome_paper_"
+
+
+def _risk_note(journal: Journal, session: Session) -> None:
+    """This session's risk note, if a risk item was answered above 0 (kiosk or paper)."""
+    outcome = outcome_for(journal, session.id)
+    if outcome is not None and outcome.risk_items and outcome.risk_acknowledged_at is None:
+        risk_notes(journal, key="reflect", outcome_ids={outcome.id})
+
+
+def _outcome_entry(journal: Journal, session: Session) -> None:
+    """The "Outcome score" form while the client's measure has no score for this session
+    (the score itself is not shown: your call on the client's course stays blind)."""
+    saved_notice(_OUTCOME_KEY)
+    measure = measure_to_ask(journal, session)
+    if measure is None:
+        return
+    with st.expander(f"Outcome score from paper ({measure.name})"):
+        outcome_paper_form(journal, session, measure, key=_OUTCOME_KEY)
 
 
 def _feedback_or_entry(

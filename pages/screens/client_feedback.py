@@ -1,7 +1,9 @@
-"""Client feedback: hand the device to the client, who rates the session; then it locks.
+"""Client feedback: hand the device to the client, who answers their outcome measure (if
+they have one) and rates the session; then it locks.
 
 Before handing over, the practitioner picks the session. In kiosk mode the screen shows
 only the questions in the client's wording: no navigation, no names, no past scores.
+When the device comes back, any risk item answered above 0 is the first thing shown.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import streamlit as st
 from pages.client_feedback.csv_import import csv_import
 from pages.client_feedback.hand_over import hand_to_client
 from pages.client_feedback.kiosk import kiosk_form
+from pages.client_feedback.outcome_entry import outcome_from_paper
+from pages.home.risk_notes import risk_notes
 from pages.ui import journal_session
 from prompts.library import library_for
 
@@ -20,9 +24,14 @@ kiosk = st.session_state.get(journal_session.KIOSK)
 
 if kiosk is None:
     st.title("Client feedback")
-    hand_tab, import_tab = st.tabs(["Hand to client", "Import from CSV"])
+    risk_notes(journal, key="client_feedback")
+    hand_tab, import_tab, outcome_tab = st.tabs(
+        ["Hand to client", "Import from CSV", "Outcome score"]
+    )
     with import_tab:
         csv_import(journal, library.instruments)
+    with outcome_tab:
+        outcome_from_paper(journal)
     with hand_tab:
         hand_to_client(journal, library)
 else:
