@@ -1,4 +1,5 @@
-"""Clients: the caseload at a glance; end or reopen a client; erase one for good."""
+"""Clients: the caseload at a glance with each client's outcome measure; end or reopen a
+client; erase one for good."""
 
 from __future__ import annotations
 
@@ -13,23 +14,25 @@ from pages.ui import journal_session
 from pages.ui.notice import show_notice
 from practice import caseload
 from prompts.library import library_for
+from prompts.outcomes import measures_for
 
 journal = journal_session.require_journal()
 library = library_for(journal.settings)
+measures = measures_for(journal.settings)
 st.title("Clients")
 show_notice(NOTICE)
-add_client(journal, library)
+add_client(journal, library, measures)
 
 summaries = caseload.client_summaries(journal)
 if not summaries:
     st.info("No clients yet. Add one above or on Reflect, by code (e.g. C-014).")
     st.stop()
 
-caseload_table(summaries)
+caseload_table(summaries, measures)
 codes = {s.client.id: caseload.client_label(s.client) for s in summaries}
 chosen_id = st.selectbox("Client", list(codes), format_func=codes.get, key="cl_client")
 client = journal.get(chosen_id)
-edit_client(journal, client, library)
+edit_client(journal, client, library, measures)
 
 left, right = st.columns(2)
 with left:

@@ -1,4 +1,5 @@
-"""Settings: profession, idle lock, prompts, instruments, thresholds, keys, backups, verify."""
+"""Settings: profession, idle lock, prompts, instruments, outcome measures, thresholds, keys,
+backups, verify."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import streamlit as st
 
 from pages.settings import NOTICE, safety
 from pages.settings.instruments import your_own_instruments
+from pages.settings.outcome_measures import outcome_measures
 from pages.settings.own_prompts import built_in_prompts_to_hide, your_own_prompts
 from pages.settings.profile import you_and_this_journal
 from pages.settings.rekey import rekey_section
@@ -21,6 +23,7 @@ you_and_this_journal(journal)
 your_own_prompts(journal)
 built_in_prompts_to_hide(journal)
 your_own_instruments(journal)
+outcome_measures(journal)
 rupture_flags(journal)
 rekey_section(journal)
 safety.show(journal)
