@@ -2,8 +2,35 @@
 
 Each reflection goes out with its client code, session date and number, framework,
 prompts and answers, free text, next step, tags, reactions, the flag for supervision,
-and the totals of your estimate and your client's feedback. Nothing else: not the
-client's alias, not their written feedback, not supervisors' comments.
+the totals of your estimate and your client's feedback and, when the caller gives the
+journal's `session_outcomes`, the session's outcome score and your call on the client's
+course. Nothing else: not the client's alias, not their written feedback, not the
+activities they named on the PSFS, not supervisors' comments.
+
+The JSON document (`to_json`), format `reflective-journal-entries/1` (storage/FORMAT.md §11):
+
+    {"format": "reflective-journal-entries/1", "exported_at": "<ISO 8601>",
+     "entries": [{"client": "C-014", "date": "2026-03-09", "session": 6,
+                  "framework": "gibbs", "focus": ["alliance"],
+                  "answers": [{"prompt": "...", "answer": "..."}],
+                  "free_text": "...", "next_step": "...", "tags": ["..."],
+                  "reactions": {"helpless/inadequate": 2},
+                  "flagged_for_supervision": true, "instrument": "sac4",
+                  "estimate": 31, "feedback": 34,
+                  "outcome": {"measure": "phq9", "name": "PHQ-9", "total": 14,
+                              "status": "no reliable change"},
+                  "prediction": "improving"}]}
+
+`session`, `instrument`, `estimate` and `feedback` are null for a free reflection or an
+unscored session. `outcome` and `prediction` are there when outcomes were asked for
+(the Entries screen always asks): `outcome` is null for a session without an outcome
+score, else the measure's id and name, the total (a number; the PSFS's is a mean with one
+decimal place) and the status against the client's first score: "baseline", "recovery",
+"reliable improvement", "no reliable change" or "reliable deterioration" (null for a
+score on another measure than the client's baseline); `prediction` is your call after the
+session, "improving", "same" or "worse", or null. A reader ignores keys it does not know.
+The CSV has the same in columns `outcome_measure` (the name), `outcome`,
+`outcome_status` and `prediction` (in words).
 
 Exports leave the encrypted journal: the screen shows `insights.export.EXPORT_WARNING`
 beside the buttons, and writes CSV through `insights.export.frame_csv`, which defuses
@@ -13,15 +40,20 @@ cells a spreadsheet would run as formulas.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
+from practice import scores
 from practice.entries import EntryView, reactions_in_words
+from practice.outcomes import courses as outcome_courses
 from prompts.library import builtin_library
-from storage.records import Estimate, Feedback, now
+from prompts.outcomes import measures_for
+from storage.journal import Journal
+from storage.records import Estimate, Feedback, Outcome, Prediction, Session, now
 
 FORMAT_VERSION = 1
 CSV_COLUMNS = (
@@ -39,14 +71,79 @@ CSV_COLUMNS = (
     "instrument",
     "estimate",
     "feedback",
+    "outcome_measure",
+    "outcome",
+    "outcome_status",
+    "prediction",
 )
+# your call as the question on Reflect words it
+CALL_WORDS = {"improving": "improving", "same": "about the same", "worse": "getting worse"}
 
 
-def entry_fields(view: EntryView) -> dict[str, Any]:
-    """The exported content of one reflection, JSON-ready."""
+@dataclass(frozen=True)
+class SessionOutcome:
+    """A session's outcome score and your call on the client's course, as exports show them."""
+
+    measure: str = ""  # the measure's id; "" when the session has no outcome score
+    name: str = ""
+    total: float | None = None
+    status: str | None = None  # against the client's baseline; None off their course
+    prediction: str | None = None  # one of PREDICTIONS
+
+    def outcome_json(self) -> dict[str, Any] | None:
+        """The `outcome` object of the JSON export, or None without a score."""
+        if not self.measure:
+            return None
+        return {
+            "measure": self.measure,
+            "name": self.name,
+            "total": self.total,
+            "status": self.status,
+        }
+
+
+def session_outcomes(journal: Journal) -> dict[str, SessionOutcome]:
+    """Each session's outcome score (with its status on the client's course) and your
+    call, by session id: what `to_json`, `to_markdown` and `to_csv_frame` add."""
+    measures = measures_for(journal.settings)
+    sessions = {s.id: s for s in journal.all(Session)}
+    on_course: dict[tuple[str, int, str], str] = {}
+    for course in outcome_courses(journal, measures):
+        for point in course.points:
+            on_course[(course.client.id, point.session_number, course.measure.id)] = point.status
+    calls = {p.session_id: p.expected for p in journal.all(Prediction)}
+    found: dict[str, SessionOutcome] = {}
+    for outcome in journal.all(Outcome):
+        session = sessions.get(outcome.session_id)
+        if session is None:
+            continue
+        measure = measures.get(outcome.measure)
+        found[session.id] = SessionOutcome(
+            measure=outcome.measure,
+            name=measure.name if measure else outcome.measure,
+            total=outcome.total,
+            status=on_course.get((session.client_id, session.number, outcome.measure)),
+            prediction=calls.get(session.id),
+        )
+    for session_id, expected in calls.items():
+        if session_id not in found and session_id in sessions:
+            found[session_id] = SessionOutcome(prediction=expected)
+    return found
+
+
+def _outcome_of(view: EntryView, outcomes: Mapping[str, SessionOutcome]) -> SessionOutcome:
+    session = view.row.session
+    return outcomes.get(session.id, SessionOutcome()) if session else SessionOutcome()
+
+
+def entry_fields(
+    view: EntryView, outcomes: Mapping[str, SessionOutcome] | None = None
+) -> dict[str, Any]:
+    """The exported content of one reflection, JSON-ready; with `outcomes` (from
+    `session_outcomes`) its session's outcome score and your call too."""
     row, reflection = view.row, view.reflection
     scored = row.estimate or row.feedback
-    return {
+    fields = {
         "client": row.client_code,
         "date": row.day.isoformat(),
         "session": row.session_number,
@@ -62,14 +159,23 @@ def entry_fields(view: EntryView) -> dict[str, Any]:
         "estimate": row.estimate.total if row.estimate else None,
         "feedback": row.feedback.total if row.feedback else None,
     }
+    if outcomes is not None:
+        found = _outcome_of(view, outcomes)
+        fields |= {"outcome": found.outcome_json(), "prediction": found.prediction}
+    return fields
 
 
-def to_json(views: Iterable[EntryView], exported_at: datetime | None = None) -> str:
-    """{"format", "exported_at", "entries": [...]} as indented UTF-8 JSON text."""
+def to_json(
+    views: Iterable[EntryView],
+    exported_at: datetime | None = None,
+    outcomes: Mapping[str, SessionOutcome] | None = None,
+) -> str:
+    """{"format", "exported_at", "entries": [...]} as indented UTF-8 JSON text (see the
+    module's docstring); `outcomes` adds each entry's "outcome" and "prediction"."""
     document = {
         "format": f"reflective-journal-entries/{FORMAT_VERSION}",
         "exported_at": (exported_at or now()).isoformat(),
-        "entries": [entry_fields(v) for v in views],
+        "entries": [entry_fields(v, outcomes) for v in views],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
@@ -95,7 +201,20 @@ def _score(label: str, scores: Estimate | Feedback | None) -> str:
     return f"- {label}: {scores.total}, {instrument_name(scores.instrument)}"
 
 
-def _markdown_entry(view: EntryView) -> list[str]:
+def _outcome_lines(found: SessionOutcome) -> list[str]:
+    lines = []
+    if found.measure:
+        status = f" ({found.status})" if found.status else ""
+        total = scores.shown(found.total) if found.total is not None else "no total"
+        lines.append(f"- Outcome: {total} on the {found.name}{status}")
+    if found.prediction:
+        lines.append(f"- Your prediction: {CALL_WORDS.get(found.prediction, found.prediction)}")
+    return lines
+
+
+def _markdown_entry(
+    view: EntryView, outcomes: Mapping[str, SessionOutcome] | None = None
+) -> list[str]:
     row, reflection = view.row, view.reflection
     facts = [f"- Framework: {framework_name(reflection.framework)}"]
     if reflection.focus_domains:
@@ -103,6 +222,8 @@ def _markdown_entry(view: EntryView) -> list[str]:
     if row.session is not None:
         facts.append(_score("Your estimate", row.estimate))
         facts.append(_score("Client's feedback", row.feedback))
+        if outcomes is not None:
+            facts += _outcome_lines(_outcome_of(view, outcomes))
     reactions = reactions_in_words(reflection.reactions)
     if reactions:
         facts.append(f"- Reactions: {', '.join(reactions)}")
@@ -120,8 +241,13 @@ def _markdown_entry(view: EntryView) -> list[str]:
     return lines
 
 
-def to_markdown(views: Iterable[EntryView], exported_at: datetime | None = None) -> str:
-    """A readable document: one section per reflection, text as typed."""
+def to_markdown(
+    views: Iterable[EntryView],
+    exported_at: datetime | None = None,
+    outcomes: Mapping[str, SessionOutcome] | None = None,
+) -> str:
+    """A readable document: one section per reflection, text as typed (with `outcomes`,
+    each session's outcome score and your call)."""
     views = list(views)
     when = (exported_at or now()).astimezone()
     lines = [
@@ -132,15 +258,26 @@ def to_markdown(views: Iterable[EntryView], exported_at: datetime | None = None)
         "",
     ]
     for view in views:
-        lines += ["---", "", *_markdown_entry(view)]
+        lines += ["---", "", *_markdown_entry(view, outcomes)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def to_csv_frame(views: Iterable[EntryView]) -> pd.DataFrame:
-    """One row per reflection; write it with `insights.export.frame_csv` (defuses formulas)."""
+def to_csv_frame(
+    views: Iterable[EntryView], outcomes: Mapping[str, SessionOutcome] | None = None
+) -> pd.DataFrame:
+    """One row per reflection; write it with `insights.export.frame_csv` (defuses formulas).
+    With `outcomes`, the session's outcome score, its status and your call in words."""
     rows = []
     for view in views:
         fields = entry_fields(view)
+        found = _outcome_of(view, outcomes or {})
+        fields |= {
+            "outcome_measure": found.name or None,
+            # as a person writes it: 14 and 3.5 (a column of floats would print 14.0)
+            "outcome": None if found.total is None else scores.shown(found.total),
+            "outcome_status": found.status,
+            "prediction": CALL_WORDS.get(found.prediction or ""),
+        }
         fields["focus"] = "; ".join(fields["focus"])
         fields["prompts_and_answers"] = "\n\n".join(
             f"{a['prompt']}\n{a['answer']}" for a in fields.pop("answers")

@@ -25,7 +25,7 @@ from sharing.bundle import bundle_id, open_bundle, write_bundle
 from sharing.comments import WireComment, thread_key
 from sharing.identity import PublicCard, SharingError
 from sharing.keys import my_keys, pinned_cards
-from sharing.payload import ChartPoint, Payload, SharedItem, bad_content
+from sharing.payload import ChartPoint, Payload, SharedCourse, SharedItem, bad_content
 from storage.journal import Journal
 from storage.records import Comment, Contact, ReceivedBundle, Reflection, SentShare
 
@@ -175,6 +175,17 @@ def latest_series(bundles: Iterable[ReceivedBundle]) -> tuple[ChartPoint, ...]:
         if content is not None and content.series:
             return content.series
     return ()
+
+
+def latest_outcomes(bundles: Iterable[ReceivedBundle]) -> tuple[SharedCourse, ...]:
+    """Each client's outcome course from the newest bundle that has one (client letters
+    are stable between bundles), in letter order; () when no bundle carried outcomes."""
+    newest: dict[str, SharedCourse] = {}
+    for found in sorted(bundles, key=lambda b: b.received_at, reverse=True):
+        content = _stored_payload(found)
+        for course in content.outcomes if content is not None else ():
+            newest.setdefault(course.client, course)
+    return tuple(sorted(newest.values(), key=lambda c: (len(c.client), c.client)))
 
 
 def add_comment(

@@ -1,7 +1,9 @@
 """The content of a bundle of shared entries: one typed definition, read and written as JSON.
 
 `share.payload` builds a `Payload`; the bundle carries `Payload.to_json()` (the wire
-form of storage/FORMAT.md §8.1, unchanged since format 1); the supervisor's journal keeps
+form of storage/FORMAT.md §8.1: unchanged since format 1 but for the optional
+`"outcomes"` list, written only when outcome courses were chosen, so a payload without
+them has the same bytes as before and older apps ignore it); the supervisor's journal keeps
 what arrived and reads it back with `Payload.from_json`, which is also the check an
 import makes before writing anything; the printable report and the Shared-with-me
 screen read the typed objects only.
@@ -20,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from insights.outcomes import BASELINE, STATUSES, PredictionCalibration
 from sharing.identity import SharingError
 
 _NOTHING = " Nothing was imported."
@@ -29,6 +32,17 @@ MAX_SCORE = 10_000  # far above any session scale; keeps a partner's numbers dra
 MAX_CHART_ROWS = 20_000
 MAX_SESSION = 100_000
 MAX_YEAR = 9_999
+MAX_COURSES = 2_000
+# the words of a course's statuses: the wire carries them as the app says them
+COURSE_STATUSES = (BASELINE, *STATUSES)
+_CALL_COUNTS = (
+    "checked",
+    "right",
+    "deteriorations",
+    "foreseen",
+    "called_worse",
+    "called_worse_wrong",
+)
 
 
 def bad_content(detail: str) -> SharingError:
@@ -261,12 +275,137 @@ class ChartPoint:
 
 
 @dataclass(frozen=True)
+class OutcomePoint:
+    """One outcome score of a shared course: the session number, the total and its status
+    against the baseline (one of `COURSE_STATUSES`)."""
+
+    session: int
+    total: float
+    status: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The wire form."""
+        return {"session": self.session, "total": self.total, "status": self.status}
+
+
+NO_CALLS = PredictionCalibration(0, 0, 0, 0, 0, 0)
+NO_CALLS_WIRE = dict.fromkeys(_CALL_COUNTS, 0)
+
+
+def _calls_from_json(value: object, where: str) -> PredictionCalibration:
+    """The counts of a course's prediction calibration, checked to be consistent."""
+    if not isinstance(value, dict) or not all(is_count(value.get(k)) for k in _CALL_COUNTS):
+        raise bad_content(f"{where}: predictions")
+    calls = PredictionCalibration(*(value[k] for k in _CALL_COUNTS))
+    consistent = (
+        calls.right <= calls.checked
+        and calls.foreseen <= min(calls.deteriorations, calls.called_worse)
+        and calls.deteriorations <= calls.checked
+        and calls.called_worse_wrong <= calls.called_worse <= calls.checked
+    )
+    if not consistent:
+        raise bad_content(f"{where}: predictions")
+    return calls
+
+
+def _calls_to_json(calls: PredictionCalibration) -> dict[str, int]:
+    return {key: getattr(calls, key) for key in _CALL_COUNTS}
+
+
+@dataclass(frozen=True)
+class SharedCourse:
+    """One client's outcome course, de-identified: the measure by name, scores by session
+    number (no dates), the not-on-track reason and the calibration of the sender's calls."""
+
+    client: str  # "Client A", the pseudonym the entries use
+    measure: str  # the measure's name, e.g. "PHQ-9"
+    min: float
+    max: float
+    higher_is_better: bool
+    points: tuple[OutcomePoint, ...]
+    cutoff: float | None = None
+    band: tuple[float, float] | None = None  # scores around the baseline: no reliable change
+    not_on_track: str = ""  # the reason in words; "" when on track
+    calls: PredictionCalibration = NO_CALLS
+
+    @classmethod
+    def from_json(cls, value: object, where: str) -> SharedCourse:
+        """Read one course the report can draw: every score within the measure's range."""
+        if not isinstance(value, dict):
+            raise bad_content(where)
+        if not is_text(value.get("client"), 200) or not is_text(value.get("measure"), 200):
+            raise bad_content(f"{where}: client or measure")
+        low, high = value.get("min"), value.get("max")
+        if not (is_score(low) and is_score(high) and low < high):
+            raise bad_content(f"{where}: range")
+
+        def within(score: object) -> bool:
+            return is_score(score) and low <= score <= high
+
+        cutoff, band = value.get("cutoff"), value.get("band")
+        if cutoff is not None and not within(cutoff):
+            raise bad_content(f"{where}: cutoff")
+        if band is not None and not (
+            isinstance(band, list)
+            and len(band) == 2
+            and all(map(within, band))
+            and band[0] <= band[1]
+        ):
+            raise bad_content(f"{where}: band")
+        if not isinstance(value.get("higher_is_better"), bool):
+            raise bad_content(f"{where}: direction")
+        if not is_text(value.get("not_on_track", ""), 1000):
+            raise bad_content(f"{where}: not on track")
+        points = value.get("points")
+        if not isinstance(points, list) or not 1 <= len(points) <= MAX_CHART_ROWS:
+            raise bad_content(f"{where}: scores")
+        read = []
+        for point in points:
+            if not (
+                isinstance(point, dict)
+                and is_count(point.get("session"), MAX_SESSION)
+                and within(point.get("total"))
+                and point.get("status") in COURSE_STATUSES
+            ):
+                raise bad_content(f"{where}: scores")
+            read.append(OutcomePoint(point["session"], point["total"], point["status"]))
+        return cls(
+            client=value["client"],
+            measure=value["measure"],
+            min=low,
+            max=high,
+            higher_is_better=value["higher_is_better"],
+            points=tuple(read),
+            cutoff=cutoff,
+            band=None if band is None else (band[0], band[1]),
+            not_on_track=value.get("not_on_track", ""),
+            calls=_calls_from_json(value.get("calls", NO_CALLS_WIRE), where),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The wire form."""
+        return {
+            "client": self.client,
+            "measure": self.measure,
+            "min": self.min,
+            "max": self.max,
+            "higher_is_better": self.higher_is_better,
+            "cutoff": self.cutoff,
+            "band": None if self.band is None else list(self.band),
+            "points": [point.to_json() for point in self.points],
+            "not_on_track": self.not_on_track,
+            "calls": _calls_to_json(self.calls),
+        }
+
+
+@dataclass(frozen=True)
 class Payload:
     """The content of a bundle of entries, and of the printable report made from it."""
 
     items: tuple[SharedItem, ...]
     series: tuple[ChartPoint, ...] = ()
     include: tuple[str, ...] = ()
+    outcomes: tuple[SharedCourse, ...] = ()
 
     @classmethod
     def from_json(cls, value: object) -> Payload:
@@ -284,15 +423,29 @@ class Payload:
         include = value.get("include", [])
         if not _text_list(include, 100):
             raise bad_content("include")
-        return cls(items, points, tuple(include))
+        courses = value.get("outcomes", [])  # absent in bundles made before outcomes
+        if not isinstance(courses, list) or len(courses) > MAX_COURSES:
+            raise bad_content("outcomes")
+        rows = [c.get("points") for c in courses if isinstance(c, dict)]
+        if sum(len(r) for r in rows if isinstance(r, list)) > MAX_CHART_ROWS:
+            raise bad_content("outcomes")
+        outcomes = tuple(
+            SharedCourse.from_json(course, f"outcome course {number}")
+            for number, course in enumerate(courses, start=1)
+        )
+        return cls(items, points, tuple(include), outcomes)
 
     def to_json(self) -> dict[str, Any]:
-        """The wire form, as the bundle carries it (storage/FORMAT.md §8.1)."""
-        return {
+        """The wire form, as the bundle carries it (storage/FORMAT.md §8.1); `"outcomes"`
+        only when there are courses, so older payloads keep their exact bytes."""
+        wire: dict[str, Any] = {
             "items": [item.to_json() for item in self.items],
             "series": [point.to_json() for point in self.series],
             "include": list(self.include),
         }
+        if self.outcomes:
+            wire["outcomes"] = [course.to_json() for course in self.outcomes]
+        return wire
 
     def manifest_items(self) -> list[tuple[str, int]]:
         """The (id, revision) pairs the payload declares, for the bundle manifest."""

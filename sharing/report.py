@@ -6,7 +6,7 @@ than in the bundle. The only other text is what the caller passes:
 the sender's name and a "created" string such as "2026", both printed as given.
 
 - HTML: one UTF-8 document with no external resource at all (no script, no URL; the
-  chart is a PNG ``data:`` URI), a Content-Security-Policy that forbids loading
+  charts are PNG ``data:`` URIs), a Content-Security-Policy that forbids loading
   anything, and print CSS for A4. Every payload string is HTML-escaped. A passphrase
   bundle encrypts this page, with the payload JSON added in one non-executable
   ``<script type="application/json">`` block (``sharing.bundle.readable_document``).
@@ -37,21 +37,30 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from insights import outcomes as rules
 from insights.charts import BLUE, ESTIMATE, FEEDBACK, GREY, ORANGE
+from insights.charts.common import GREEN, VERMILLION
 from insights.export import chart_png
 from prompts.library import builtin_library
-from sharing.payload import ChartPoint, Payload, Scores, SharedItem
+from sharing.payload import ChartPoint, Payload, Scores, SharedCourse, SharedItem
 from sharing.share import FREE_REFLECTION
 
 __all__ = [
     "CHART_TITLE",
     "NOTICE",
+    "OUTCOMES_TITLE",
     "TITLE",
+    "calls_in_words",
+    "course_facts",
+    "course_label",
+    "course_table",
     "framework_name",
     "html_report",
+    "outcomes_table",
     "pdf_report",
     "series_table",
     "shared_alliance_chart",
+    "shared_outcome_chart",
 ]
 
 TITLE = "Reflections shared for supervision"
@@ -65,6 +74,28 @@ CHART_TITLE = "Your estimate and the client's feedback, session by session"
 CHART_ALT = (
     "Line chart of your estimate and the client's feedback by session number, one panel per client."
 )
+OUTCOMES_TITLE = "Outcomes"
+OUTCOMES_NOTE = (
+    "Each client's outcome scores by session number, each read against their first score "
+    "(the baseline), up to the last session shared."
+)
+OUTCOME_CHART_TITLE = "Outcome scores by session, against each client's baseline"
+OUTCOME_CHART_ALT = (
+    "Line chart of each client's outcome score by session number, one panel per client, "
+    "with the band of no reliable change around the baseline shaded and the clinical "
+    "cutoff dashed."
+)
+OUTCOME_CHART_KEY = (
+    "Shaded: no reliable change from the baseline. Dashed line: the clinical cutoff."
+)
+# each status with its colour and shape, so the chart reads in black and white print too
+STATUS_MARKS = {
+    rules.BASELINE: (GREY, "circle"),
+    rules.RECOVERED: (GREEN, "diamond"),
+    rules.IMPROVED: (BLUE, "triangle-up"),
+    rules.NO_CHANGE: ("#000000", "square"),
+    rules.DETERIORATED: (VERMILLION, "triangle-down"),
+}
 FOOTER = "Confidential, de-identified: destroy after use"
 NO_SCORES = "No scores to chart"
 NO_ANSWER = "(no answer)"
@@ -234,6 +265,19 @@ def _meta_line(sender: str, created: str) -> str:
 # ----------------------------------------------------------------------------- chart
 
 
+def _session_axis() -> alt.Axis:
+    """Whole session numbers only: in a faceted chart Vega ignores `tickMinStep`, and a
+    tick at 1.5 printed as "2" would name a session twice."""
+    whole = {"condition": {"test": "datum.value % 1 != 0", "value": 0}, "value": 1}
+    return alt.Axis(
+        format="d",
+        tickMinStep=1,
+        labelExpr="datum.value % 1 ? '' : datum.label",
+        gridOpacity=whole,
+        tickOpacity=whole,
+    )
+
+
 def _chart_rows(
     series: Iterable[ChartPoint], estimate: str = ESTIMATE
 ) -> tuple[pd.DataFrame, str, list[float]]:
@@ -311,7 +355,7 @@ def shared_alliance_chart(
         x=alt.X(
             "session:Q",
             title="Session number",
-            axis=alt.Axis(format="d", tickMinStep=1),
+            axis=_session_axis(),
             scale=alt.Scale(zero=False, nice=False, padding=10),
         ),
         y=alt.Y(
@@ -342,6 +386,179 @@ def shared_alliance_chart(
             title=title,
         )
         .resolve_scale(x="independent")
+        .configure_legend(orient="bottom")
+    )
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+def _status_word(status: str) -> str:
+    """A status as a reader sees it: "Reliable improvement"."""
+    return _text(status)[:1].upper() + _text(status)[1:]
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def calls_in_words(calls: rules.PredictionCalibration, supervisee: bool = False) -> str:
+    """The calibration of the sender's predictions in sentences: in the sender's own words
+    (as `PredictionCalibration.in_words`), or about them when a supervisor reads it."""
+    if not supervisee:
+        return calls.in_words()
+    if not calls.checked:
+        return "No call of your supervisee's has an outcome score to check it against yet."
+    parts = [f"{calls.right} of {calls.checked} calls matched the client's score."]
+    if calls.deteriorations:
+        parts.append(
+            f"They foresaw {calls.foreseen} of "
+            f"{_plural(calls.deteriorations, 'reliable deterioration')}."
+        )
+    else:
+        parts.append("No checked session showed a reliable deterioration.")
+    if calls.called_worse:
+        worse = "\u201cworse\u201d call" + ("" if calls.called_worse == 1 else "s")
+        parts.append(
+            f"{calls.called_worse_wrong} of their {calls.called_worse} {worse} did not happen."
+        )
+    return " ".join(parts)
+
+
+def course_label(course: SharedCourse) -> str:
+    """A course's heading: "Client A · PHQ-9"."""
+    return f"{_text(course.client)} · {_text(course.measure)}"
+
+
+def course_facts(course: SharedCourse, supervisee: bool = False) -> list[tuple[str, str]]:
+    """What a course says in words: measure and direction, baseline, latest score, status,
+    the not-on-track flag and the calibration of the predictions."""
+    first, latest = course.points[0], course.points[-1]
+    direction = "higher" if course.higher_is_better else "lower"
+    cutoff = f"; clinical cutoff {_number(course.cutoff)}" if course.cutoff is not None else ""
+    facts = [
+        ("Measure", f"{_text(course.measure)} ({direction} is better{cutoff})"),
+        ("Baseline", f"{_number(first.total)} at session {first.session}"),
+    ]
+    if len(course.points) > 1:
+        facts.append(("Latest score", f"{_number(latest.total)} at session {latest.session}"))
+        facts.append(("Status", _status_word(latest.status)))
+    else:
+        facts.append(("Status", "Baseline only: no later score yet"))
+    reason = _text(course.not_on_track)
+    facts.append(("Not on track", f"yes — {reason}" if reason else "no"))
+    whose = "Your supervisee's predictions" if supervisee else "Your predictions"
+    facts.append((whose, calls_in_words(course.calls, supervisee)))
+    return facts
+
+
+def _course_rows(course: SharedCourse) -> list[tuple[str, str, str]]:
+    """(session, score, status) of each score, in words."""
+    return [(str(p.session), _number(p.total), _status_word(p.status)) for p in course.points]
+
+
+def course_table(course: SharedCourse) -> pd.DataFrame:
+    """One course's scores as a small table in words: session, score, status."""
+    return pd.DataFrame(_course_rows(course), columns=["Session", "Score", "Status"])
+
+
+def outcomes_table(courses: Iterable[SharedCourse]) -> pd.DataFrame:
+    """The outcome courses as one table to read or download, columns in words."""
+    columns = ["Client", "Measure", "Session", "Score", "Status", "Not on track"]
+    rows = [
+        (
+            _text(c.client),
+            _text(c.measure),
+            p.session,
+            p.total,
+            _status_word(p.status),
+            "yes" if c.not_on_track and p is c.points[-1] else "",
+        )
+        for c in courses
+        for p in c.points
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _outcome_frame(courses: Iterable[SharedCourse]) -> pd.DataFrame:
+    rows = []
+    for course in courses:
+        panel = course_label(course).replace("\n", " ")
+        low, high = course.band if course.band else (None, None)
+        for n, point in enumerate(course.points):
+            rows.append(
+                {
+                    "client": panel,
+                    "session": int(point.session),
+                    "score": float(point.total),
+                    "status": _status_word(point.status),
+                    "first": n == 0,
+                    "low": low,
+                    "high": high,
+                    "cutoff": course.cutoff,
+                }
+            )
+    columns = ["client", "session", "score", "status", "first", "low", "high", "cutoff"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def shared_outcome_chart(courses: Sequence[SharedCourse]) -> alt.FacetChart | alt.Chart:
+    """Each client's outcome score by session number, a panel per client: the band of no
+    reliable change around the baseline shaded, the clinical cutoff dashed, and each
+    score's status by colour and shape."""
+    frame = _outcome_frame(courses)
+    if frame.empty:
+        return (
+            alt.Chart(pd.DataFrame({"message": [NO_SCORES]}), title=OUTCOME_CHART_TITLE)
+            .mark_text(size=15, color=GREY)
+            .encode(text="message:N")
+            .properties(width=520, height=80)
+        )
+    panels = list(dict.fromkeys(frame["client"]))
+    columns = 1 if len(panels) == 1 else 2
+    words = [_status_word(s) for s in STATUS_MARKS]
+    marks = list(STATUS_MARKS.values())
+
+    def legend(channel: type, values: list[Any]) -> Any:
+        return channel("status:N", title="Status", scale=alt.Scale(domain=words, range=values))
+
+    x = alt.X(
+        "session:Q",
+        title="Session number",
+        axis=_session_axis(),
+        scale=alt.Scale(zero=False, nice=False, padding=10),
+    )
+    y = alt.Y("score:Q", title="Outcome score", scale=alt.Scale(zero=False))
+    first = alt.Chart().transform_filter("datum.first")
+    band = first.transform_filter("datum.low != null").mark_rect(color=GREY, opacity=0.18)
+    cutoff = first.transform_filter("datum.cutoff != null").mark_rule(
+        color=VERMILLION, strokeDash=[5, 3], strokeWidth=1.5
+    )
+    base = alt.Chart().encode(x=x, y=y)
+    layers = alt.layer(
+        band.encode(y=alt.Y("low:Q"), y2="high:Q"),
+        cutoff.encode(y=alt.Y("cutoff:Q")),
+        base.mark_line(color=BLUE, strokeWidth=2),
+        base.mark_point(filled=True, size=70, opacity=1).encode(
+            color=legend(alt.Color, [colour for colour, _ in marks]),
+            shape=legend(alt.Shape, [shape for _, shape in marks]),
+            tooltip=["client:N", "session:Q", "score:Q", "status:N"],
+        ),
+        data=frame,
+    )
+    return (
+        layers.properties(width=520 if columns == 1 else 250, height=180)
+        .facet(
+            facet=alt.Facet(
+                "client:N",
+                title=None,
+                sort=panels,
+                header=alt.Header(labelFontSize=13, labelFontWeight="bold", labelAnchor="start"),
+            ),
+            columns=columns,
+            title=OUTCOME_CHART_TITLE,
+        )
+        .resolve_scale(x="independent", y="independent")
         .configure_legend(orient="bottom")
     )
 
@@ -379,11 +596,12 @@ th, td { padding: .15rem .7rem .15rem 0; border-bottom: 1px solid #ccc; text-ali
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 ul { margin: .2rem 0; padding-left: 1.2rem; }
 .chart img { max-width: 100%; height: auto; }
+.course { margin-top: 1rem; }
 @page { size: A4; margin: 16mm 15mm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
   .notice { background: none; }
-  .entry, .chart, .qa, table, tr { break-inside: avoid; page-break-inside: avoid; }
+  .entry, .chart, .qa, .course, table, tr { break-inside: avoid; page-break-inside: avoid; }
   h2, h3, .prompt { break-after: avoid; page-break-after: avoid; }
 }
 """
@@ -450,13 +668,38 @@ def _html_entry(entry: _Entry) -> str:
     return "\n".join(parts)
 
 
-def _html_chart(png: bytes) -> str:
+def _html_image(png: bytes, alt_text: str) -> str:
     width = _png_size(png)[0] // 2  # rendered at scale 2
     data = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" width="{width}" alt="{_esc(alt_text)}">'
+
+
+def _html_chart(png: bytes) -> str:
+    return f'<section class="chart"><h2>Alliance chart</h2>{_html_image(png, CHART_ALT)}</section>'
+
+
+def _html_course(course: SharedCourse) -> str:
+    facts = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in course_facts(course))
+    head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in ("Session", "Score", "Status"))
+    rows = "".join(
+        f'<tr><td class="n">{_esc(n)}</td><td class="n">{_esc(score)}</td>'
+        f"<td>{_esc(status)}</td></tr>"
+        for n, score, status in _course_rows(course)
+    )
     return (
-        f'<section class="chart"><h2>Alliance chart</h2>'
-        f'<img src="data:image/png;base64,{data}" width="{width}" alt="{_esc(CHART_ALT)}">'
-        "</section>"
+        f'<div class="course"><h3 dir="auto">{_esc(course_label(course))}</h3>'
+        f'<dl class="facts">{facts}</dl>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+    )
+
+
+def _html_outcomes(courses: Sequence[SharedCourse]) -> str:
+    png = chart_png(shared_outcome_chart(courses))
+    return (
+        f'<section class="chart outcomes"><h2>{_esc(OUTCOMES_TITLE)}</h2>'
+        f"<p>{_esc(OUTCOMES_NOTE)}</p>"
+        + "".join(_html_course(course) for course in courses)
+        + f"<p>{_esc(OUTCOME_CHART_KEY)}</p>{_html_image(png, OUTCOME_CHART_ALT)}</section>"
     )
 
 
@@ -484,6 +727,8 @@ def html_report(payload: Payload, *, sender: str = "", created: str = "") -> str
     ]
     if payload.series:
         parts.append(_html_chart(chart_png(shared_alliance_chart(payload.series))))
+    if payload.outcomes:
+        parts.append(_html_outcomes(payload.outcomes))
     parts.append("</main></body></html>\n")
     return "\n".join(p for p in parts if p)
 
@@ -622,15 +867,53 @@ def _keep_together(pdf: FPDF, draw: Callable[[FPDF], None]) -> None:
     draw(pdf)
 
 
-def _pdf_chart(pdf: FPDF, png: bytes) -> None:
+def _pdf_chart(pdf: FPDF, png: bytes, title: str = "Alliance chart") -> None:
     px_width, px_height = _png_size(png)
     width = min(pdf.epw, px_width / 2 * 25.4 / 96)  # scale 2, 96 CSS pixels per inch
     height = width * px_height / px_width
     if height + 12 > pdf.page_break_trigger - pdf.y:
         pdf.add_page()
-    _write(pdf, "Alliance chart", size=13, bold=True)
+    if title:
+        _write(pdf, title, size=13, bold=True)
     pdf.ln(2)
     pdf.image(io.BytesIO(png), w=width, h=height)
+
+
+def _pdf_course(pdf: FPDF, course: SharedCourse) -> None:
+    _write(pdf, course_label(course), size=11, bold=True)
+    for key, value in course_facts(course):
+        _write(pdf, f"{key}: {value}", size=9.5)
+    pdf.ln(1)
+    pdf.set_font(_FONT, "", 9)
+    pdf.set_text_color(0)
+    with pdf.table(
+        width=min(pdf.epw, 110),
+        col_widths=(22, 22, 66),
+        align="LEFT",
+        text_align=("RIGHT", "RIGHT", "LEFT"),
+        line_height=4.5,
+        borders_layout="HORIZONTAL_LINES",
+        cell_fill_mode="NONE",
+        headings_style=FontFace(emphasis="BOLD", fill_color=255),
+    ) as table:
+        for cells in [("Session", "Score", "Status"), *_course_rows(course)]:
+            row = table.row()
+            for cell in cells:
+                row.cell(_printable(cell))
+    pdf.ln(4)
+
+
+def _pdf_outcomes(pdf: FPDF, courses: Sequence[SharedCourse]) -> None:
+    pdf.set_draw_color(60)
+    pdf.line(pdf.l_margin, pdf.y, pdf.w - pdf.r_margin, pdf.y)
+    pdf.ln(2)
+    _write(pdf, OUTCOMES_TITLE, size=13, bold=True)
+    _write(pdf, OUTCOMES_NOTE, size=9, grey=True)
+    pdf.ln(2)
+    for course in courses:
+        _keep_together(pdf, lambda target, course=course: _pdf_course(target, course))
+    _write(pdf, OUTCOME_CHART_KEY, size=9, grey=True)
+    _pdf_chart(pdf, chart_png(shared_outcome_chart(courses)), "")
 
 
 def pdf_report(
@@ -660,4 +943,7 @@ def pdf_report(
         _keep_together(pdf, lambda target, entry=entry: _pdf_entry(target, entry))
     if payload.series:
         _pdf_chart(pdf, chart_png(shared_alliance_chart(payload.series)))
+    if payload.outcomes:
+        pdf.ln(4)
+        _pdf_outcomes(pdf, payload.outcomes)
     return bytes(pdf.output())

@@ -14,24 +14,38 @@ What leaves the journal, and in what form:
 - prompts, answers, free text, next steps and tags go only as reviewed, with redacted
   spans replaced by a placeholder such as "[name]";
 - scores are totals and item scores; the client's written comment never goes;
-- the chart carries session numbers and totals only, up to the last shared session.
+- the chart carries session numbers and totals only, up to the last shared session;
+- outcomes (when chosen) carry, for each client of a shared session, the measure's name,
+  each outcome total by session number with its status, up to the last shared session,
+  the not-on-track reason and the calibration of your predictions: no dates, and never
+  the activities a client names on the PSFS (their own words).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
+from insights import outcomes as rules
+from prompts.outcomes import OutcomeMeasure
 from sharing import deidentify
 from sharing.bundle import BUNDLE_SUFFIX
 from sharing.deidentify import Decision, Finding
-from sharing.payload import ChartPoint, Payload, Scores, SharedAnswer, SharedItem
+from sharing.payload import (
+    ChartPoint,
+    OutcomePoint,
+    Payload,
+    Scores,
+    SharedAnswer,
+    SharedCourse,
+    SharedItem,
+)
 from storage.journal import Journal
-from storage.records import Client, Estimate, Feedback, Reflection, Session
+from storage.records import Client, Estimate, Feedback, Prediction, Reflection, Session
 
 INCLUDE_OPTIONS: dict[str, str] = {
     "answers": "Prompts and answers",
@@ -41,7 +55,25 @@ INCLUDE_OPTIONS: dict[str, str] = {
     "chart": "Alliance chart",
 }
 DEFAULT_INCLUDE: frozenset[str] = frozenset({"answers", "text", "scores", "chart"})
+# what goes per client beside the entries, chosen like the parts of an entry; off unless ticked
+COURSE_OPTIONS: dict[str, str] = {
+    "outcomes": "Outcomes (scores by session, status, your predictions)",
+}
+SHOWN_OPTIONS: dict[str, str] = INCLUDE_OPTIONS | COURSE_OPTIONS
 FREE_REFLECTION = "Free reflection"
+
+
+class Course(Protocol):
+    """What a share reads of a client's outcome course (`practice.outcomes.ClientCourse`)."""
+
+    @property
+    def client(self) -> Client: ...
+
+    @property
+    def measure(self) -> OutcomeMeasure: ...
+
+    @property
+    def points(self) -> Sequence[rules.Point]: ...
 
 
 @dataclass(frozen=True)
@@ -193,7 +225,7 @@ def review(
     `manual` holds, per (entry id, part), the phrases the user picked to redact there.
     """
     wanted = frozenset(include)
-    unknown = wanted - set(INCLUDE_OPTIONS)
+    unknown = wanted - set(SHOWN_OPTIONS)
     if unknown:
         raise ValueError(f"unknown include option(s): {', '.join(sorted(unknown))}")
     entries = tuple(sorted(chosen, key=lambda c: (c.day, c.reflection.written_at)))
@@ -228,9 +260,12 @@ def payload(
     shared: Review,
     decisions: Mapping[str, str],
     instruments: Mapping[str, Any],
+    courses: Iterable[Course] = (),
 ) -> Payload:
     """The de-identified content of the chosen entries: the bundle's and report's payload.
 
+    `courses` are the journal's outcome courses (`practice.outcomes.courses`); they go,
+    cut at each client's last shared session, only when "outcomes" is included.
     Raises ValueError, naming the count, while any finding is undecided.
     """
     waiting = undecided(shared, decisions)
@@ -248,7 +283,8 @@ def payload(
     items = tuple(_item(journal, shared, c, texts, instruments) for c in shared.chosen)
     series = _series(journal, shared, instruments) if "chart" in shared.include else ()
     include = sorted(shared.include | ({"year"} if shared.keep_year else set()))
-    return Payload(items, series, tuple(include))
+    outcomes = _courses(journal, shared, courses) if "outcomes" in shared.include else ()
+    return Payload(items, series, tuple(include), outcomes)
 
 
 # ---------------------------------------------------------------------------------------
@@ -332,15 +368,21 @@ def _scores(
     )
 
 
-def _series(
-    journal: Journal, shared: Review, instruments: Mapping[str, Any]
-) -> tuple[ChartPoint, ...]:
+def _last_shared(shared: Review) -> dict[str, int]:
+    """Each client's last shared session number: charts and courses stop there."""
     last: dict[str, int] = {}
     for candidate in shared.chosen:
         if candidate.client_id and candidate.session_number:
             last[candidate.client_id] = max(
                 last.get(candidate.client_id, 0), candidate.session_number
             )
+    return last
+
+
+def _series(
+    journal: Journal, shared: Review, instruments: Mapping[str, Any]
+) -> tuple[ChartPoint, ...]:
+    last = _last_shared(shared)
     estimates = {e.session_id: e for e in journal.all(Estimate)}
     feedback = {f.session_id: f for f in journal.all(Feedback)}
     rows = []
@@ -364,6 +406,61 @@ def _series(
             )
         )
     return tuple(rows)
+
+
+def _calls(journal: Journal) -> dict[tuple[str, int], str]:
+    """Your calls by (client id, session number)."""
+    sessions = {s.id: s for s in journal.all(Session)}
+    return {
+        (session.client_id, session.number): prediction.expected
+        for prediction in journal.all(Prediction)
+        if (session := sessions.get(prediction.session_id)) is not None
+    }
+
+
+def _course(
+    label: str,
+    course: Course,
+    points: list[rules.Point],
+    on_track_by: int,
+    calls: Mapping[tuple[str, int], str],
+) -> SharedCourse:
+    """One course cut at the last shared session, by session number only."""
+    measure, baseline = course.measure, points[0].total
+    checked = [
+        (calls[(course.client.id, p.session_number)], p.status)
+        for p in points[1:]
+        if (course.client.id, p.session_number) in calls
+    ]
+    low, high = rules.no_change_band(measure, baseline)
+    return SharedCourse(
+        client=label,
+        measure=measure.name,
+        min=measure.total_min,
+        max=measure.total_max,
+        higher_is_better=measure.higher_is_better,
+        points=tuple(OutcomePoint(p.session_number, p.total, p.status) for p in points),
+        # one decimal place, as the payload's scores take (a percent band gives more)
+        cutoff=None if measure.cutoff is None else round(measure.cutoff, 1),
+        band=(round(low, 1), round(high, 1)),
+        not_on_track=rules.not_on_track_reason(points, on_track_by),
+        calls=rules.prediction_calibration(checked),
+    )
+
+
+def _courses(
+    journal: Journal, shared: Review, courses: Iterable[Course]
+) -> tuple[SharedCourse, ...]:
+    last, calls = _last_shared(shared), _calls(journal)
+    on_track_by = journal.settings.not_on_track_session
+    found = []
+    for course in courses:
+        up_to = last.get(course.client.id, 0)
+        points = [p for p in course.points if p.session_number <= up_to]
+        if points:
+            label = shared.labels[course.client.id]
+            found.append(_course(label, course, points, on_track_by, calls))
+    return tuple(sorted(found, key=lambda c: (len(c.client), c.client)))
 
 
 def bundle_request(content: Payload, recipient_ids: Iterable[str] | None) -> str:

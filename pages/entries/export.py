@@ -1,4 +1,5 @@
-"""Entries → export: the listed or selected entries as Markdown, JSON or CSV."""
+"""Entries → export: the listed or selected entries as Markdown, JSON or CSV, each with its
+session's outcome score and your call on the client's course."""
 
 from __future__ import annotations
 
@@ -49,11 +50,26 @@ def export_entries(journal: Journal, index: EntryIndex, found: list[FoundEntry])
         def views() -> list[entries.EntryView]:
             return entries.entry_views(journal, ids, index)
 
+        def scores() -> dict[str, entry_export.SessionOutcome]:
+            return entry_export.session_outcomes(journal)
+
         stamp = f"entries-{date.today():%Y-%m-%d}"
         formats = {
-            "Markdown": (lambda: entry_export.to_markdown(views()), "md", "text/markdown"),
-            "JSON": (lambda: entry_export.to_json(views()), "json", "application/json"),
-            "CSV": (lambda: frame_csv(entry_export.to_csv_frame(views())), "csv", "text/csv"),
+            "Markdown": (
+                lambda: entry_export.to_markdown(views(), outcomes=scores()),
+                "md",
+                "text/markdown",
+            ),
+            "JSON": (
+                lambda: entry_export.to_json(views(), outcomes=scores()),
+                "json",
+                "application/json",
+            ),
+            "CSV": (
+                lambda: frame_csv(entry_export.to_csv_frame(views(), scores())),
+                "csv",
+                "text/csv",
+            ),
         }
         for column, (label, (make, suffix, mime)) in zip(
             st.columns(3), formats.items(), strict=True

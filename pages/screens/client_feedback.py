@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.client_feedback import outcome_csv
 from pages.client_feedback.csv_import import csv_import
 from pages.client_feedback.hand_over import hand_to_client
 from pages.client_feedback.kiosk import kiosk_form
@@ -25,13 +26,15 @@ kiosk = st.session_state.get(journal_session.KIOSK)
 if kiosk is None:
     st.title("Client feedback")
     risk_notes(journal, key="client_feedback")
-    hand_tab, import_tab, outcome_tab = st.tabs(
-        ["Hand to client", "Import from CSV", "Outcome score"]
+    hand_tab, import_tab, outcome_tab, outcome_import_tab = st.tabs(
+        ["Hand to client", "Import from CSV", "Outcome score", "Outcome scores from CSV"]
     )
     with import_tab:
         csv_import(journal, library.instruments)
     with outcome_tab:
         outcome_from_paper(journal)
+    with outcome_import_tab:
+        outcome_csv.render(journal)
     with hand_tab:
         hand_to_client(journal, library)
 else:

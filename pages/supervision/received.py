@@ -11,7 +11,7 @@ from insights.chart_data.alliance import SUPERVISEE_ESTIMATE
 from pages.supervision import shared_entry, threads
 from pages.ui import kept_text, widgets
 from sharing import comments, exchange, report
-from sharing.payload import SharedItem
+from sharing.payload import SharedCourse, SharedItem
 from storage.errors import JournalError
 from storage.journal import Journal
 from storage.records import PROCTOR_FUNCTIONS
@@ -52,10 +52,41 @@ def show(journal: Journal) -> None:
             f"shared_{supervisee[:5]}",
             "Your supervisee's estimate against the client's feedback by session, per client.",
         )
+    courses = exchange.latest_outcomes(bundles)
+    if courses:
+        _outcomes(courses, f"outcomes_{supervisee[:5]}")
     widgets.commit_text_while_typing()  # comments autosave as they are typed
     for item in entries:
         _entry(journal, supervisee, names[supervisee], item)
     _send_back(journal, supervisee, names[supervisee])
+
+
+def _outcomes(courses: tuple[SharedCourse, ...], name: str) -> None:
+    """Each client's outcome course: the chart, then each course in words and a small table."""
+    st.subheader(report.OUTCOMES_TITLE)
+    st.caption(report.OUTCOMES_NOTE)
+    widgets.chart(
+        report.shared_outcome_chart(courses),
+        report.outcomes_table(courses),
+        name,
+        report.OUTCOME_CHART_ALT,
+    )
+    st.caption(report.OUTCOME_CHART_KEY)
+    for course in courses:
+        st.markdown(f"**{widgets.plain(report.course_label(course))}**")
+        if course.not_on_track:
+            st.warning(
+                f"Not on track: {widgets.plain(course.not_on_track)}", icon=":material/flag:"
+            )
+        facts = report.course_facts(course, supervisee=True)
+        st.markdown(
+            "  \n".join(
+                f"{widgets.plain(key)}: {widgets.plain(value)}"
+                for key, value in facts
+                if not (course.not_on_track and key == "Not on track")  # the warning says it
+            )
+        )
+        st.dataframe(report.course_table(course), hide_index=True)
 
 
 def _import(journal: Journal) -> None:

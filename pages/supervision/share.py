@@ -8,7 +8,9 @@ import streamlit as st
 
 from pages.supervision import redaction, selection
 from pages.ui import when, widgets
+from practice import outcomes
 from prompts.library import library_for
+from prompts.outcomes import measures_for
 from sharing import exchange, keys, report, share
 from sharing.payload import Payload
 from storage.errors import JournalError
@@ -35,6 +37,12 @@ NARRATIVE_WARNING = (
     "family set-up, a school or clinic it does not know, a name it has never met. Read the "
     "text once more with those in mind, and add any words it missed under the passage."
 )
+OUTCOMES_HELP = (
+    "For each client of the chosen sessions: the outcome measure's name, each score by "
+    "session number with its status, up to the last session shared, whether the client is "
+    "not on track, and how your predictions compared. No dates go, and never the "
+    "activities a client names on the PSFS."
+)
 REPORT_WARNING = (
     "The report is not encrypted: print it or keep it as safely as your paper notes, "
     "and delete the file after the meeting."
@@ -55,7 +63,12 @@ def show(journal: Journal) -> None:
     instruments = library_for(journal.settings).instruments
     content = None
     if waiting == 0:
-        content = share.payload(journal, shared, decisions, instruments)
+        courses = (
+            outcomes.courses(journal, measures_for(journal.settings))
+            if "outcomes" in include
+            else ()
+        )
+        content = share.payload(journal, shared, decisions, instruments, courses)
     _export(journal, content, waiting)
     _sent(journal)
 
@@ -117,9 +130,12 @@ def _include() -> tuple[set[str], bool]:
     columns = st.columns(3)
     include = {
         option
-        for n, (option, label) in enumerate(share.INCLUDE_OPTIONS.items())
+        for n, (option, label) in enumerate(share.SHOWN_OPTIONS.items())
         if columns[n % 3].checkbox(
-            label, value=option in share.DEFAULT_INCLUDE, key=f"sv_include_{option}"
+            label,
+            value=option in share.DEFAULT_INCLUDE,
+            key=f"sv_include_{option}",
+            help=OUTCOMES_HELP if option in share.COURSE_OPTIONS else None,
         )
     }
     keep_year = st.checkbox(
