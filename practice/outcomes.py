@@ -130,9 +130,9 @@ def record_outcome(
 
 def score_seen(journal: Journal, session_id: str) -> bool:
     """True when you typed the session's outcome score (paper or CSV): a call made now is
-    not blind. A score the client gave the kiosk is not shown to you."""
+    not blind. A score the client gave the kiosk or a remote form is not shown to you."""
     seen = outcome_for(journal, session_id)
-    return seen is not None and seen.source != "kiosk"
+    return seen is not None and seen.source not in ("kiosk", "remote")
 
 
 def record_prediction(journal: Journal, session_id: str, expected: str) -> Prediction:

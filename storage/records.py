@@ -47,8 +47,9 @@ DOMAINS: tuple[str, ...] = (
 )
 PROFESSIONS: tuple[str, ...] = ("psychotherapy/counselling", "physiotherapy", "osteopathy", "other")
 MODALITIES: tuple[str, ...] = ("in person", "video", "phone")
-FEEDBACK_SOURCES: tuple[str, ...] = ("kiosk", "paper", "csv")
-OUTCOME_SOURCES: tuple[str, ...] = ("kiosk", "paper", "csv")
+FEEDBACK_SOURCES: tuple[str, ...] = ("kiosk", "paper", "csv", "remote")
+OUTCOME_SOURCES: tuple[str, ...] = ("kiosk", "paper", "csv", "remote")
+REQUEST_STATUSES: tuple[str, ...] = ("open", "answered", "expired", "withdrawn")
 # the practitioner's blind call on a client's course (CLINICAL.md, "Outcome measures")
 PREDICTIONS: tuple[str, ...] = ("improving", "same", "worse")
 
@@ -170,6 +171,28 @@ class Prediction:
 
 
 @dataclass
+class FeedbackRequest:
+    """A feedback form sent to a client seen at a distance: one self-contained HTML file
+    holding the questions, `request_id` and the public half of this request's own key pair.
+    The answer comes back encrypted to that key; `private_key` never leaves the journal."""
+
+    KIND: ClassVar[str] = "feedback_request"
+    session_id: str
+    request_id: str
+    # the alliance instrument, and the outcome measure when the client has one
+    instrument: str
+    measure: str
+    private_key: str
+    expires_at: datetime
+    greeting: str = ""
+    # "open", "answered" or "withdrawn" as stored; "expired" is read from expires_at
+    status: str = "open"
+    answered_at: datetime | None = None
+    created_at: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
+@dataclass
 class Answer:
     """A prompt as it was shown, and what the practitioner wrote."""
 
@@ -233,6 +256,8 @@ class Settings:
     # not on track: no reliable improvement by this session (CLINICAL.md)
     not_on_track_session: int = 6
     custom_outcomes: list[dict[str, Any]] = field(default_factory=list)
+    # days a remote feedback form stays answerable
+    request_expiry_days: int = 14
     id: str = field(default_factory=new_id)
 
 
@@ -345,6 +370,7 @@ RECORD_TYPES: dict[str, type] = {
         Feedback,
         Outcome,
         Prediction,
+        FeedbackRequest,
         Reflection,
         Draft,
         Settings,
@@ -367,6 +393,7 @@ Record = (
     | Feedback
     | Outcome
     | Prediction
+    | FeedbackRequest
     | Reflection
     | Draft
     | Settings

@@ -47,6 +47,7 @@ SAMPLE_VALUES = {
     str: "C-\u00e9 \U0001f33f",
     int: 3,
     float: 12.5,
+    datetime: datetime(2026, 12, 3, 10, 0, tzinfo=UTC),
     date: date(2025, 1, 2),
     dict[str, int]: {"bond": 4},
     dict[str, float]: {"relationship": 7.5, "overall": 9},
