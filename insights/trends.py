@@ -1,20 +1,27 @@
 """Everything the Trends screen shows, computed once per journal change.
 
 `build` turns the decrypted records into frames, flags, ruptures, calibration and growth
-views for the whole caseload; `scoped` narrows them to one client. Pure: the screen keeps
-the result in its session state and rebuilds it when the journal's version changes.
+views for the whole caseload; `scoped` narrows them to one client. `outcome_views` reads
+each client's outcome course (practice.outcomes.courses) into the Outcomes view: courses
+by client, your calls' calibration and whose early read predicts progress. Pure: the
+screen keeps the result in its session state and rebuilds it when the journal's version
+changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
 from insights import calibration, frames, growth, ruptures
+from insights import outcomes as rules
 from insights.chart_data.alliance import outcome_in_words, with_instrument_names
+from insights.chart_data.outcomes import STATUS_WORDS, measure_label, reads_frame
+from insights.chart_data.outcomes import shown as score_shown
+from prompts.outcomes import OutcomeMeasure
 from storage.journal import Journal
 from storage.records import Client, Estimate, Feedback, Reflection, Session
 
@@ -171,3 +178,118 @@ def _in_words(frame: pd.DataFrame, key: dict[str, str]) -> pd.DataFrame:
     shown = frame[[c for c in names if c in frame.columns]].rename(columns=names)
     ratios = ("mean_bias", "mae", "spearman", "baseline_agreement", "sensitivity")
     return shown.round({FIGURE_WORDS[c]: 2 for c in ratios if c in frame}).reset_index(drop=True)
+
+
+# ---- outcomes -----------------------------------------------------------------------------
+
+
+class Course(Protocol):
+    """One client's outcome course (practice.outcomes.ClientCourse)."""
+
+    @property
+    def client(self) -> Client: ...
+    @property
+    def measure(self) -> OutcomeMeasure: ...
+    @property
+    def points(self) -> list[rules.Point]: ...
+    @property
+    def calls(self) -> list[tuple[str, str]]: ...
+    @property
+    def reason(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class OutcomesData:
+    """The Outcomes view of the caseload: each client's course, your calls' calibration,
+    whose early read predicts progress (None until enough clients qualify)."""
+
+    courses: dict[str, Course]  # by client id
+    predictions: rules.PredictionCalibration
+    whose: rules.WhoseRead | None
+    qualifying: int  # clients with a baseline and at least MIN_SESSIONS sessions
+    # clients with no outcome measure and no score, by code
+    without_measure: list[str]
+
+
+def instrument_spans(instruments: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """Each instrument's lowest and highest total, by id (to put early reads on 0-1)."""
+    return {key: (float(i.total_min), float(i.total_max)) for key, i in instruments.items()}
+
+
+def outcome_views(
+    courses: Sequence[Course], reads: Sequence[rules.EarlyRead], clients: Iterable[Client]
+) -> OutcomesData:
+    """The Outcomes view from every client's course and early read."""
+    by_client = {c.client.id: c for c in courses}
+    return OutcomesData(
+        courses=by_client,
+        predictions=rules.prediction_calibration([call for c in courses for call in c.calls]),
+        whose=rules.whose_read(reads),
+        qualifying=len(reads),
+        without_measure=sorted(
+            (c.code for c in clients if not c.outcome_measure and c.id not in by_client),
+            key=str.casefold,
+        ),
+    )
+
+
+def predictions_for(data: OutcomesData, client_id: str) -> rules.PredictionCalibration:
+    """Your calls' calibration over the caseload, or over one client's calls."""
+    if client_id == ALL_CLIENTS:
+        return data.predictions
+    course = data.courses.get(client_id)
+    return rules.prediction_calibration(course.calls if course else [])
+
+
+def whose_read_waiting(data: OutcomesData) -> str:
+    """Why "whose read predicts progress" is not shown yet, in words."""
+    have = data.qualifying
+    return (
+        f"{have} client{'' if have == 1 else 's'} so far "
+        f"{'has' if have == 1 else 'have'} an outcome baseline and at least "
+        f"{rules.MIN_SESSIONS} sessions. Whose read predicts progress appears once "
+        f"{rules.MIN_CLIENTS} do."
+    )
+
+
+def outcomes_table(data: OutcomesData) -> pd.DataFrame:
+    """One row per client with outcome scores, in words: measure, scores, baseline,
+    latest, the latest status and whether the client is on track ("yes" / "no")."""
+    rows = []
+    for course in sorted(data.courses.values(), key=lambda c: c.client.code.casefold()):
+        first, latest = course.points[0], course.points[-1]
+        rows.append(
+            {
+                "Client": course.client.code,
+                "Measure": measure_label(course.measure),
+                "Scores": len(course.points),
+                "Baseline": score_shown(first.total),
+                "Latest": score_shown(latest.total),
+                "Status": STATUS_WORDS[latest.status],
+                "On track": "no" if course.reason else "yes",
+            }
+        )
+    columns = ["Client", "Measure", "Scores", "Baseline", "Latest", "Status", "On track"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def not_on_track_lines(data: OutcomesData) -> list[str]:
+    """Each client not on track, by code, and why in plain words."""
+    found = [c for c in data.courses.values() if c.reason]
+    return [
+        f"{c.client.code}: {c.reason}"
+        for c in sorted(found, key=lambda c: c.client.code.casefold())
+    ]
+
+
+def whose_read_table(found: rules.WhoseRead | None) -> pd.DataFrame:
+    """The two associations as the chart's CSV names them, in words."""
+    names = {
+        "read": "Whose read",
+        "r": "Correlation with progress (r)",
+        "low": "95% interval from",
+        "high": "95% interval to",
+        "n": "Clients",
+    }
+    table = reads_frame(found).rename(columns=names)
+    return table.round({names[c]: 2 for c in ("r", "low", "high")})

@@ -2,15 +2,17 @@
 
 Invented clients known only by codes (C-014), sessions spread over years, the
 practitioner's blind estimate and the patient's feedback on SAC-4 (with V-shaped
-ruptures, repairs and a few unrepaired ones), and a 150-400 word reflection per
-session composed from original sentence templates (demo_sentences.toml). Nothing here
-describes a real person. The instrument's items, the frameworks and the rupture markers
-are the app's own (prompts/, practice.caseload), so the demo writes only what the app
-offers. The same seed (and the same `today`) always gives the same records, ids
-included.
+ruptures, repairs and a few unrepaired ones), a 150-400 word reflection per session
+composed from original sentence templates (demo_sentences.toml), and for most clients an
+outcome score at the start of each session (PHQ-9, GAD-7, CORE-10, pain, PSFS, one ORS)
+with a few of your calls on their course. Nothing here describes a real person. The
+instrument's items, the measures, the frameworks and the rupture markers are the app's
+own (prompts/, practice.caseload), so the demo writes only what the app offers. The
+same seed (and the same `today`) always gives the same records, ids included.
 
-The plan of each course is in demo_course.py, the reflections in demo_reflection.py;
-this module turns them into records, writes the journal and is the command line.
+The plan of each course is in demo_course.py, the reflections in demo_reflection.py,
+the outcome scores in demo_outcomes.py; this module turns them into records, writes the
+journal and is the command line.
 
     python -m practice.demo --sessions 400 [--data-dir DIR] [--name demo]
                            [--passphrase "four words you like"] [--seed 0]
@@ -30,6 +32,7 @@ from time import perf_counter
 
 from practice.caseload import CONFRONTATION_MARKERS, WITHDRAWAL_MARKERS
 from practice.demo_course import INSTRUMENT, PlannedClient, instrument_items, plan, random_id
+from practice.demo_outcomes import OutcomePlan
 from practice.demo_reflection import Visit, reflection
 from practice.demo_text import COMMENTS, CRITICAL_COMMENTS, PASSPHRASE_WORDS
 from storage import crypto, keyslots, paths
@@ -197,7 +200,8 @@ def _comment(rng: Random, event: str | None) -> str:
 
 
 def generate(sessions: int, seed: int = 0, today: date | None = None) -> Iterator[object]:
-    """Every record of a demo journal, clients first, then session by session in time order.
+    """Every record of a demo journal: clients first, then session by session in time
+    order, then the outcome scores and your calls on each client's course.
 
     Lazy, so 50k sessions never sit in memory twice; deterministic for (sessions, seed,
     today). `today` defaults to the current UTC date; sessions end before it.
@@ -208,12 +212,17 @@ def generate(sessions: int, seed: int = 0, today: date | None = None) -> Iterato
     today = today or datetime.now(UTC).date()
     limit = datetime.combine(today, time(0), tzinfo=UTC)
     clients = plan(rng, sessions, today)
+    outcomes = OutcomePlan(clients, seed)  # gives each client their outcome measure
     yield from (c.record for c in clients)
     order = sorted(
         ((c.dates[i], c.slot, n, i) for n, c in enumerate(clients) for i in range(len(c.dates))),
     )
     for _day, _slot, n, i in order:
-        yield from _session_records(rng, clients[n], i, limit)
+        for record in _session_records(rng, clients[n], i, limit):
+            outcomes.note(n, record)
+            yield record
+    # last: each client's outcome change is built on the early ratings written above
+    yield from outcomes.records(limit)
 
 
 def build_demo(

@@ -1,5 +1,6 @@
-"""AppTest of Trends on a demo journal: the charts are there for the caseload and a client,
-calibration figures show, and seen-first sessions are named."""
+"""AppTest of Trends on a demo journal: the charts are there for the caseload and a client
+(the Outcomes tab's among them), calibration figures show, and seen-first sessions are
+named."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from practice import demo
+from storage.records import Client
 from tests.apptest import app, click
 from tests.conftest import floor_params
 
@@ -17,20 +19,27 @@ DEMO_PASSPHRASE = "demo lantern orchard seven"
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The demo journal, and the codes of its clients with an outcome measure."""
     folder = tmp_path_factory.mktemp("demo-template")
     journal, _ = demo.build_demo(
         folder / "demo.journal", DEMO_PASSPHRASE, 300, seed=3, params=floor_params()
     )
+    measured = sorted(c.code for c in journal.all(Client) if c.outcome_measure)
     journal.lock()
-    return folder / "demo.journal"
+    return folder / "demo.journal", measured
 
 
 @pytest.fixture
-def demo_journal(demo_template: Path, data_folder: Path) -> Path:
+def demo_journal(demo_template: tuple[Path, list[str]], data_folder: Path) -> Path:
     target = data_folder / "demo.journal"
-    target.write_bytes(demo_template.read_bytes())
+    target.write_bytes(demo_template[0].read_bytes())
     return target
+
+
+@pytest.fixture
+def measured(demo_template: tuple[Path, list[str]]) -> list[str]:
+    return demo_template[1]
 
 
 def open_trends(at: AppTest) -> AppTest:
@@ -44,7 +53,8 @@ def test_trends_of_the_caseload_show_every_chart(demo_journal: Path) -> None:
     assert at.title[0].value == "Trends"
     assert not at.exception
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 8  # alliance, gap, calibration, and five growth charts
+    # alliance, gap, calibration, whose read predicts progress, and five growth charts
+    assert len(charts) == 9
     labels = [m.label for m in at.metric]
     assert labels == [
         "Mean bias",
@@ -56,16 +66,16 @@ def test_trends_of_the_caseload_show_every_chart(demo_journal: Path) -> None:
     assert all(m.value != "–" for m in at.metric[:3])
 
 
-def test_one_clients_trends_and_items_on_demand(demo_journal: Path) -> None:
+def test_one_clients_trends_and_items_on_demand(demo_journal: Path, measured: list[str]) -> None:
     at = open_trends(app(timeout=60))
     scope = at.selectbox(key="trends_scope")
-    client = scope.options[1]
+    client = next(code for code in scope.options[1:] if code in measured)
     at = scope.select(client).run()
     assert not at.exception
-    assert len(at.get("vega_lite_chart")) == 8
+    assert len(at.get("vega_lite_chart")) == 9  # the client's outcome chart instead of whose read
     at = at.toggle(key="trends_items").set_value(True).run()
     assert not at.exception
-    assert len(at.get("vega_lite_chart")) == 8
+    assert len(at.get("vega_lite_chart")) == 9
 
 
 def test_possible_ruptures_are_listed_with_their_rules_in_words(demo_journal: Path) -> None:

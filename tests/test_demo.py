@@ -15,21 +15,29 @@ from pathlib import Path
 
 import pytest
 
-from practice import caseload, demo, demo_course, demo_text
+from insights import outcomes as rules
+from practice import caseload, demo, demo_course, demo_outcomes, demo_text
+from practice import outcomes as practice_outcomes
 from prompts.library import builtin_library
+from prompts.outcomes import builtin_measures
 from storage import crypto, keyslots
 from storage.errors import JournalExists, KdfBelowFloor
 from storage.journal import Journal
 from storage.keyslots import passphrase_problem
 from storage.records import (
     DOMAINS,
+    OUTCOME_SOURCES,
+    PREDICTIONS,
     REACTIONS,
     RECORD_TYPES,
     Client,
     Estimate,
     Feedback,
+    Outcome,
+    Prediction,
     Reflection,
     Session,
+    Settings,
     to_plain,
 )
 
@@ -276,6 +284,125 @@ def test_the_demo_text_covers_every_domain_and_fills_only_known_slots() -> None:
     for template in templates:
         fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
         assert fields <= SLOTS, template
+
+
+# ---- outcome measures, scores and calls ------------------------------------------------------
+
+MEASURES = builtin_measures()
+APP_DEMO = demo.APP_DEMO_SESSIONS
+
+
+class Records:
+    """Generated records behind the two methods the outcome courses read (no crypto)."""
+
+    def __init__(self, found: dict[type, list]) -> None:
+        self.found = found
+        self.settings = Settings()
+
+    def all(self, kind: type) -> list:
+        return self.found.get(kind, [])
+
+
+def generated(sessions: int, seed: int, today: date = TODAY) -> dict[type, list]:
+    found: dict[type, list] = defaultdict(list)
+    for record in demo.generate(sessions, seed=seed, today=today):
+        found[type(record)].append(record)
+    return found
+
+
+def whose(found: dict[type, list]) -> tuple[rules.WhoseRead | None, list]:
+    records = Records(found)
+    courses = practice_outcomes.courses(records, MEASURES)
+    spans = {k: (i.total_min, i.total_max) for k, i in builtin_library().instruments.items()}
+    reads = practice_outcomes.early_reads(records, spans, courses)
+    return rules.whose_read(reads), courses
+
+
+def test_clients_take_a_measure_that_fits_their_work_and_a_few_take_none(large) -> None:
+    minutes = {s.client_id: s.duration_minutes for s in large[Session]}
+    chosen = {c.id: c.outcome_measure for c in large[Client]}
+    talk = {m for cid, m in chosen.items() if minutes[cid] == 50}
+    hands_on = {m for cid, m in chosen.items() if minutes[cid] != 50}
+    assert talk - {"", "ors"} == {"phq9", "gad7", "core10"}
+    assert hands_on - {"", "ors"} == {"pain_nrs", "psfs"}
+    values = list(chosen.values())
+    assert values.count("ors") == 1
+    assert 1 <= values.count("") <= len(values) // 5
+
+
+def test_every_held_session_of_a_measured_client_has_one_valid_outcome(large) -> None:
+    measure_of = {c.id: c.outcome_measure for c in large[Client]}
+    held = {s.id: s for s in large[Session] if not s.late_cancellation}
+    estimated = {e.session_id for e in large[Estimate]}
+    expected = {sid for sid, s in held.items() if measure_of[s.client_id] and sid in estimated}
+    outcomes = large[Outcome]
+    assert sorted(o.session_id for o in outcomes) == sorted(expected)
+    for outcome in outcomes:
+        measure = MEASURES[outcome.measure]
+        assert outcome.measure == measure_of[held[outcome.session_id].client_id]
+        assert outcome.source in OUTCOME_SOURCES and outcome.source != "csv"
+        assert practice_outcomes.answer_problems(measure, outcome.items, outcome.activities) == []
+        assert outcome.total == measure.total(outcome.items)
+        assert measure.total_min <= outcome.total <= measure.total_max
+    assert {o.source for o in outcomes} == {"kiosk", "paper"}
+    named = [o.activities for o in outcomes if o.measure == "psfs"]
+    assert named and all(2 <= len(a) <= 3 and all(a.values()) for a in named)
+
+
+def test_one_risk_item_long_since_acknowledged_and_none_open(large) -> None:
+    risky = [o for o in large[Outcome] if o.risk_items]
+    assert len(risky) == 1
+    (outcome,) = risky
+    assert outcome.risk_items == list(MEASURES[outcome.measure].risk_items)
+    assert outcome.risk_acknowledged_at is not None
+    latest = max(s.date for s in large[Session])
+    assert (latest - outcome.risk_acknowledged_at.date()).days > 60
+    assert all(
+        o.items.get("q9", 0) == 0
+        for o in large[Outcome]
+        if o.measure == "phq9" and not o.risk_items
+    )
+
+
+def test_a_few_blind_calls_each_after_your_read(large) -> None:
+    calls = large[Prediction]
+    estimates = {e.session_id: e for e in large[Estimate]}
+    outcomes = {o.session_id for o in large[Outcome]}
+    assert 0.03 * len(outcomes) <= len(calls) <= 0.2 * len(outcomes)
+    assert {c.expected for c in calls} == set(PREDICTIONS)
+    for call in calls:
+        assert call.session_id in outcomes
+        assert call.recorded_at > estimates[call.session_id].recorded_at
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 5])
+def test_the_app_demo_shows_whose_early_read_goes_with_progress(seed: int) -> None:
+    found, courses = whose(generated(APP_DEMO, seed))
+    assert found is not None and found.clients >= 12
+    assert 0.4 <= found.client.r <= 0.6
+    assert 0.05 <= found.practitioner.r <= 0.25
+    assert found.client.n == found.practitioner.n == found.clients
+    reasons = [c for c in courses if c.reason and c.client.status == "active"]
+    assert 1 <= len(reasons) <= 4  # a couple of clients not on track, not a crowd
+    statuses = {p.status for c in courses for p in c.points}
+    assert statuses == {rules.BASELINE, *rules.STATUSES}
+    assert rules.prediction_calibration([p for c in courses for p in c.calls]).deteriorations
+
+
+def test_outcomes_leave_the_rest_of_a_seeds_journal_as_it_was(monkeypatch) -> None:
+    def plain(found: dict[type, list]) -> list:
+        return sorted(
+            (r.KIND, r.id, to_plain(r))
+            for kind, records in found.items()
+            if kind not in (Outcome, Prediction, Client)
+            for r in records
+        )
+
+    with_outcomes = generated(300, 4)
+    monkeypatch.setattr(demo_outcomes.OutcomePlan, "records", lambda self, limit: iter(()))
+    without = generated(300, 4)
+    assert plain(with_outcomes) == plain(without)
+    assert [c.code for c in with_outcomes[Client]] == [c.code for c in without[Client]]
 
 
 # ---- repeatability, refusal, command line -------------------------------------------------

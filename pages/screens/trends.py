@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from insights import charts, trends
+from pages.trends import outcomes as outcome_view
 from pages.ui import journal_session, widgets
 from prompts.library import library_for
 
@@ -14,12 +15,13 @@ thresholds = trends.thresholds_for(journal)
 caseload = journal_session.derived(
     "trends", journal, lambda: trends.build(journal, library.instruments)
 )
+outcomes = outcome_view.outcome_data(journal, library.instruments)
 
 st.title("Trends")
 
 
 def show() -> None:
-    """The scope picker and the three tabs."""
+    """The scope picker and the four tabs."""
     codes = caseload.sessions.drop_duplicates("client_id").set_index("client_id")["client"]
     scope = st.selectbox(
         "Show",
@@ -31,7 +33,9 @@ def show() -> None:
     data = trends.scoped(caseload, scope, thresholds)
     slug = "all-clients" if not per_client else codes[scope]
 
-    alliance_tab, calibration_tab, growth_tab = st.tabs(["Alliance", "Calibration", "Growth"])
+    alliance_tab, calibration_tab, outcomes_tab, growth_tab = st.tabs(
+        ["Alliance", "Calibration", "Outcomes", "Growth"]
+    )
 
     with alliance_tab:
         show_items = per_client and st.toggle("Show items", key="trends_items")
@@ -96,6 +100,10 @@ def show() -> None:
         )
         if not per_client and len(data.by_client):
             st.dataframe(trends.calibration_by_client_table(data), hide_index=True)
+        outcome_view.your_calls(outcomes, scope)
+
+    with outcomes_tab:
+        outcome_view.outcomes_tab(journal, outcomes, scope)
 
     with growth_tab:
         views = trends.growth_views(data)

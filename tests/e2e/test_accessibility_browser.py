@@ -226,13 +226,16 @@ def _entries(page: Page, found: Findings) -> None:
 
 def _trends(page: Page, found: Findings) -> None:
     go_to(page, "Trends")
-    for tab in ("Alliance", "Calibration", "Growth"):
+    for tab in ("Alliance", "Calibration", "Outcomes", "Growth"):
         page.get_by_role("tab", name=tab).click()
         wait_idle(page)
         found.check(page, f"Trends, all clients, {tab}")
     page.get_by_role("combobox", name="Show").click()
     page.get_by_role("option").nth(1).click()
     wait_idle(page)
+    page.get_by_role("tab", name="Outcomes").click()
+    wait_idle(page)
+    found.check(page, "Trends, one client, Outcomes")
     page.get_by_role("tab", name="Alliance").click()
     tick(page, "Show items")
     found.check(page, "Trends, one client, Alliance with items")
