@@ -262,14 +262,14 @@ def outcomes_table(data: OutcomesData) -> pd.DataFrame:
             {
                 "Client": course.client.code,
                 "Measure": measure_label(course.measure),
-                "Scores": len(course.points),
+                "Times scored": len(course.points),
                 "Baseline": score_shown(first.total),
                 "Latest": score_shown(latest.total),
                 "Status": STATUS_WORDS[latest.status],
                 "On track": "no" if course.reason else "yes",
             }
         )
-    columns = ["Client", "Measure", "Scores", "Baseline", "Latest", "Status", "On track"]
+    columns = ["Client", "Measure", "Times scored", "Baseline", "Latest", "Status", "On track"]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -233,3 +233,29 @@ def test_backup_then_erase_a_client_then_restore_brings_them_back(
     finally:
         restored.lock()
     sweep_for_canary(canary, [server.data_dir], started)
+
+
+def test_the_demo_journals_outcomes_view(page: Page, server: Server, tmp_path: Path) -> None:
+    """The Outcomes view of the demo journal: a client's course against the cutoff and the
+    band of no reliable change, and, for all clients, whose early read predicts progress."""
+    open_app(page, server)
+    page.get_by_role("button", name="Try with demo data", exact=True).click()
+    wait_idle(page)
+    page.get_by_text("I have stored my recovery key", exact=True).click()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    wait_idle(page)
+    go_to(page, "Trends")
+    page.get_by_role("tab", name="Outcomes").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Whose read predicts progress")).to_be_visible()
+    # the demo's invented caseload shows both reads with their intervals
+    for read in ("Your clients' own early ratings: ", "Your early estimates: "):
+        expect(page.locator("p").filter(has_text=read)).to_be_visible()
+    shot(page, "outcomes-caseload", tmp_path)
+    page.get_by_role("combobox", name="Show").click()
+    page.get_by_role("option").nth(1).click()
+    wait_idle(page)
+    page.get_by_role("tab", name="Outcomes").click()
+    wait_idle(page)
+    expect(page.get_by_text(" over sessions", exact=False).first).to_be_visible()
+    shot(page, "outcomes", tmp_path)
