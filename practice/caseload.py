@@ -166,6 +166,21 @@ def record_feedback(
 
     Blind order: your read must already be saved, and a session takes one feedback.
     """
+    feedback = new_feedback(journal, session_id, instrument, items, comment, source)
+    journal.save(feedback)
+    return feedback
+
+
+def new_feedback(
+    journal: Journal,
+    session_id: str,
+    instrument: Instrument,
+    items: Mapping[str, float],
+    comment: str = "",
+    source: str = "paper",
+) -> Feedback:
+    """The Feedback `record_feedback` saves, checked the same way but not saved: for a
+    caller that saves it with other records in one transaction."""
     if estimate_for(journal, session_id) is None:
         raise InvalidRecord("Feedback", "save your own read of the session first")
     if feedback_for(journal, session_id) is not None:
@@ -184,7 +199,6 @@ def record_feedback(
         comment=comment.strip(),
         source=source,
     )
-    journal.save(feedback)
     return feedback
 
 

@@ -3,7 +3,7 @@
 A practitioner erases a client when their notes must go (a request, the end of a
 retention period). Everything that names or describes the client goes in one
 transaction: the client, their sessions, your estimates, their feedback, their outcome
-scores and your predictions about them, the
+scores, your predictions and the feedback forms sent to them, the
 reflections on those sessions or about them, supervisors' comments on those
 reflections, and a Reflect draft about them. secure_delete zeroes the freed pages and a
 checkpoint empties the write-ahead log, so nothing of them remains in the journal file.
@@ -20,6 +20,7 @@ from storage.records import (
     Draft,
     Estimate,
     Feedback,
+    FeedbackRequest,
     Outcome,
     Prediction,
     Reflection,
@@ -36,7 +37,7 @@ def client_records(journal: Journal, client_id: str) -> list[str]:
     sessions = {s.id for s in everything(Session) if s.client_id == client_id}
     ratings = [
         r.id
-        for cls in (Estimate, Feedback, Outcome, Prediction)
+        for cls in (Estimate, Feedback, Outcome, Prediction, FeedbackRequest)
         for r in everything(cls)
         if r.session_id in sessions
     ]

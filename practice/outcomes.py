@@ -100,6 +100,22 @@ def record_outcome(
 ) -> Outcome:
     """Save the client's outcome answers for a session, after checking them against the
     measure; raises InvalidRecord naming what is wrong, and writes nothing then."""
+    outcome = new_outcome(journal, session_id, measure, answers, activities, source=source)
+    journal.save(outcome)
+    return outcome
+
+
+def new_outcome(
+    journal: Journal,
+    session_id: str,
+    measure: OutcomeMeasure,
+    answers: Mapping[str, float | None],
+    activities: Mapping[str, str] | None = None,
+    *,
+    source: str = "paper",
+) -> Outcome:
+    """The Outcome `record_outcome` saves (risk items flagged), checked the same way but
+    not saved: for a caller that saves it with other records in one transaction."""
     if source not in OUTCOME_SOURCES:
         raise InvalidRecord("Source", f"must be one of {', '.join(OUTCOME_SOURCES)}")
     if not isinstance(journal.get(session_id), Session):
@@ -124,7 +140,6 @@ def record_outcome(
         source=source,
         risk_items=[i for i in measure.risk_items if kept.get(i, 0) > 0],
     )
-    journal.save(outcome)
     return outcome
 
 

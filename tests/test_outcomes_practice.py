@@ -269,3 +269,17 @@ def test_a_call_made_after_you_typed_the_sessions_score_is_kept_but_not_counted(
     assert practice.record_prediction(journal, unseen.id, "same").blind is True
     (course,) = practice.courses(journal, MEASURES)
     assert course.calls == [("same", rules.RECOVERED)]
+
+
+def test_erasing_a_client_erases_the_feedback_forms_sent_to_them(journal: Journal) -> None:
+    from practice import remote_feedback
+    from prompts.library import library_for
+    from storage.records import FeedbackRequest
+
+    first = session(journal, "C-12", 1)
+    library = library_for(journal.settings)
+    remote_feedback.create_request(journal, first.id, library, MEASURES, greeting="Hi Ana")
+    other = session(journal, "C-13", 1)
+    kept, _ = remote_feedback.create_request(journal, other.id, library, MEASURES)
+    erase.erase_client(journal, journal.client_by_code("C-12").id, "C-12")
+    assert journal.all(FeedbackRequest, include_trash=True) == [kept]
