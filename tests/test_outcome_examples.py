@@ -7,14 +7,14 @@ comments.
 
 The spec's table, restated:
 
-| measure | items, range          | direction       | cutoff                  | reliable change            |
-|---------|-----------------------|-----------------|-------------------------|----------------------------|
-| PHQ-9   | 9 x 0-3, 0-27         | higher = worse  | >= 10; bands 5/10/15/20 | >= 6 points                |
-| GAD-7   | 7 x 0-3, 0-21         | higher = worse  | >= 8;  bands 5/10/15    | >= 4 points                |
-| CORE-10 | 10 x 0-4, 0-40        | higher = worse  | clinical from 11        | 6 points                   |
-| NRS     | 1 x 0-10              | higher = worse  | none                    | >= 2 points or >= 30%      |
-| PSFS    | <= 3 x 0-10, the mean | higher = better | none                    | >= 2 points on the mean    |
-| ORS     | 4 x 0-10, 0-40        | higher = better | 25                      | 5 points                   |
+| measure | items, range | direction | cutoff | reliable change |
+|---|---|---|---|---|
+| PHQ-9 | 9 x 0-3, 0-27 | higher = worse | >= 10; bands 5/10/15/20 | >= 6 points |
+| GAD-7 | 7 x 0-3, 0-21 | higher = worse | >= 8;  bands 5/10/15 | >= 4 points |
+| CORE-10 | 10 x 0-4, 0-40 | higher = worse | clinical from 11 | 6 points |
+| NRS | 1 x 0-10 | higher = worse | none | >= 2 points or >= 30% |
+| PSFS | <= 3 x 0-10, the mean | higher = better | none | >= 2 points on the mean |
+| ORS | 4 x 0-10, 0-40 | higher = better | 25 | 5 points |
 
 Recovery = reliable improvement *and* crossing the cutoff. Not on track = reliable
 deterioration at any session, or no reliable improvement by session 6 (a setting).
@@ -137,7 +137,7 @@ def test_phq9_difficulty_question_is_not_scored():
 def test_phq9_choices_and_range():
     """Each item: Not at all 0, Several days 1, More than half the days 2, Nearly every
     day 3. All nine at 3 = 27, all at 0 = 0."""
-    assert PHQ9.choices(item(PHQ9, "q1")) == list(zip(FREQ4, [0, 1, 2, 3]))
+    assert PHQ9.choices(item(PHQ9, "q1")) == list(zip(FREQ4, [0, 1, 2, 3], strict=True))
     assert PHQ9.total({f"q{i}": 3 for i in range(1, 10)}) == 27
     assert PHQ9.total({f"q{i}": 0 for i in range(1, 10)}) == 0
 
@@ -146,9 +146,16 @@ def test_phq9_choices_and_range():
     "total, band",
     [
         # bands 0 minimal, 5 mild, 10 moderate, 15 moderately severe, 20 severe
-        (0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"),
-        (14, "moderate"), (15, "moderately severe"), (19, "moderately severe"),
-        (20, "severe"), (27, "severe"),
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "moderately severe"),
+        (19, "moderately severe"),
+        (20, "severe"),
+        (27, "severe"),
     ],
 )
 def test_phq9_bands(total, band):
@@ -214,8 +221,16 @@ def test_gad7_full_answers_total():
 
 @pytest.mark.parametrize(
     "total, band",
-    [(0, "minimal"), (4, "minimal"), (5, "mild"), (9, "mild"), (10, "moderate"),
-     (14, "moderate"), (15, "severe"), (21, "severe")],
+    [
+        (0, "minimal"),
+        (4, "minimal"),
+        (5, "mild"),
+        (9, "mild"),
+        (10, "moderate"),
+        (14, "moderate"),
+        (15, "severe"),
+        (21, "severe"),
+    ],
 )
 def test_gad7_bands(total, band):
     assert GAD7.band(total) == band
@@ -259,10 +274,18 @@ def test_core10_items_2_and_3_are_reversed():
     """Items 2 ("someone to turn to") and 3 ("able to cope") are positively worded, so
     "Not at all" scores 4 and "Most or all of the time" scores 0; the rest run 0..4."""
     assert {it.id for it in CORE10.items if it.reverse} == {"q2", "q3"}
-    assert CORE10.choices(item(CORE10, "q2")) == list(zip(CORE_OPTIONS, [4, 3, 2, 1, 0]))
-    assert CORE10.choices(item(CORE10, "q3")) == list(zip(CORE_OPTIONS, [4, 3, 2, 1, 0]))
-    assert CORE10.choices(item(CORE10, "q1")) == list(zip(CORE_OPTIONS, [0, 1, 2, 3, 4]))
-    assert CORE10.choices(item(CORE10, "q6")) == list(zip(CORE_OPTIONS, [0, 1, 2, 3, 4]))
+    assert CORE10.choices(item(CORE10, "q2")) == list(
+        zip(CORE_OPTIONS, [4, 3, 2, 1, 0], strict=True)
+    )
+    assert CORE10.choices(item(CORE10, "q3")) == list(
+        zip(CORE_OPTIONS, [4, 3, 2, 1, 0], strict=True)
+    )
+    assert CORE10.choices(item(CORE10, "q1")) == list(
+        zip(CORE_OPTIONS, [0, 1, 2, 3, 4], strict=True)
+    )
+    assert CORE10.choices(item(CORE10, "q6")) == list(
+        zip(CORE_OPTIONS, [0, 1, 2, 3, 4], strict=True)
+    )
 
 
 def test_core10_full_answers_total():
@@ -272,9 +295,16 @@ def test_core10_full_answers_total():
     q9 Most or all of the time 4; q10 Only occasionally 1.
     3+3+2+3+2+0+4+3+4+1 = 25 -> band "severe" (from 25)."""
     ticks = {
-        "q1": "Often", "q2": "Only occasionally", "q3": "Sometimes", "q4": "Often",
-        "q5": "Sometimes", "q6": "Not at all", "q7": "Most or all of the time",
-        "q8": "Often", "q9": "Most or all of the time", "q10": "Only occasionally",
+        "q1": "Often",
+        "q2": "Only occasionally",
+        "q3": "Sometimes",
+        "q4": "Often",
+        "q5": "Sometimes",
+        "q6": "Not at all",
+        "q7": "Most or all of the time",
+        "q8": "Often",
+        "q9": "Most or all of the time",
+        "q10": "Only occasionally",
     }
     answers = {q: score_of(CORE10, q, label) for q, label in ticks.items()}
     assert answers["q2"] == 3 and answers["q3"] == 2
@@ -300,9 +330,18 @@ def test_core10_all_same_box_shows_the_reversal():
     [
         # Barkham et al. 2013: healthy 0-5, low 6-10, mild 11-14, moderate 15-19,
         # moderate-to-severe 20-24, severe 25-40
-        (0, "healthy"), (5, "healthy"), (6, "low"), (10, "low"), (11, "mild"),
-        (14, "mild"), (15, "moderate"), (19, "moderate"), (20, "moderate-to-severe"),
-        (24, "moderate-to-severe"), (25, "severe"), (40, "severe"),
+        (0, "healthy"),
+        (5, "healthy"),
+        (6, "low"),
+        (10, "low"),
+        (11, "mild"),
+        (14, "mild"),
+        (15, "moderate"),
+        (19, "moderate"),
+        (20, "moderate-to-severe"),
+        (24, "moderate-to-severe"),
+        (25, "severe"),
+        (40, "severe"),
     ],
 )
 def test_core10_bands(total, band):
@@ -545,8 +584,9 @@ def test_course_deterioration_before_session_6_is_not_on_track():
 def test_course_deterioration_after_session_6_is_not_on_track():
     """GAD-7, baseline 9: 5 (-4, and 5 < 8: recovery) at session 3, then 13 (+4 on
     baseline) at session 8: deterioration after a recovery: not on track at session 8."""
-    pts = o.course(GAD7, [(1, date(2026, 1, 5), 9), (3, date(2026, 1, 19), 5),
-                          (8, date(2026, 2, 23), 13)])
+    pts = o.course(
+        GAD7, [(1, date(2026, 1, 5), 9), (3, date(2026, 1, 19), 5), (8, date(2026, 2, 23), 13)]
+    )
     assert [p.status for p in pts] == [o.BASELINE, o.RECOVERED, o.DETERIORATED]
     assert [p.not_on_track for p in pts] == [False, False, True]
 
@@ -588,8 +628,9 @@ def test_course_recovery_counts_as_improvement_for_on_track():
 def test_course_gaps_in_sessions_use_the_session_number():
     """Scores only at sessions 1, 3 and 7 (GAD-7 14, 13, 12). Session 3: none, 3 < 6:
     on track. Session 7: -2 (none) and 7 >= 6: not on track."""
-    pts = o.course(GAD7, [(1, date(2026, 1, 5), 14), (3, date(2026, 1, 19), 13),
-                          (7, date(2026, 2, 16), 12)])
+    pts = o.course(
+        GAD7, [(1, date(2026, 1, 5), 14), (3, date(2026, 1, 19), 13), (7, date(2026, 2, 16), 12)]
+    )
     assert [p.not_on_track for p in pts] == [False, False, True]
 
 
@@ -598,7 +639,12 @@ def test_course_custom_on_track_by():
     on_track_by=4: flagged at sessions 4 and 5.  on_track_by=8: never flagged."""
     scores = weekly([14, 13, 13, 12, 12])
     assert [p.not_on_track for p in o.course(GAD7, scores, on_track_by=4)] == [
-        False, False, False, True, True]
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
     assert not any(p.not_on_track for p in o.course(GAD7, scores, on_track_by=8))
 
 
@@ -677,17 +723,32 @@ def test_prediction_calibration_hannan_2005_numbers():
     all called "same" with no reliable change (all right).
     checked 100; right 3 + 60 = 63; deteriorations 40; foreseen 3; called worse 3; none
     wrongly."""
-    pairs = ([("worse", o.DETERIORATED)] * 3 + [("same", o.DETERIORATED)] * 37
-             + [("same", o.NO_CHANGE)] * 60)
+    pairs = (
+        [("worse", o.DETERIORATED)] * 3
+        + [("same", o.DETERIORATED)] * 37
+        + [("same", o.NO_CHANGE)] * 60
+    )
     cal = o.prediction_calibration(pairs)
-    assert (cal.checked, cal.right, cal.deteriorations, cal.foreseen,
-            cal.called_worse, cal.called_worse_wrong) == (100, 63, 40, 3, 3, 0)
+    assert (
+        cal.checked,
+        cal.right,
+        cal.deteriorations,
+        cal.foreseen,
+        cal.called_worse,
+        cal.called_worse_wrong,
+    ) == (100, 63, 40, 3, 3, 0)
 
 
 def test_prediction_calibration_empty():
     cal = o.prediction_calibration([])
-    assert (cal.checked, cal.right, cal.deteriorations, cal.foreseen,
-            cal.called_worse, cal.called_worse_wrong) == (0, 0, 0, 0, 0, 0)
+    assert (
+        cal.checked,
+        cal.right,
+        cal.deteriorations,
+        cal.foreseen,
+        cal.called_worse,
+        cal.called_worse_wrong,
+    ) == (0, 0, 0, 0, 0, 0)
 
 
 # --------------------------------------------------------------------------------------
@@ -755,8 +816,11 @@ def _reads(n):
     """Client feedback 0.1, 0.2, ... ; change = 10 x feedback (perfectly linear, r = 1);
     the practitioner's estimate runs the other way (0.9 - feedback: r = -1)."""
     return [
-        o.EarlyRead(feedback=round(0.1 * (i + 1), 2), estimate=round(0.9 - 0.1 * (i + 1), 2),
-                    change=float(i + 1))
+        o.EarlyRead(
+            feedback=round(0.1 * (i + 1), 2),
+            estimate=round(0.9 - 0.1 * (i + 1), 2),
+            change=float(i + 1),
+        )
         for i in range(n)
     ]
 
@@ -806,10 +870,14 @@ def test_answer_problems_psfs():
     """One activity named and rated: fine. Rated without a name, or named without a
     rating: a problem. Nothing at all: a problem (at least one activity)."""
     assert answer_problems(PSFS, {"activity1": 4}, {"activity1": "Climbing stairs"}) == []
-    assert answer_problems(
-        PSFS, {"activity1": 4, "activity2": 7, "activity3": 2},
-        {"activity1": "Climbing stairs", "activity2": "Gardening", "activity3": "Driving"},
-    ) == []
+    assert (
+        answer_problems(
+            PSFS,
+            {"activity1": 4, "activity2": 7, "activity3": 2},
+            {"activity1": "Climbing stairs", "activity2": "Gardening", "activity3": "Driving"},
+        )
+        == []
+    )
     assert len(answer_problems(PSFS, {"activity1": 4}, {})) == 1
     assert len(answer_problems(PSFS, {}, {"activity1": "Climbing stairs"})) == 1
     assert answer_problems(PSFS, {}, {}) != []

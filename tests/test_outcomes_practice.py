@@ -111,7 +111,9 @@ def test_psfs_refuses_a_rating_without_an_activity_and_a_name_without_a_rating(
 
 def test_a_risk_answer_stays_open_until_acknowledged(journal: Journal) -> None:
     first = session(journal, "C-7", 1, read=False)
-    outcome = practice.record_outcome(journal, first.id, PHQ9, phq9_answers(9, q9=1), source="kiosk")
+    outcome = practice.record_outcome(
+        journal, first.id, PHQ9, phq9_answers(9, q9=1), source="kiosk"
+    )
     assert outcome.risk_items == ["q9"]
     notes = practice.open_risks(journal, MEASURES)
     assert [n.client_code for n in notes] == ["C-7"]
