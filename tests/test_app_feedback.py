@@ -161,7 +161,8 @@ def test_a_csv_with_bad_rows_lists_each_problem_and_imports_nothing(prepared: Se
         "Voice: 16 is above Session Alliance Check (SAC-4)'s highest score, 10."
     )
     assert "C-404" in problems["Problem"].iloc[1]
-    assert not any(b.label.startswith("Import") for b in at.button)
+    # the CSV import's own button ("Import N rows"); other tabs have imports of their own
+    assert not any(b.label.startswith("Import") and "row" in b.label for b in at.button)
     assert at.session_state["journal"].all(Feedback) == []
 
 
@@ -170,8 +171,8 @@ def test_a_refused_file_is_dropped_from_memory_and_the_reason_stays(prepared: Se
     rows = "".join(f"C-5,{n},9,8,7,6\n" for n in range(20_001))
     at = upload_csv(unlock(app()), "client,session,bond,goals,tasks,voice\n" + rows)
     assert any("more than 20,000 rows" in e for e in errors(at))
-    # the alliance import's uploader (the outcome scores' import has one of its own)
-    (uploader,) = [u for u in at.get("file_uploader") if not u.key.startswith("outcome_csv")]
+    # the alliance import's uploader (the other tabs have uploaders of their own)
+    (uploader,) = [u for u in at.get("file_uploader") if u.key.startswith("csv_file")]
     assert uploader.key != "csv_file" and not uploader.value  # a fresh, empty uploader
     at = at.run()
     assert any("more than 20,000 rows" in e for e in errors(at))  # still says why

@@ -1,4 +1,5 @@
-"""Reflect, step 3: client feedback. Hand the device over, type scores from paper, or later;
+"""Reflect, step 3: client feedback. Hand the device over, type scores from paper, send a
+form to a client seen at a distance (remote_step.py), or later;
 once entered, the gap and any rupture flag with one line of why. A client with an outcome
 measure answers it first on the device, or its scores are typed in a form of their own;
 a risk item answered above 0 for this session is shown here until acknowledged."""
@@ -12,6 +13,7 @@ from pages.client_feedback.outcome_measure import measure_to_ask
 from pages.client_feedback.outcome_paper import outcome_paper_form, saved_notice
 from pages.home.risk_notes import risk_notes
 from pages.reflect.corrections import correction
+from pages.reflect.remote_step import remote_feedback_step
 from pages.ui import journal_session, widgets
 from practice import caseload, scores
 from practice.outcomes import outcome_for
@@ -35,7 +37,7 @@ def client_feedback_step(
 
 def _feedback(journal: Journal, session: Session, instrument: Instrument, library: Library) -> bool:
     """The client's rating and what it says, or the ways to enter it."""
-    feedback = _feedback_or_entry(journal, session, instrument)
+    feedback = _feedback_or_entry(journal, session, instrument, library)
     if feedback is None:
         return False
     words, flagged = session_flags.feedback_view(journal, session, library.instruments)
@@ -74,15 +76,16 @@ def _outcome_entry(journal: Journal, session: Session) -> None:
 
 
 def _feedback_or_entry(
-    journal: Journal, session: Session, instrument: Instrument
+    journal: Journal, session: Session, instrument: Instrument, library: Library
 ) -> Feedback | None:
     """The session's feedback, or the ways to enter it (None until one is used)."""
     feedback = caseload.feedback_for(journal, session.id)
     if feedback is not None:
         return feedback
     st.write(
-        "Hand the device to your client now, type their scores from a paper form, or come "
-        "back later: the Client feedback page and CSV import work for any past session."
+        "Hand the device to your client now, type their scores from a paper form, send a "
+        "feedback form to a client seen by video or phone, or come back later: the Client "
+        "feedback page and CSV import work for any past session."
     )
     if not instrument.scores_only and st.button(
         "Hand to client", icon=":material/front_hand:", key="reflect_hand_over"
@@ -111,6 +114,8 @@ def _feedback_or_entry(
         comment = st.text_input("Client's comment (optional)", key="paper_comment")
         if st.form_submit_button("Save feedback"):
             return _save_paper(journal, session, instrument, typed, comment)
+    if not instrument.scores_only:  # a licensed form's wording may not go into a file either
+        remote_feedback_step(journal, session, library)
     return None
 
 

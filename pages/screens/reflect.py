@@ -10,6 +10,7 @@ from pages.reflect.course_step import not_on_track_warning, prediction_step
 from pages.reflect.draft_offer import form_is_open
 from pages.reflect.feedback_entry import client_feedback_step
 from pages.reflect.prompts_step import prompts_step
+from pages.reflect.remote_step import imported_notice
 from pages.reflect.save_step import SAVED_NOTICE, save_step
 from pages.reflect.session_step import session_step
 from pages.reflect.your_read import your_read_step
@@ -40,3 +41,4 @@ if form_is_open(journal):
         st.caption("Choose or add a client to begin, or switch on a free reflection.")
 
 show_notice(SAVED_NOTICE, icon=":material/check:", toast=True)
+imported_notice()

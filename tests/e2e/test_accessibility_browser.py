@@ -189,6 +189,10 @@ def _client_feedback(page: Page, found: Findings, passphrase: str) -> None:
     page.get_by_role("tab", name="Import from CSV").click()
     wait_idle(page)
     found.check(page, "Client feedback, CSV import")
+    for tab in ("Outcome score", "Outcome scores from CSV", "Remote answers"):
+        page.get_by_role("tab", name=tab).click()
+        wait_idle(page)
+        found.check(page, f"Client feedback, {tab}")
     page.get_by_role("tab", name="Hand to client").click()
     wait_idle(page)
     press(page, "Hand to client")
