@@ -22,6 +22,7 @@ from datetime import date
 import numpy as np
 
 from prompts.outcomes import OutcomeMeasure
+from storage.records import Client
 
 IMPROVED = "reliable improvement"
 RECOVERED = "recovery"
@@ -135,6 +136,22 @@ def not_on_track_reason(points: Sequence[Point], on_track_by: int = 6) -> str:
 
 def _shown(value: float) -> str:
     return f"{round(float(value), 1):g}"
+
+
+@dataclass(frozen=True)
+class ClientCourse:
+    """One client's outcome scores read against their baseline, with your calls."""
+
+    client: Client
+    measure: OutcomeMeasure
+    points: list[Point]
+    # (your call, the status of the score it was checked against)
+    calls: list[tuple[str, str]]
+    reason: str  # why not on track, "" when on track
+
+    @property
+    def not_on_track(self) -> bool:
+        return bool(self.reason)
 
 
 # ---- your predictions --------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
@@ -21,7 +21,6 @@ from insights import outcomes as rules
 from insights.chart_data.alliance import outcome_in_words, with_instrument_names
 from insights.chart_data.outcomes import STATUS_WORDS, measure_label, reads_frame
 from insights.chart_data.outcomes import shown as score_shown
-from prompts.outcomes import OutcomeMeasure
 from storage.journal import Journal
 from storage.records import Client, Estimate, Feedback, Reflection, Session
 
@@ -183,19 +182,8 @@ def _in_words(frame: pd.DataFrame, key: dict[str, str]) -> pd.DataFrame:
 # ---- outcomes -----------------------------------------------------------------------------
 
 
-class Course(Protocol):
-    """One client's outcome course (practice.outcomes.ClientCourse)."""
-
-    @property
-    def client(self) -> Client: ...
-    @property
-    def measure(self) -> OutcomeMeasure: ...
-    @property
-    def points(self) -> list[rules.Point]: ...
-    @property
-    def calls(self) -> list[tuple[str, str]]: ...
-    @property
-    def reason(self) -> str: ...
+# a client's outcome course, as practice.outcomes builds it
+Course = rules.ClientCourse
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from insights import outcomes as rules
+from insights.outcomes import ClientCourse
 from practice import scores
 from prompts.outcomes import OutcomeMeasure
 from storage.errors import InvalidRecord
@@ -233,22 +234,6 @@ def acknowledge_risk(journal: Journal, outcome_id: str) -> Outcome:
 
 
 # ---- courses -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClientCourse:
-    """One client's outcome scores read against their baseline, with your calls."""
-
-    client: Client
-    measure: OutcomeMeasure
-    points: list[rules.Point]
-    # (your call, the status of the score it was checked against)
-    calls: list[tuple[str, str]]
-    reason: str  # why not on track, "" when on track
-
-    @property
-    def not_on_track(self) -> bool:
-        return bool(self.reason)
 
 
 def _scores_by_client(

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from insights import outcomes as rules
-from prompts.outcomes import OutcomeMeasure
 from sharing import deidentify
 from sharing.bundle import BUNDLE_SUFFIX
 from sharing.deidentify import Decision, Finding
@@ -63,17 +62,8 @@ SHOWN_OPTIONS: dict[str, str] = INCLUDE_OPTIONS | COURSE_OPTIONS
 FREE_REFLECTION = "Free reflection"
 
 
-class Course(Protocol):
-    """What a share reads of a client's outcome course (`practice.outcomes.ClientCourse`)."""
-
-    @property
-    def client(self) -> Client: ...
-
-    @property
-    def measure(self) -> OutcomeMeasure: ...
-
-    @property
-    def points(self) -> Sequence[rules.Point]: ...
+# a client's outcome course, as practice.outcomes builds it
+Course = rules.ClientCourse
 
 
 @dataclass(frozen=True)
