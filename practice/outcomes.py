@@ -237,9 +237,12 @@ def acknowledge_risk(journal: Journal, outcome_id: str) -> Outcome:
 
 
 def _scores_by_client(
-    journal: Journal,
+    journal: Journal, client_id: str | None = None
 ) -> dict[str, list[tuple[Session, Outcome]]]:
-    sessions = {s.id: s for s in journal.all(Session)}
+    """Each client's (session, outcome) pairs in session order (one client's, when given)."""
+    sessions = {
+        s.id: s for s in journal.all(Session) if client_id is None or s.client_id == client_id
+    }
     found: dict[str, list[tuple[Session, Outcome]]] = {}
     for outcome in journal.all(Outcome):
         session = sessions.get(outcome.session_id)
@@ -250,32 +253,57 @@ def _scores_by_client(
     return found
 
 
+def _course(
+    client: Client,
+    pairs: list[tuple[Session, Outcome]],
+    measures: Mapping[str, OutcomeMeasure],
+    predictions: Mapping[str, Prediction],
+    on_track_by: int,
+) -> ClientCourse | None:
+    if not pairs or pairs[0][1].measure not in measures:
+        return None
+    measure = measures[pairs[0][1].measure]
+    pairs = [p for p in pairs if p[1].measure == measure.id]
+    points = rules.course(measure, [(s.number, s.date, o.total) for s, o in pairs], on_track_by)
+    status_of = {s.id: point.status for (s, _), point in zip(pairs, points, strict=True)}
+    calls = [
+        (predictions[s.id].expected, status_of[s.id])
+        for s, _ in pairs
+        if s.id in predictions and status_of[s.id] != rules.BASELINE
+    ]
+    return ClientCourse(
+        client, measure, points, calls, rules.not_on_track_reason(points, on_track_by)
+    )
+
+
+def _blind_calls(journal: Journal) -> dict[str, Prediction]:
+    # a call made after you typed the session's score is kept but not counted
+    return {p.session_id: p for p in journal.all(Prediction) if p.blind}
+
+
 def courses(
     journal: Journal, measures: Mapping[str, OutcomeMeasure], on_track_by: int | None = None
 ) -> list[ClientCourse]:
     """Every client with outcome scores, on the measure of their first score (a client
     whose measure changed is read on the one their baseline was taken with)."""
     on_track_by = on_track_by or journal.settings.not_on_track_session
-    # a call made after you typed the session's score is kept but not counted
-    predictions = {p.session_id: p for p in journal.all(Prediction) if p.blind}
-    found = []
+    predictions = _blind_calls(journal)
     by_client = _scores_by_client(journal)
-    for client in sorted(journal.all(Client), key=lambda c: c.code.casefold()):
-        pairs = by_client.get(client.id)
-        if not pairs or pairs[0][1].measure not in measures:
-            continue
-        measure = measures[pairs[0][1].measure]
-        pairs = [p for p in pairs if p[1].measure == measure.id]
-        points = rules.course(measure, [(s.number, s.date, o.total) for s, o in pairs], on_track_by)
-        status_of = {s.id: point.status for (s, _), point in zip(pairs, points, strict=True)}
-        calls = [
-            (predictions[s.id].expected, status_of[s.id])
-            for s, _ in pairs
-            if s.id in predictions and status_of[s.id] != rules.BASELINE
-        ]
-        reason = rules.not_on_track_reason(points, on_track_by)
-        found.append(ClientCourse(client, measure, points, calls, reason))
-    return found
+    found = (
+        _course(client, by_client.get(client.id, []), measures, predictions, on_track_by)
+        for client in sorted(journal.all(Client), key=lambda c: c.code.casefold())
+    )
+    return [course for course in found if course is not None]
+
+
+def course_of(
+    journal: Journal, client: Client, measures: Mapping[str, OutcomeMeasure]
+) -> ClientCourse | None:
+    """One client's course, as `courses` reads it (None without outcome scores): for a
+    screen about one client, without reading every other client's."""
+    pairs = _scores_by_client(journal, client.id).get(client.id, [])
+    on_track_by = journal.settings.not_on_track_session
+    return _course(client, pairs, measures, _blind_calls(journal), on_track_by)
 
 
 def early_reads(

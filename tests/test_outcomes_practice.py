@@ -285,3 +285,17 @@ def test_erasing_a_client_erases_the_feedback_forms_sent_to_them(journal: Journa
     kept, _ = remote_feedback.create_request(journal, other.id, library, MEASURES)
     erase.erase_client(journal, journal.client_by_code("C-12").id, "C-12")
     assert journal.all(FeedbackRequest, include_trash=True) == [kept]
+
+
+def test_one_clients_course_is_read_as_the_caseloads(journal: Journal) -> None:
+    for code, totals in (("C-20", [20, 13, 26]), ("C-21", [9, 9])):
+        for number, total in enumerate(totals, start=1):
+            new = session(journal, code, number)
+            practice.record_outcome(journal, new.id, PHQ9, phq9_answers(total), source="kiosk")
+            if number == 3:
+                practice.record_prediction(journal, new.id, "worse")
+    every = {c.client.code: c for c in practice.courses(journal, MEASURES)}
+    for code in ("C-20", "C-21"):
+        assert practice.course_of(journal, journal.client_by_code(code), MEASURES) == every[code]
+    without = caseload.add_client(journal, "C-22")
+    assert practice.course_of(journal, without, MEASURES) is None

@@ -82,10 +82,7 @@ def session_step(journal: Journal, library: Library) -> Chosen:
 def _outlook(journal: Journal, client: Client, session: Session | None) -> Outlook:
     """The client's outcome course and your call at this session (looked up once a run)."""
     settings = journal.settings
-    course = next(
-        (c for c in outcomes.courses(journal, measures_for(settings)) if c.client.id == client.id),
-        None,
-    )
+    course = outcomes.course_of(journal, client, measures_for(settings))
     return Outlook(
         course=course,
         session=session,
