@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from prompts.library import (
     FRAMEWORKS_FILE,
     INSTRUMENTS_FILE,
+    OUTCOMES_FILE,
     PROMPTS_DIR,
     Library,
     LibraryError,
@@ -36,14 +37,17 @@ from prompts.library import (
     load_library,
     prompt_data,
 )
+from prompts.outcomes import OutcomeMeasure, load_measures
 from storage.records import DOMAINS
 from tests import figures
 
 SHIPPED = {path.name: path.read_bytes() for path in sorted(PROMPTS_DIR.glob("*.toml"))}
 NAMES = sorted(SHIPPED)
-TABLE_KEY = {FRAMEWORKS_FILE: "framework", INSTRUMENTS_FILE: "instrument"} | {
-    f"{domain}.toml": "prompt" for domain in DOMAINS
-}
+TABLE_KEY = {
+    FRAMEWORKS_FILE: "framework",
+    INSTRUMENTS_FILE: "instrument",
+    OUTCOMES_FILE: "measure",
+} | {f"{domain}.toml": "prompt" for domain in DOMAINS}
 _NOISE = re.compile(r"Traceback|\w+(?:Error|Exception)\(|<\w[\w.]* object|\bb'|\bb\"")
 SETTINGS = {
     "deadline": None,
@@ -63,25 +67,30 @@ def assert_readable(message: str, starts: tuple[str, ...]) -> None:
 
 def declared(folder: Path) -> dict[str, int]:
     """How many prompts, frameworks and instruments the folder's files hold."""
-    counts = dict.fromkeys(("prompt", "framework", "instrument"), 0)
+    counts = dict.fromkeys(("prompt", "framework", "instrument", "measure"), 0)
     for name, key in TABLE_KEY.items():
         counts[key] += len(tomllib.loads((folder / name).read_text("utf-8"))[key])
     return counts
 
 
-def check_library(library: Library, folder: Path) -> None:
+def check_library(library: Library, measures: dict[str, OutcomeMeasure], folder: Path) -> None:
     """What every screen relies on in a library that loaded: every entry of the files is
     there once (an id used twice would hide one), with the checks' guarantees."""
     found = {
         "prompt": len(library.prompts),
         "framework": len(library.frameworks),
         "instrument": len(library.instruments),
+        "measure": len(measures),
     }
     assert found == declared(folder), "entries of the files are missing from the library"
     assert {p.domain for p in library.prompts.values()} == set(DOMAINS)
     for instrument in library.instruments.values():
         assert instrument.min_score < instrument.max_score and instrument.items
         assert len({item.id for item in instrument.items}) == len(instrument.items)
+    for measure in measures.values():
+        assert measure.scored_items and measure.total_min < measure.total_max
+        assert 0 < measure.reliable_change <= measure.total_max - measure.total_min
+        assert set(measure.risk_items) <= {item.id for item in measure.items}
     for framework in library.frameworks.values():
         assert len({stage.id for stage in framework.stages}) == len(framework.stages)
 
@@ -90,10 +99,11 @@ def attempt(folder: Path, changed: str) -> bool:
     """Load the folder: True if it loaded, False if refused naming `changed`."""
     try:
         library = load_library(folder)
+        measures = load_measures(folder)
     except LibraryError as error:
         message = str(error)
     else:
-        check_library(library, folder)
+        check_library(library, measures, folder)
         return True
     present = tuple(p.name for p in folder.glob("*.toml")) + tuple(NAMES)
     assert_readable(message, present)

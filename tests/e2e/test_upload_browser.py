@@ -33,8 +33,10 @@ def test_an_uploaded_csv_leaves_nothing_on_disk_and_the_limit_is_shown(
     go_to(page, "Client feedback")
     page.get_by_role("tab", name="Import from CSV").click()
     wait_idle(page)
-    expect(page.get_by_text("10MB per file", exact=False)).to_be_visible()
-    page.locator("input[type='file']").set_input_files(str(upload))
+    # the alliance import's uploader; other tabs of the screen have their own
+    uploader = page.get_by_role("region", name="CSV file", exact=True)
+    expect(uploader.get_by_text("10MB per file", exact=False)).to_be_visible()
+    uploader.locator("input[type='file']").set_input_files(str(upload))
     wait_idle(page)
     expect(page.get_by_text("Nothing was imported", exact=False)).to_be_visible()
     # the refused file is dropped from the server, and its uploader is empty again
