@@ -168,7 +168,7 @@ def _reflect(page: Page, found: Findings) -> None:
     found.check(page, "Reflect, feedback, prompts and save")
     press(page, "Save reflection")
     found.check(page, "Reflect, empty reflection refused")
-    answer = page.locator("[data-testid='stTextArea'] textarea").first
+    answer = page.locator("[data-testid='stTextArea'] textarea:visible").first
     answer.fill("The pause before she answered stayed with me.")
     answer.press("Control+Enter")
     wait_idle(page)
@@ -190,7 +190,7 @@ def _client_feedback(page: Page, found: Findings, passphrase: str) -> None:
     wait_idle(page)
     found.check(page, "Client feedback, CSV import")
     for tab in ("Outcome score", "Outcome scores from CSV", "Remote answers"):
-        page.get_by_role("tab", name=tab).click()
+        page.get_by_role("tab", name=tab, exact=True).click()
         wait_idle(page)
         found.check(page, f"Client feedback, {tab}")
     page.get_by_role("tab", name="Hand to client").click()

@@ -59,7 +59,7 @@ def reflect_on_session(
     choose_scores(page, estimate)
     page.get_by_role("button", name="Save my read").click()
     wait_idle(page)
-    box = page.locator("[data-testid='stTextArea'] textarea").first
+    box = page.locator("[data-testid='stTextArea'] textarea:visible").first
     box.click()
     box.press_sequentially(answer, delay=2)
     page.get_by_role("textbox", name="Next step").fill("Ask how the pace feels.")
@@ -148,7 +148,7 @@ def test_three_wrong_passphrases_then_the_draft_is_intact(page: Page, server: Se
     go_to(page, "Reflect")
     page.get_by_text("Free reflection (not about one session)").click()
     wait_idle(page)
-    box = page.locator("[data-testid='stTextArea'] textarea").first
+    box = page.locator("[data-testid='stTextArea'] textarea:visible").first
     box.click()
     box.press_sequentially(f"Unfinished: {canary}", delay=2)
     page.wait_for_timeout(2_500)  # the page commits typed text after a pause; it autosaves
@@ -164,7 +164,7 @@ def test_three_wrong_passphrases_then_the_draft_is_intact(page: Page, server: Se
     go_to(page, "Reflect")
     page.get_by_role("button", name="Resume draft").click()
     wait_idle(page)
-    expect(page.locator("[data-testid='stTextArea'] textarea").first).to_have_value(
+    expect(page.locator("[data-testid='stTextArea'] textarea:visible").first).to_have_value(
         f"Unfinished: {canary}"
     )
     page.get_by_role("button", name="Lock", exact=True).click()

@@ -117,7 +117,7 @@ def test_session_flow_survives_pages_lock_and_restart(page: Page, practice: Serv
     page.get_by_role("button", name="Save my read").click()
     wait_idle(page)
     prompts = page.locator("[data-testid='stMain'] strong").all_inner_texts()
-    answer = page.locator("[data-testid='stTextArea'] textarea").first
+    answer = page.locator("[data-testid='stTextArea'] textarea:visible").first
     answer.fill("She went quiet when I mentioned the holiday.")
     answer.press("Tab")
     wait_idle(page)
@@ -127,7 +127,7 @@ def test_session_flow_survives_pages_lock_and_restart(page: Page, practice: Serv
         expect(score_rows(page).first.get_by_role("radio", name="7", exact=True)).to_be_checked()
         expect(page.get_by_text("3. Client feedback")).to_be_visible()
         expect(page.get_by_role("combobox", name="Client")).to_have_value("C-301")
-        expect(page.locator("[data-testid='stTextArea'] textarea").first).to_have_value(
+        expect(page.locator("[data-testid='stTextArea'] textarea:visible").first).to_have_value(
             "She went quiet when I mentioned the holiday."
         )
         assert page.locator("[data-testid='stMain'] strong").all_inner_texts() == prompts

@@ -59,7 +59,7 @@ def test_reflect_on_a_new_clients_session_end_to_end(page: Page, practice: Serve
     wait_idle(page)
     expect(page.get_by_text("3. Client feedback")).to_be_visible()
     expect(page.get_by_text("Your read of session 1 is saved: 23 of 40.")).to_be_visible()
-    answer = page.locator("[data-testid='stTextArea'] textarea").first
+    answer = page.locator("[data-testid='stTextArea'] textarea:visible").first
     answer.click()
     answer.press_sequentially("The pause before she answered stayed with me.", delay=5)
     page.get_by_role("textbox", name="Next step").fill("Ask about the pause.")
@@ -89,7 +89,7 @@ def test_text_typed_without_leaving_the_field_survives_a_closed_tab_and_a_lock(
     go_to(page, "Reflect")
     page.get_by_text("Free reflection (not about one session)").click()
     wait_idle(page)
-    answer = page.locator("[data-testid='stTextArea'] textarea").first
+    answer = page.locator("[data-testid='stTextArea'] textarea:visible").first
     answer.click()
     answer.press_sequentially("Words typed and never sent by a blur.", delay=5)
     # no blur, no Enter: the page commits after a pause in typing and the draft autosaves
@@ -103,7 +103,7 @@ def test_text_typed_without_leaving_the_field_survives_a_closed_tab_and_a_lock(
     go_to(page, "Reflect")
     page.get_by_role("button", name="Resume draft").click()
     wait_idle(page)
-    expect(page.locator("[data-testid='stTextArea'] textarea").first).to_have_value(
+    expect(page.locator("[data-testid='stTextArea'] textarea:visible").first).to_have_value(
         "Words typed and never sent by a blur."
     )
 

@@ -77,7 +77,7 @@ def _new_session(page: Page, code: str, days_ago: int, read: tuple[int, ...]) ->
 
 
 def _write_and_save(page: Page, words: str) -> None:
-    box = page.locator("[data-testid='stTextArea'] textarea").first
+    box = page.locator("[data-testid='stTextArea'] textarea:visible").first
     box.click()
     box.press_sequentially(words, delay=2)
     page.get_by_role("textbox", name="Next step").fill("Check the pace early on.")
