@@ -34,6 +34,7 @@ LAYERS = ("storage", "prompts", "insights", "sharing", "practice", "pages")
         ("client", "showSidebarNavigation", False),
         ("client", "disableDataExport", True),
         ("runner", "magicEnabled", False),
+        ("runner", "postScriptGC", False),  # a full collection after each run: make bench
     ],
 )
 def test_streamlit_config_pins(section: str, key: str, expected: object) -> None:
