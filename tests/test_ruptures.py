@@ -772,3 +772,30 @@ def test_the_whole_pipeline_runs_on_ten_thousand_demo_sessions() -> None:
     broken = ruptures(sessions, found, DEFAULT)
     calibration(sessions, items, found, DEFAULT)
     assert len(session_frame(*args)) == 10_000 and broken
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["c1", "c2"]),
+            st.sampled_from(["i1", "i2", "i3"]),
+            st.floats(0, 100, allow_nan=False),
+        ),
+        max_size=40,
+    )
+)
+def test_an_items_usual_level_is_the_median_of_its_earlier_scores(rows) -> None:
+    """The one-pass usual level equals pandas' expanding median of the earlier scores,
+    per client and item (what rule 2 compares a low item with)."""
+    import pandas as pd
+
+    from insights.ruptures import _usual_levels
+
+    scored = pd.DataFrame(rows, columns=["client_id", "item", "fb_pct"])
+    expected = (
+        scored.groupby(["client_id", "item"], sort=False)["fb_pct"]
+        .transform(lambda s: s.shift(1).expanding().median())
+        .astype(float)
+    )
+    pd.testing.assert_series_equal(_usual_levels(scored), expected, check_names=False)
