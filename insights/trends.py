@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -29,16 +30,33 @@ ALL_CLIENTS = "__all__"
 
 @dataclass(frozen=True)
 class TrendsData:
-    """The caseload (or one client) as the Trends screen shows it."""
+    """The caseload (or one client) as the Trends screen shows it. The calibration
+    figures are worked out when first read: Home needs only the ruptures, and each
+    Trends tab only its own figures."""
 
     sessions: pd.DataFrame
     items: pd.DataFrame
     flags: list[ruptures.Flag]
     ruptures: list[ruptures.Rupture]
-    calibration: calibration.Calibration
-    by_quarter: pd.DataFrame
-    by_client: pd.DataFrame
     reflections: list[Reflection]
+    thresholds: ruptures.Thresholds
+
+    @cached_property
+    def calibration(self) -> calibration.Calibration:
+        """Bias, error, rank correlation and anticipation over every session in scope."""
+        return calibration.calibration(self.sessions, self.items, self.flags, self.thresholds)
+
+    @cached_property
+    def by_quarter(self) -> pd.DataFrame:
+        """The calibration figures by quarter."""
+        return calibration.calibration_by_quarter(
+            self.sessions, self.items, self.flags, self.thresholds
+        )
+
+    @cached_property
+    def by_client(self) -> pd.DataFrame:
+        """The calibration figures, one row per client in scope."""
+        return calibration.by_client(self.sessions, self.items, self.flags, self.thresholds)
 
     @property
     def seen_first(self) -> int:
@@ -74,36 +92,20 @@ def _views(
     thresholds: ruptures.Thresholds,
 ) -> TrendsData:
     flags, found = ruptures.review(sessions, items, thresholds)
-    return TrendsData(
-        sessions=sessions,
-        items=items,
-        flags=flags,
-        ruptures=found,
-        calibration=calibration.calibration(sessions, items, flags, thresholds),
-        by_quarter=calibration.calibration_by_quarter(sessions, items, flags, thresholds),
-        by_client=calibration.by_client(sessions, items, flags, thresholds),
-        reflections=reflections,
-    )
+    return TrendsData(sessions, items, flags, found, reflections, thresholds)
 
 
-def scoped(data: TrendsData, client_id: str, thresholds: ruptures.Thresholds) -> TrendsData:
+def scoped(data: TrendsData, client_id: str) -> TrendsData:
     """The same views for one client (flags are per client already, so they are kept)."""
     if client_id == ALL_CLIENTS:
         return data
-    sessions = data.sessions[data.sessions["client_id"] == client_id]
-    items = data.items[data.items["client_id"] == client_id]
-    flags = [f for f in data.flags if f.client_id == client_id]
     return TrendsData(
-        sessions=sessions,
-        items=items,
-        flags=flags,
+        sessions=data.sessions[data.sessions["client_id"] == client_id],
+        items=data.items[data.items["client_id"] == client_id],
+        flags=[f for f in data.flags if f.client_id == client_id],
         ruptures=[r for r in data.ruptures if r.client_id == client_id],
-        calibration=calibration.calibration(sessions, items, flags, thresholds),
-        by_quarter=calibration.calibration_by_quarter(sessions, items, flags, thresholds),
-        by_client=data.by_client[data.by_client["client"].isin(sessions["client"].unique())]
-        if len(data.by_client)
-        else data.by_client,
         reflections=[r for r in data.reflections if r.client_id == client_id],
+        thresholds=data.thresholds,
     )
 
 

@@ -26,3 +26,9 @@ def errors(at: AppTest) -> list[str]:
 def unlocked(at: AppTest) -> bool:
     journal = at.session_state.get("journal")
     return journal is not None and journal.is_open
+
+
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab `label` of the tabs keyed `key` (only the open tab is built) and run."""
+    at.session_state[key] = label
+    return at.run()

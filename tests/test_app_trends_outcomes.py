@@ -1,12 +1,14 @@
 """AppTest of Trends → Outcomes: a client's outcome chart and each session's status in
 words, the not-on-track flag in plain words, a client without a measure said plainly,
 your calls' calibration beside the alliance calibration, and "whose read predicts
-progress" shown once 8 clients qualify (not at 7). No measure id reaches the screen."""
+progress" shown once 8 clients qualify (not at 7). No measure id reaches the screen, on
+any tab. Only the open tab is built, so each test opens the tab it reads."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,12 +23,13 @@ from prompts.library import builtin_library
 from prompts.outcomes import builtin_measures
 from storage.journal import Journal
 from storage.records import Estimate, Session
-from tests.apptest import app, click
+from tests.apptest import app, click, open_tab
 from tests.conftest import PASSPHRASE, JournalTemplate, floor_params
 
 TRENDS = "pages/screens/trends.py"
 DEMO_PASSPHRASE = "demo lantern orchard seven"
 MEASURE_IDS = re.compile(r"\b(phq9|gad7|core10|pain_nrs|psfs|ors)\b")
+TABS = ["Alliance", "Calibration", "Outcomes", "Growth"]
 SAC4 = builtin_library().instruments["sac4"]
 PHQ9 = builtin_measures()["phq9"]
 
@@ -80,6 +83,19 @@ def open_trends(passphrase: str) -> AppTest:
     return at
 
 
+def tab(at: AppTest, label: str) -> AppTest:
+    """Open the Trends tab `label` (only the open tab is built)."""
+    at = open_tab(at, "trends_tab", label)
+    assert not at.exception
+    return at
+
+
+def every_tab(at: AppTest) -> Iterator[AppTest]:
+    """The screen with each tab open in turn."""
+    for label in TABS:
+        yield tab(at, label)
+
+
 def choose(at: AppTest, code: str) -> AppTest:
     at = at.selectbox(key="trends_scope").select(code).run()
     assert not at.exception
@@ -112,7 +128,7 @@ def screen_text(at: AppTest) -> str:
 
 
 def test_a_clients_outcome_chart_and_each_sessions_status_in_words(demo_journal: Demo) -> None:
-    at = choose(open_trends(DEMO_PASSPHRASE), demo_journal.on_track)
+    at = tab(choose(open_trends(DEMO_PASSPHRASE), demo_journal.on_track), "Outcomes")
     (chart,) = titled(at, f"{demo_journal.on_track}: {demo_journal.measure} over sessions")
     assert chart["layer"][-1]["encoding"]["fill"]["field"] == "status"
     assert "Shaded: no reliable change" in chart["title"]["subtitle"]
@@ -121,19 +137,20 @@ def test_a_clients_outcome_chart_and_each_sessions_status_in_words(demo_journal:
     assert table["Status"].iloc[0] == "Baseline"
     assert set(table["Status"]) <= set(STATUS_WORDS.values())
     assert len(set(table["Status"])) >= 2
-    assert "Not on track" not in screen_text(at)
-    assert not MEASURE_IDS.search(screen_text(at) + json.dumps(specs(at)))
+    for shown in every_tab(at):
+        assert "Not on track" not in screen_text(shown)
+        assert not MEASURE_IDS.search(screen_text(shown) + json.dumps(specs(shown)))
 
 
 def test_a_client_not_on_track_is_flagged_in_plain_words(demo_journal: Demo) -> None:
-    at = choose(open_trends(DEMO_PASSPHRASE), demo_journal.off_track)
+    at = tab(choose(open_trends(DEMO_PASSPHRASE), demo_journal.off_track), "Outcomes")
     flags = [w.value.replace("\\", "") for w in at.warning]
     assert flags == [f"Not on track. {demo_journal.reason}"]
     assert "no reliable improvement" in flags[0] or "reliably worse" in flags[0]
 
 
 def test_the_demo_caseload_lists_progress_and_whose_read(demo_journal: Demo) -> None:
-    at = open_trends(DEMO_PASSPHRASE)
+    at = tab(open_trends(DEMO_PASSPHRASE), "Outcomes")
     (table,) = [d.value for d in at.dataframe if "On track" in d.value.columns]
     assert demo_journal.off_track in set(table["Client"])
     assert table.loc[table["Client"] == demo_journal.off_track, "On track"].iloc[0] == "no"
@@ -146,7 +163,8 @@ def test_the_demo_caseload_lists_progress_and_whose_read(demo_journal: Demo) -> 
     assert "with few clients the intervals are wide" in text
     assert titled(at, "Whose early read goes with progress")
     assert "No outcome measure: C-" in text
-    assert not MEASURE_IDS.search(text + json.dumps(specs(at)))
+    for shown in every_tab(at):
+        assert not MEASURE_IDS.search(screen_text(shown) + json.dumps(specs(shown)))
 
 
 # ---- a journal built for the rule ------------------------------------------------------------
@@ -214,7 +232,7 @@ def built(path: Path, template: JournalTemplate, clients: int) -> AppTest:
 def test_whose_read_appears_once_eight_clients_qualify(
     journal_path: Path, empty_template: JournalTemplate
 ) -> None:
-    at = built(journal_path, empty_template, 8)
+    at = tab(built(journal_path, empty_template, 8), "Outcomes")
     text = screen_text(at)
     assert "Whose read predicts progress" in text
     assert re.search(r"Your clients' own early ratings: .* \(r = -?\d\.\d\d; 95% interval", text)
@@ -231,7 +249,7 @@ def test_whose_read_appears_once_eight_clients_qualify(
 def test_whose_read_waits_at_seven_clients_and_says_how_many_qualify(
     journal_path: Path, empty_template: JournalTemplate
 ) -> None:
-    at = built(journal_path, empty_template, 7)
+    at = tab(built(journal_path, empty_template, 7), "Outcomes")
     text = screen_text(at)
     assert (
         "7 clients so far have an outcome baseline and at least 4 sessions. "
@@ -244,7 +262,7 @@ def test_whose_read_waits_at_seven_clients_and_says_how_many_qualify(
 def test_your_calls_are_calibrated_beside_the_alliance_calibration(
     journal_path: Path, empty_template: JournalTemplate
 ) -> None:
-    at = built(journal_path, empty_template, 8)
+    at = tab(built(journal_path, empty_template, 8), "Calibration")
     # C-001: improving at no change (wrong); C-003: improving at recovery (right); C-004:
     # same at a deterioration (wrong), then worse at one (right)
     sentence = (
@@ -260,7 +278,7 @@ def test_your_calls_are_calibrated_beside_the_alliance_calibration(
 def test_a_client_without_an_outcome_measure_is_said_plainly_with_no_chart(
     journal_path: Path, empty_template: JournalTemplate
 ) -> None:
-    at = built(journal_path, empty_template, 3)
+    at = tab(built(journal_path, empty_template, 3), "Outcomes")
     assert "No outcome measure: C-100." in screen_text(at)
     charts = len(at.get("vega_lite_chart"))
     at = choose(at, "C-100")

@@ -23,13 +23,14 @@ from sharing import report
 from sharing.payload import ChartPoint
 from storage.records import Contact, ReceivedBundle
 from tests import chart_fixtures as fx
-from tests.apptest import app, click
+from tests.apptest import app, click, open_tab
 from tests.conftest import PASSPHRASE, JournalTemplate, floor_params
 
 INTERNAL = re.compile(r"\b(sac4|driscoll|free)\b")
 INSTRUMENTS = builtin_library().instruments
 DEMO_PASSPHRASE = "demo lantern orchard seven"
 TRENDS = "pages/screens/trends.py"
+TABS = ["Alliance", "Calibration", "Outcomes", "Growth"]
 SUPERVISION = "pages/screens/supervision.py"
 RECORD_ID = re.compile(r"\b[0-9a-f]{32}\b")
 
@@ -205,21 +206,34 @@ def screen_words(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def words_of_every_tab(at: AppTest) -> tuple[AppTest, dict[str, str]]:
+    """Open each Trends tab in turn (only the open tab is built); the words of each."""
+    words = {}
+    for label in TABS:
+        at = open_tab(at, "trends_tab", label)
+        assert not at.exception
+        words[label] = screen_words(at)
+    return at, words
+
+
 def test_trends_on_screen_show_words_not_column_names_ids_or_internal_names(
     demo_journal: Path,
 ) -> None:
     at = open_trends(app(timeout=60))
     assert not at.exception
+    at = open_tab(at, "trends_tab", "Calibration")
     (table,) = [d.value for d in at.dataframe if "Mean bias" in d.value.columns]
     assert_in_words(table, "Client")
-    assert not INTERNAL.search(screen_words(at))
+    at, words = words_of_every_tab(at)
+    assert not INTERNAL.search("\n".join(words.values()))
 
     scope = at.selectbox(key="trends_scope")
-    at = scope.select(scope.options[1]).run()
+    at = open_tab(scope.select(scope.options[1]).run(), "trends_tab", "Alliance")
     at = at.toggle(key="trends_items").set_value(True).run()
     assert not at.exception
-    words = screen_words(at)
-    assert "SAC-4" in words and not INTERNAL.search(words)
+    assert "SAC-4" in screen_words(at) and not INTERNAL.search(screen_words(at))
+    at, words = words_of_every_tab(at)
+    assert not INTERNAL.search("\n".join(words.values()))
 
 
 # ---- the supervisor's side ----------------------------------------------------------------

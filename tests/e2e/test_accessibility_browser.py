@@ -241,6 +241,7 @@ def _trends(page: Page, found: Findings) -> None:
     wait_idle(page)
     found.check(page, "Trends, one client, Outcomes")
     page.get_by_role("tab", name="Alliance").click()
+    wait_idle(page)  # a tab click reruns the page with that tab's content
     tick(page, "Show items")
     found.check(page, "Trends, one client, Alliance with items")
     page.get_by_role("button", name="Download").first.click()
