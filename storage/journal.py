@@ -40,6 +40,7 @@ from storage.records import (
     Feedback,
     Reflection,
     Settings,
+    decoders,
     from_plain,
     now,
     to_plain,
@@ -237,22 +238,60 @@ class Journal:
 
         A row newer than what was seen for its id replaces it, so memory holds only the
         current records (edited records cost an extra decrypt of the earlier revision).
+        Rows of the expected shape take a path with every lookup done once (what `_admit`
+        does, inline); anything else, or any failure, goes through `_admit` to be judged.
         """
         tags = []
         seen: dict[str, int] = {}
         failed: dict[str, QuarantinedRow] = {}
+        decrypt, decode = self._cipher.decrypt, decoders()
+        entries, by_kind, fromiso = self._entries, self._by_kind, datetime.fromisoformat
+        shortest, nonce = crypto.NONCE_LEN + 16, crypto.NONCE_LEN
+        inline = not self._search_text  # an index being kept needs `_remember`
         for record_id, revision, kind, fmt, blob in self._db.execute(
             "SELECT id, revision, kind, format, blob FROM records"
         ):
+            well_typed = (
+                type(blob) is bytes
+                and type(record_id) is str
+                and type(kind) is str
+                and type(fmt) is int
+                and type(revision) is int
+            )
             tags.append(crypto.blob_tag(blob if isinstance(blob, bytes) else b""))
-            malformed = _malformed(record_id, revision, kind, fmt, blob)
-            if malformed is not None:  # e.g. a newest revision renumbered to roll it back
-                self.report.quarantined.append(malformed)
-                continue
+            if not (well_typed and revision >= 1):
+                malformed = _malformed(record_id, revision, kind, fmt, blob)
+                if malformed is not None:  # e.g. a newest revision renumbered to roll it back
+                    self.report.quarantined.append(malformed)
+                    continue
             previous = seen.get(record_id)
             if previous is not None and revision <= previous:
                 continue
             seen[record_id] = revision
+            build = decode.get(kind)
+            if inline and well_typed and build is not None and len(blob) >= shortest:
+                try:
+                    envelope = _parse_json(
+                        decrypt(
+                            blob[:nonce],
+                            blob[nonce:],
+                            f"{kind}|{record_id}|{revision}|{fmt}".encode(),
+                        )
+                    )
+                    deleted = envelope.get("deleted_at")
+                    entry = Entry(
+                        build(envelope["data"], record_id),
+                        revision,
+                        fromiso(envelope["saved_at"]),
+                        fromiso(deleted) if deleted else None,
+                    )
+                except Exception:  # noqa: BLE001 - judged again, and reported, by _admit
+                    entry = None
+                if entry is not None:
+                    self.version += 1
+                    entries[record_id] = by_kind[kind][record_id] = entry
+                    failed.pop(record_id, None)
+                    continue
             problem = self._admit(record_id, revision, kind, fmt, blob)
             if problem is None:
                 failed.pop(record_id, None)
@@ -740,12 +779,13 @@ class Journal:
 # ---- the ways in for storage.keyslots ---------------------------------------------------
 
 
-def open_with_data_key(path: Path, data_key: bytes) -> Journal:
+def open_with_data_key(path: Path, data_key: bytes, *, pages_checked: bool = False) -> Journal:
     """Open the journal file at `path` with its data key, already unwrapped from a key slot.
 
     The way in for storage.keyslots (and for tests that hold a known key, to skip the
     KDF); screens unlock through storage.keyslots. The file is checked first: a damaged
-    one raises DamagedJournal and nothing is written.
+    one raises DamagedJournal and nothing is written. `pages_checked`: SQLite's page
+    check (`vault.check_pages`) has just passed, run while the key was derived.
     """
     vault.check_file(path)
     try:
@@ -753,7 +793,8 @@ def open_with_data_key(path: Path, data_key: bytes) -> Journal:
     except vault.UNREADABLE as exc:
         raise DamagedJournal(path.stem, "SQLite cannot open it") from exc
     try:
-        vault.integrity_check(db, path.stem)
+        if not pages_checked:
+            vault.integrity_check(db, path.stem)
         meta = vault.read_meta(db, path.stem)
         journal = Journal(path, db, data_key)
         journal._check_key(meta)  # e.g. an old slot pasted back after a re-key

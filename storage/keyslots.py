@@ -11,6 +11,7 @@ is a `storage.journal.Journal`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -60,8 +61,12 @@ def create(
 def unlock(path: Path, passphrase: str) -> Journal:
     """Open with the passphrase. Wrong passphrase or a bad file raise; nothing is written."""
     slot = read_slot(path, vault.PASSPHRASE_SLOT)
-    dek = vault.unwrap_with_passphrase(slot, passphrase)
-    return _opened_and_upgraded(path, dek)
+    # SQLite checks the file's pages while Argon2id derives the key: both leave the GIL
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pages = pool.submit(vault.check_pages, path)
+        dek = vault.unwrap_with_passphrase(slot, passphrase)
+        pages.result()
+    return _opened_and_upgraded(path, dek, pages_checked=True)
 
 
 def unlock_with_recovery_key(path: Path, recovery_text: str) -> Journal:
@@ -75,9 +80,9 @@ def unlock_with_recovery_key(path: Path, recovery_text: str) -> Journal:
     return journal
 
 
-def _opened_and_upgraded(path: Path, dek: bytes) -> Journal:
+def _opened_and_upgraded(path: Path, dek: bytes, pages_checked: bool = False) -> Journal:
     """Open with a key from the file's own slot; a format-1 file becomes format 2."""
-    journal = open_with_data_key(path, dek)
+    journal = open_with_data_key(path, dek, pages_checked=pages_checked)
     try:
         upgrade_format(journal)
     except BaseException:

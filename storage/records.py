@@ -11,6 +11,7 @@ import dataclasses
 import secrets
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -486,6 +487,11 @@ def _codec(cls: type) -> _Codec:
     if cls not in _CODECS:
         _CODECS[cls] = _Codec(cls)
     return _CODECS[cls]
+
+
+def decoders() -> dict[str, Callable[[dict[str, Any], str], Any]]:
+    """`from_plain` for each kind, looked up once: what opening a journal calls per row."""
+    return {kind: _codec(cls).decode for kind, cls in RECORD_TYPES.items()}
 
 
 def from_plain(kind: str, record_id: str, data: dict[str, Any]) -> Any:

@@ -123,7 +123,7 @@ def read_meta(db: sqlite_utils.Database, name: str) -> dict[str, bytes]:
     return meta
 
 
-def integrity_check(db: sqlite_utils.Database, name: str) -> None:
+def integrity_check(db: sqlite_utils.Database | sqlite3.Connection, name: str) -> None:
     """SQLite's own check of every page; a damaged file is refused, never repaired."""
     try:
         result = [row[0] for row in db.execute("PRAGMA integrity_check")]
@@ -131,6 +131,16 @@ def integrity_check(db: sqlite_utils.Database, name: str) -> None:
         raise DamagedJournal(name, "SQLite reports the file is malformed") from exc
     if result != ["ok"]:
         raise DamagedJournal(name, "SQLite's integrity check failed")
+
+
+def check_pages(path: Path) -> None:
+    """`integrity_check` on a read-only connection of its own, which another thread may
+    run while the key is derived (SQLite and Argon2id both release the GIL)."""
+    conn = open_readonly(path)
+    try:
+        integrity_check(conn, path.stem)
+    finally:
+        conn.close()
 
 
 def open_readonly(path: Path) -> sqlite3.Connection:
