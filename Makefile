@@ -50,8 +50,8 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: time create/unlock/open/save/search at 1k, 10k and 50k sessions
-bench: $(VENV)/.runtime
+## bench: time create/unlock/open/save/search at 1k, 10k and 50k sessions, and in Chromium
+bench: $(VENV)/.dev test-tools
 	$(BIN)/python -m tests.bench
 
 ## alert-load: how often the rupture rules alert on simulated stable, ruptured and declining clients
