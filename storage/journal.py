@@ -229,6 +229,10 @@ class Journal:
         except vault.UNREADABLE as exc:
             raise DamagedJournal(self.name, "its records are unreadable") from exc
         finally:
+            # The records live until the lock: out of the collector's sight, or the first
+            # allocation after this walks them all (0.15 s at 10k), and every full
+            # collection after it again
+            gc.freeze()
             if collecting:
                 gc.enable()
         self.report.set_hash_ok, self.report.header_ok = self._check_integrity(meta, total)
@@ -403,6 +407,7 @@ class Journal:
             self._dek = self._record_key = self._set_key = b""
             self._integrity_key = self._key_id = b""
             self._cipher = None
+        gc.unfreeze()  # what the open froze is garbage now, cycles included
 
     # ---- reading ----------------------------------------------------------------------
 
@@ -466,9 +471,7 @@ class Journal:
         terms = parse_query(query)
         if not terms:
             return []
-        if not self._search_text:
-            for record_id, entry in self._entries.items():
-                self._index(record_id, entry)
+        self.prepare_search()
         # the longest term first: it is the likeliest to rule a record out
         first, *rest = sorted((t.needle for t in terms), key=len, reverse=True)
         hits = []
@@ -478,6 +481,16 @@ class Journal:
                 if entry.deleted_at is None or include_trash:
                     hits.append(SearchHit(entry.record, terms, term_counts(words, terms)))
         return hits
+
+    def prepare_search(self) -> None:
+        """Build the index of every record's words, if it is not built yet: the first
+        search waits for it otherwise (0.4 s at 10k sessions). Safe from another thread:
+        a search or a save meanwhile waits, and sees the whole index or none."""
+        with self._lock:
+            if self._search_text or self._db is None:
+                return
+            for record_id, entry in self._entries.items():
+                self._index(record_id, entry)
 
     def _index(self, record_id: str, entry: Entry) -> None:
         text = searchable_text(entry.record)

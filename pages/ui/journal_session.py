@@ -7,7 +7,7 @@ one per browser session; nothing here uses `st.cache_*`.
 
 from __future__ import annotations
 
-import gc
+import threading
 import time
 from collections.abc import Callable, MutableMapping
 from typing import Any, TypeVar
@@ -30,6 +30,7 @@ DEMO_PASSPHRASE = "demo_passphrase_to_show"  # noqa: S105 - a session_state key
 KIOSK = "kiosk"
 # after a kiosk Submit: a neutral screen until the practitioner asks for the unlock form
 HANDED_BACK = "handed_back"
+SEARCH_PREPARED = "search_prepared_for"  # the id() of the journal whose index is built
 # Survive a lock: which journal was open, why it was locked, whether the client still
 # holds the device. Nothing decrypted.
 KEEP_ON_LOCK = frozenset({LAST_JOURNAL, NOTICE, HANDED_BACK})
@@ -57,9 +58,6 @@ def start_session(opened: Journal) -> None:
     st.session_state[JOURNAL] = opened
     st.session_state[LAST_JOURNAL] = opened.name
     st.session_state.pop(NOTICE, None)
-    # the decrypted records live until the lock: out of the collector's sight, so no
-    # collection walks them (a full one took 0.2-0.4 s at 10k sessions)
-    gc.freeze()
     touch()
 
 
@@ -73,6 +71,16 @@ def sync() -> None:
         opened.sync()
     except JournalError as error:
         lock(f"Locked: {error}")
+
+
+def prepare_search() -> None:
+    """Build the open journal's search index on a thread of its own, once per journal:
+    it runs while the page just drawn is read. The index stays inside the journal."""
+    opened = journal()
+    if opened is None or st.session_state.get(SEARCH_PREPARED) == id(opened):
+        return
+    st.session_state[SEARCH_PREPARED] = id(opened)
+    threading.Thread(target=opened.prepare_search, name="search-index", daemon=True).start()
 
 
 def touch() -> None:
@@ -102,7 +110,6 @@ def lock_state(state: MutableMapping[str, Any], notice: str) -> None:
     for key in list(state):
         if key not in KEEP_ON_LOCK:
             del state[key]
-    gc.unfreeze()  # what the unlock froze is garbage now, cycles included
     state[NOTICE] = notice
 
 
