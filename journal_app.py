@@ -89,6 +89,7 @@ def run() -> None:
     if journal_session.journal() is not None:
         _idle_watchdog()  # also in kiosk mode: a device left with a client still locks
         journal_session.watch_on_server()  # and a closed tab, which runs no watchdog
+        journal_session.prepare_search()  # while the page is read, not at the first search
 
 
 run()

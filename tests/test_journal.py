@@ -653,6 +653,25 @@ def test_search_sees_edits_and_new_records_made_after_the_first_search(journal: 
     assert journal.search("old words") == []
 
 
+def test_an_index_built_on_another_thread_finds_what_a_first_search_would(
+    journal: Journal,
+) -> None:
+    """The app builds the search index on a thread while a page is read; a save made
+    meanwhile and a search racing it still see every record."""
+    import threading
+
+    journal.add_many([Reflection(free_text=f"quiet session {n}") for n in range(300)])
+    builder = threading.Thread(target=journal.prepare_search)
+    builder.start()
+    journal.save(Reflection(free_text="a quiet ending"))
+    hits = journal.search("quiet")
+    builder.join()
+    assert len(hits) == 301
+    assert len(journal.search("quiet")) == 301
+    journal.lock()
+    journal.prepare_search()  # a locked journal has nothing to index, and says nothing
+
+
 def test_an_empty_search_finds_nothing(sample_journal: Journal) -> None:
     assert sample_journal.search("   ") == []
 
