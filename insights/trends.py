@@ -58,6 +58,11 @@ class TrendsData:
         """The calibration figures, one row per client in scope."""
         return calibration.by_client(self.sessions, self.items, self.flags, self.thresholds)
 
+    @cached_property
+    def growth(self) -> dict[str, pd.DataFrame]:
+        """The growth frames (`growth_views`), kept with the scope that made them."""
+        return growth_views(self)
+
     @property
     def seen_first(self) -> int:
         """Sessions whose feedback was seen before the estimate (left out of calibration)."""

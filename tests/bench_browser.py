@@ -3,7 +3,10 @@
 The journal's own command serves the bench journal; Debian's Chromium, driven by
 Playwright as in the browser tests, unlocks it and walks the screens. Each figure runs
 from the click (or Enter) until the app is idle: Streamlit's script has finished and the
-page has stopped changing (no DOM change for `QUIET_MS`). Each is split in three:
+page has stopped changing (no DOM change for `QUIET_MS`). One change is not waited for:
+a table's data grid (st.dataframe) is drawn on a canvas at once and refills a hidden copy
+of its cells for screen readers 0.3 s later; that copy is left out, which the closing
+note of issue 9 states. Each figure is split in three:
 
 - *to server*: from the click until the server's first message (the run has started);
 - *script*: from the first message to the last (this app's work, with the
@@ -27,6 +30,7 @@ from playwright.sync_api import Page, sync_playwright
 from tests.e2e import harness
 
 QUIET_MS = 400
+TYPING_MS = 3000
 # Every screen of the unlocked journal, in the order of the navigation.
 SCREENS = (
     "Reflect", "Client feedback", "Entries", "Clients", "Trends", "Supervision", "Settings",
@@ -38,6 +42,7 @@ SEARCH_WORDS = ("supervisor", "tired", "zeppelin")
 # Records, in the page, when the server's messages arrive and when the app last changed.
 WATCH_SCRIPT = """
 (() => {
+  const GRID_MIRROR = "[data-testid='data-grid-canvas']";
   const log = (window.__bench = {messages: [], lastChange: performance.now()});
   const Socket = window.WebSocket;
   window.WebSocket = function (...args) {
@@ -51,8 +56,12 @@ WATCH_SCRIPT = """
     const app = document.querySelector("[data-testid='stApp']");
     if (!app) { requestAnimationFrame(watch); return; }
     log.app = app;
-    new MutationObserver(() => { log.lastChange = performance.now(); })
-      .observe(app, {attributes: true, childList: true, subtree: true, characterData: true});
+    new MutationObserver((changes) => {
+      // a table's grid refills its hidden accessibility mirror 0.3 s after drawing
+      const seen = changes.some((c) => c.type === "attributes"
+        || !(c.target.closest && c.target.closest(GRID_MIRROR)));
+      if (seen) log.lastChange = performance.now();
+    }).observe(app, {attributes: true, childList: true, subtree: true, characterData: true});
   };
   watch();
 })();
@@ -139,8 +148,12 @@ def click(page: Page, locator, label: str) -> Timing:
 
 
 def unlock(page: Page, passphrase: str) -> Timing:
+    """Type the passphrase, as slowly as a person does, and time the Unlock click."""
     form = harness.form_with(page, "Unlock")
     form.get_by_label("Passphrase").fill(passphrase)
+    # typing four words takes a person seconds, in which the server imports the screens'
+    # code (serve.warm_imports); a bench clicking at once would time those imports
+    page.wait_for_timeout(TYPING_MS)
     timing = click(page, form.get_by_role("button", name="Unlock", exact=True), "unlock → Home")
     page.get_by_role("heading", name=HOME_HEADING).wait_for()
     return timing

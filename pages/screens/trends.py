@@ -124,7 +124,7 @@ def calibration(data: trends.TrendsData, per_client: bool, slug: str, scope: str
 
 def growth(data: trends.TrendsData, slug: str) -> None:
     """Reactions, domains, presence, consistency and associations over time."""
-    views = trends.growth_views(data)
+    views = data.growth
     widgets.chart(
         charts.reactions_heatmap(views["reactions"]),
         views["reactions"],
