@@ -10,10 +10,10 @@ changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -26,6 +26,7 @@ from storage.journal import Journal
 from storage.records import Client, Estimate, Feedback, Reflection, Session
 
 ALL_CLIENTS = "__all__"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,14 @@ class TrendsData:
     ruptures: list[ruptures.Rupture]
     reflections: list[Reflection]
     thresholds: ruptures.Thresholds
+    # views made from this data (a client's scope, a chart), kept while the data is
+    _kept: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def kept(self, key: Any, make: Callable[[], T]) -> T:
+        """`make()`, made once for this data under `key` (the screen reruns on every click)."""
+        if key not in self._kept:
+            self._kept[key] = make()
+        return self._kept[key]
 
     @cached_property
     def calibration(self) -> calibration.Calibration:
@@ -104,6 +113,10 @@ def scoped(data: TrendsData, client_id: str) -> TrendsData:
     """The same views for one client (flags are per client already, so they are kept)."""
     if client_id == ALL_CLIENTS:
         return data
+    return data.kept(("scope", client_id), lambda: _one_client(data, client_id))
+
+
+def _one_client(data: TrendsData, client_id: str) -> TrendsData:
     return TrendsData(
         sessions=data.sessions[data.sessions["client_id"] == client_id],
         items=data.items[data.items["client_id"] == client_id],

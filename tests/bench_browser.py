@@ -87,11 +87,12 @@ class Timing:
     to_server: float
     script: float
     render: float
+    messages: int = 0  # the server's messages to the browser (about one per element)
 
     def line(self) -> str:
         return (
             f"{self.label}: {self.total:.2f} s (to server {self.to_server:.2f}, "
-            f"script {self.script:.2f}, render {self.render:.2f})"
+            f"script {self.script:.2f}, render {self.render:.2f}; {self.messages} messages)"
         )
 
 
@@ -135,6 +136,7 @@ def wait_settled(page: Page, label: str, started: float, timeout: float = 60) ->
             to_server=(messages[0] - started) / 1000,
             script=(messages[-1] - messages[0]) / 1000,
             render=(settled - messages[-1]) / 1000,
+            messages=len(messages),
         )
     raise RuntimeError(f"{label}: the app did not settle within {timeout:.0f} s")
 

@@ -16,6 +16,17 @@ caseload = journal_session.derived(
 )
 
 TABS = ["Alliance", "Calibration", "Outcomes", "Growth"]
+GROWTH_CHARTS = (
+    ("reactions", charts.reactions_heatmap, "Your countertransference reactions by month."),
+    ("domains", charts.domains_chart, "The domains you reflected on over time."),
+    ("presence", charts.presence_chart, "Your own presence rating over time."),
+    ("consistency", charts.consistency_calendar, "The days you wrote reflections."),
+    (
+        "associations",
+        charts.associations_chart,
+        "Reactions and tags that go with lower client ratings.",
+    ),
+)
 
 st.title("Trends")
 
@@ -58,13 +69,17 @@ def outcomes() -> trends.OutcomesData:
 def alliance(data: trends.TrendsData, per_client: bool, slug: str) -> None:
     """Estimates against feedback, the gap between them, the possible ruptures."""
     show_items = per_client and st.toggle("Show items", key="trends_items")
+    # charts and tables are kept with the scope's data: each click reruns the page
     widgets.chart(
-        charts.alliance_chart(
-            data.sessions,
-            data.flags,
-            data.ruptures,
-            data.items if show_items else None,
-            per_client=per_client,
+        data.kept(
+            ("alliance", show_items),
+            lambda: charts.alliance_chart(
+                data.sessions,
+                data.flags,
+                data.ruptures,
+                data.items if show_items else None,
+                per_client=per_client,
+            ),
         ),
         data.sessions[["client", "date", "number", "estimate", "feedback", "gap"]],
         f"alliance-{slug}",
@@ -76,14 +91,14 @@ def alliance(data: trends.TrendsData, per_client: bool, slug: str) -> None:
             "are marked and left out of the calibration figures."
         )
     widgets.chart(
-        charts.gap_chart(data.sessions, per_client=per_client),
+        data.kept("gap", lambda: charts.gap_chart(data.sessions, per_client=per_client)),
         data.sessions[["client", "date", "number", "gap", "gap_pct"]],
         f"gap-{slug}",
         "The gap between your estimate and your client's rating, session by session.",
     )
     if data.ruptures:
         st.header("Possible ruptures")
-        st.dataframe(trends.rupture_table(data), hide_index=True)
+        st.dataframe(data.kept("ruptures", lambda: trends.rupture_table(data)), hide_index=True)
         st.caption("Flags prompt reflection; they never diagnose. They are never shown to clients.")
 
 
@@ -112,49 +127,27 @@ def calibration(data: trends.TrendsData, per_client: bool, slug: str, scope: str
         "points on every item that fell."
     )
     widgets.chart(
-        charts.calibration_chart(data.by_quarter),
-        trends.calibration_by_quarter_table(data),
+        data.kept("calibration", lambda: charts.calibration_chart(data.by_quarter)),
+        data.kept("by_quarter", lambda: trends.calibration_by_quarter_table(data)),
         f"calibration-{slug}",
         "Mean bias, mean absolute error and rank correlation by quarter.",
     )
     if not per_client and len(data.by_client):
-        st.dataframe(trends.calibration_by_client_table(data), hide_index=True)
+        table = data.kept("by_client", lambda: trends.calibration_by_client_table(data))
+        st.dataframe(table, hide_index=True)
     outcome_view.your_calls(outcomes(), scope)
 
 
 def growth(data: trends.TrendsData, slug: str) -> None:
     """Reactions, domains, presence, consistency and associations over time."""
     views = data.growth
-    widgets.chart(
-        charts.reactions_heatmap(views["reactions"]),
-        views["reactions"],
-        f"reactions-{slug}",
-        "Your countertransference reactions by month.",
-    )
-    widgets.chart(
-        charts.domains_chart(views["domains"]),
-        views["domains"],
-        f"domains-{slug}",
-        "The domains you reflected on over time.",
-    )
-    widgets.chart(
-        charts.presence_chart(views["presence"]),
-        views["presence"],
-        f"presence-{slug}",
-        "Your own presence rating over time.",
-    )
-    widgets.chart(
-        charts.consistency_calendar(views["consistency"]),
-        views["consistency"],
-        f"consistency-{slug}",
-        "The days you wrote reflections.",
-    )
-    widgets.chart(
-        charts.associations_chart(views["associations"]),
-        views["associations"],
-        f"associations-{slug}",
-        "Reactions and tags that go with lower client ratings.",
-    )
+    for name, draw, description in GROWTH_CHARTS:
+        widgets.chart(
+            data.kept(name, lambda draw=draw, name=name: draw(views[name])),
+            views[name],
+            f"{name}-{slug}",
+            description,
+        )
     st.caption(
         "Differences from few sessions are faded: read them with caution, they may be chance."
     )
