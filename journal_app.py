@@ -75,7 +75,7 @@ def run() -> None:
         page_icon=":material/edit_note:",
         initial_sidebar_state="collapsed" if locked else "expanded",
     )
-    widgets.readable_disabled_labels()
+    widgets.app_styles()
     try:
         builtin_library()  # every prompt and instrument file is checked at start-up
     except LibraryError as error:

@@ -49,11 +49,6 @@ label[data-testid="stWidgetLabel"][disabled] { color: inherit; }
 """
 
 
-def readable_disabled_labels() -> None:
-    """Keep the labels of disabled widgets readable (WCAG AA contrast) on every screen."""
-    st.html(_READABLE_DISABLED_LABELS)
-
-
 # Streamlit's own chart toolbar offers "Download as PNG", "Show data" and "Copy spec":
 # plaintext exports without our warning. Charts keep only the Download menu below them.
 _HIDE_CHART_TOOLBAR = """
@@ -65,7 +60,6 @@ _HIDE_CHART_TOOLBAR = """
 
 def chart(figure: Any, data: Any, name: str, description: str) -> None:
     """An Altair chart with PNG, SVG and CSV downloads, made only when clicked."""
-    st.html(_HIDE_CHART_TOOLBAR)
     # imported here: only the screens that chart pay for vl-convert
     from insights.export import EXPORT_WARNING, chart_png, chart_svg, frame_csv
 
@@ -143,6 +137,13 @@ _SCORE_ROW = """
 """
 
 
+def app_styles() -> None:
+    """The app's own styles, once per run for every screen: readable disabled labels,
+    score rows and charts without Streamlit's toolbar. One style element, not one per
+    chart or score row: each added to the page makes the browser restyle all of it."""
+    st.html(_READABLE_DISABLED_LABELS + _HIDE_CHART_TOOLBAR + _SCORE_ROW)
+
+
 def score(label: str, low: int, high: int, *, key: str, **options: Any) -> int | None:
     """A score from `low` to `high`, None until one is chosen: nothing is preselected, so
     an untouched form never passes for a middle score. Once chosen it can be changed, not
@@ -152,7 +153,6 @@ def score(label: str, low: int, high: int, *, key: str, **options: Any) -> int |
             label, low, high, value=None, step=1, key=key, placeholder=f"{low} to {high}", **options
         )
     with st.container(key=f"score_{key}"):
-        st.html(_SCORE_ROW)
         return st.segmented_control(
             label,
             list(range(low, high + 1)),
