@@ -66,10 +66,10 @@ def _toggle(reflection_id: str) -> None:
 
 
 def _row(found: FoundEntry, query: str) -> None:
+    # five elements a row (a page lists twenty): each one costs the browser drawing time
     row = found.row
-    with st.container(border=True):
-        pick, body = st.columns([1, 24])
-        pick.checkbox(
+    with st.container(border=True, horizontal=True):
+        st.checkbox(
             f"Select {row.label(when.day)} for export",  # hidden: only its accessible name
             value=row.id in st.session_state.get(SELECTED, set()),
             key=f"en_pick_{row.id}",
@@ -77,21 +77,21 @@ def _row(found: FoundEntry, query: str) -> None:
             args=(row.id,),
             label_visibility="collapsed",
         )
-        body.button(
-            widgets.plain(row.label(when.day)),
-            key=f"en_open_{row.id}",
-            on_click=_open,
-            args=(row.id,),
-            type="tertiary",
-            help="Open this entry",
-        )
-        notes = row.notes()
-        if notes:
-            body.caption(" · ".join(notes))
-        if query:
-            body.html("".join(_highlighted(e) for e in found.excerpts()))
-        else:
-            body.caption(widgets.plain(row.gist()))
+        with st.container(gap=None):
+            st.button(
+                widgets.plain(row.label(when.day)),
+                key=f"en_open_{row.id}",
+                on_click=_open,
+                args=(row.id,),
+                type="tertiary",
+                help="Open this entry",
+            )
+            notes = " · ".join(row.notes())
+            if query:
+                said = f"<div><small>{html.escape(notes)}</small></div>" if notes else ""
+                st.html(said + "".join(_highlighted(e) for e in found.excerpts()))
+            else:
+                st.caption("  \n".join([*([notes] if notes else []), widgets.plain(row.gist())]))
 
 
 def _page(found: list[FoundEntry], signature: tuple) -> list[FoundEntry]:
