@@ -14,11 +14,17 @@ note of issue 9 states. Each figure is split in three:
 - *render*: after the script has finished until the page stops changing (Streamlit's
   own drawing of widgets, tables and charts in the browser).
 
+Message times are when the browser handled them, so a browser busy drawing makes the
+script look longer than it ran. The CPU seconds each side used meanwhile (/proc, Linux)
+settle it: the server's processes (this app's work and Streamlit's Python) against
+Chromium's (Streamlit's drawing; software rendering here, no GPU).
+
     python -m tests.bench_browser JOURNAL_FOLDER PASSPHRASE   (run by tests.bench)
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -88,11 +94,14 @@ class Timing:
     script: float
     render: float
     messages: int = 0  # the server's messages to the browser (about one per element)
+    server_cpu: float = 0.0  # CPU seconds the server used meanwhile (this app and Streamlit)
+    browser_cpu: float = 0.0  # CPU seconds Chromium used meanwhile (Streamlit's drawing)
 
     def line(self) -> str:
         return (
             f"{self.label}: {self.total:.2f} s (to server {self.to_server:.2f}, "
-            f"script {self.script:.2f}, render {self.render:.2f}; {self.messages} messages)"
+            f"script {self.script:.2f}, render {self.render:.2f}; {self.messages} messages; "
+            f"CPU: server {self.server_cpu:.2f} s, Chromium {self.browser_cpu:.2f} s)"
         )
 
 
@@ -110,7 +119,60 @@ class BrowserFigures:
         return max(timings, key=lambda t: t.total)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of one process (0 when it is gone or not Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(root: int) -> list[int]:
+    """`root` and every process below it."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        parents.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, []))
+    return found
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds used by the server's processes and by Chromium's, read from /proc: the
+    split of a wait between this app's server and the browser's drawing."""
+
+    server: int = 0  # the journal command's pid
+    at_start: tuple[float, float] = (0.0, 0.0)
+
+    def read(self) -> tuple[float, float]:
+        if not self.server or not Path("/proc").exists():
+            return 0.0, 0.0
+        serving = set(_tree(self.server))
+        browsing = [p for p in _tree(os.getpid()) if p not in serving and p != os.getpid()]
+        return sum(map(_cpu_seconds, serving)), sum(map(_cpu_seconds, browsing))
+
+    def start(self) -> None:
+        self.at_start = self.read()
+
+    def used(self) -> tuple[float, float]:
+        server, browser = self.read()
+        return server - self.at_start[0], browser - self.at_start[1]
+
+
+METER = CpuMeter()
+
+
 def _now(page: Page) -> float:
+    METER.start()
     return page.evaluate("performance.now()")
 
 
@@ -128,8 +190,10 @@ def wait_settled(page: Page, label: str, started: float, timeout: float = 60) ->
         settled = max([started, log["last"], *messages])
         if log["now"] - settled < QUIET_MS:
             continue
+        server_cpu, browser_cpu = METER.used()
         if not messages:
-            return Timing(label, (settled - started) / 1000, 0.0, 0.0, (settled - started) / 1000)
+            waited = (settled - started) / 1000
+            return Timing(label, waited, 0.0, 0.0, waited, 0, server_cpu, browser_cpu)
         return Timing(
             label,
             total=(settled - started) / 1000,
@@ -137,6 +201,8 @@ def wait_settled(page: Page, label: str, started: float, timeout: float = 60) ->
             script=(messages[-1] - messages[0]) / 1000,
             render=(settled - messages[-1]) / 1000,
             messages=len(messages),
+            server_cpu=server_cpu,
+            browser_cpu=browser_cpu,
         )
     raise RuntimeError(f"{label}: the app did not settle within {timeout:.0f} s")
 
@@ -223,6 +289,7 @@ def measure(folder: Path, passphrase: str, rounds: int = 2) -> BrowserFigures:
     Trends and search on Entries; one browser, one server."""
     figures = BrowserFigures()
     server = harness.start_server(folder)
+    METER.server = server.process.pid
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
