@@ -319,17 +319,14 @@ def _trends_app(bench: Bench, screen: str = "trends"):
 
 
 def measure_trends_first(bench: Bench) -> float:
-    """Seconds for the Trends page's first render after unlock: every view is built, the
-    Outcomes tab's among them (courses, calls, whose early read predicts progress)."""
+    """Seconds for the Trends page's first render after unlock: the caseload's frames,
+    flags and ruptures are built, and its open tab (Alliance) drawn."""
     at = _trends_app(bench)
     started = time.perf_counter()
     at.run()
     elapsed = time.perf_counter() - started
-    if at.exception or len(at.get("vega_lite_chart")) < 3:
-        raise RuntimeError("the Trends page did not render its charts")
-    headings = {h.value for h in at.header}
-    if not {"Your clients' progress", "Your calls on progress"} <= headings:
-        raise RuntimeError("the Trends page did not render its Outcomes tab")
+    if at.exception or len(at.get("vega_lite_chart")) < 2:
+        raise RuntimeError("the Trends page did not render its Alliance charts")
     bench.trends_app = at
     return elapsed
 
@@ -341,12 +338,13 @@ def _longest_course(at) -> object:
 
 
 def measure_trends_outcomes_first(bench: Bench) -> float:
-    """Seconds to show one client on Trends, the Outcomes tab's chart and table of their
+    """Seconds to show one client's Outcomes tab on Trends, the chart and table of their
     scores included: the client with the longest outcome course."""
     at = bench.trends_app
     course = _longest_course(at)
     code = course.client.code
     at.selectbox(key="trends_scope").select(code)
+    at.session_state["trends_tab"] = "Outcomes"
     started = time.perf_counter()
     at.run()
     elapsed = time.perf_counter() - started
@@ -363,7 +361,7 @@ def measure_trends_outcomes_first(bench: Bench) -> float:
 
 
 def measure_trends_outcomes_rerun(bench: Bench) -> float:
-    """Median seconds of 3 full reruns of Trends showing that client (Outcomes included)."""
+    """Median seconds of 3 full reruns of Trends showing that client's Outcomes tab."""
     return median_time(bench.trends_app.run, 3)
 
 
@@ -451,11 +449,11 @@ for _row in (
     ),
     Measurement("size", "file size", "MB", measure_file_size),
     Measurement(
-        "trends_first", "Trends page, with Outcomes: first render after unlock (AppTest)",
+        "trends_first", "Trends page (Alliance tab): first render after unlock (AppTest)",
         "s", measure_trends_first, "<= 1 s at 10k", _up_to(1.0, to_size=10_000),
     ),
     Measurement(
-        "trends_rerun", "Trends page, with Outcomes: full rerun (AppTest, median of 3)", "s",
+        "trends_rerun", "Trends page (Alliance tab): full rerun (AppTest, median of 3)", "s",
         measure_trends_rerun, "<= 1 s at 10k", _up_to(1.0, to_size=10_000),
     ),
     Measurement(
@@ -557,7 +555,7 @@ def floor_ratio(bench: Bench, m: Measurement, value: float) -> str:
     if not floor or m.key == "floor" or m.unit not in ("s", "ms"):
         return ""
     seconds = value if m.unit == "s" else value / 1000
-    return f" ({seconds / floor:.1f}x floor)"
+    return f" ({seconds / floor:.2g}x floor)"
 
 
 def flatness(benches: list[Bench], key: str, label: str) -> str | None:
