@@ -33,12 +33,16 @@ outcome_courses = journal_session.derived(
     "outcome_courses", journal, lambda: courses(journal, measures_for(journal.settings))
 )
 what_needs_you(journal, caseload.ruptures, {c.client.id: c.reason for c in outcome_courses})
-summary = overview(
-    journal.all(Client),
-    journal.all(Session),
-    journal.all(Estimate),
-    journal.all(Feedback),
-    journal.all(Reflection),
+summary = journal_session.derived(
+    "overview",
+    journal,
+    lambda: overview(
+        journal.all(Client),
+        journal.all(Session),
+        journal.all(Estimate),
+        journal.all(Feedback),
+        journal.all(Reflection),
+    ),
 )
 counts(summary)
 latest_sessions(summary)
