@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from pages.client_feedback.csv_upload import csv_table, show_problems
 from pages.ui import widgets
 from practice import feedback_csv, outcome_csv, scores
 from prompts.outcomes import OutcomeMeasure, measures_for
@@ -33,28 +34,12 @@ def render(journal: Journal, measures: Mapping[str, OutcomeMeasure] | None = Non
         "Every row is checked first; if any row has a problem, nothing is imported and "
         "each problem is listed with its line."
     )
-    upload = st.file_uploader(
-        "CSV file of outcome scores", type=["csv"], key=widgets.uploader_key(UPLOAD)
-    )
-    if upload is None:
-        if refused := widgets.refusal(UPLOAD):
-            st.error(refused)
-        return
-    widgets.forget_refusal(UPLOAD)
-    try:
-        table = feedback_csv.read_csv(upload.getvalue())
-    except JournalError as error:
-        widgets.drop_upload(upload, UPLOAD, str(error))  # unreadable whole: nothing to map
+    table = csv_table("CSV file of outcome scores", UPLOAD)
+    if table is None:
         return
     column_map = _column_map(table, journal, measures)
     rows, problems = outcome_csv.check_rows(table, column_map, journal, measures)
-    if problems:
-        st.error(
-            f"{len(problems)} problem(s) found: nothing will be imported until each is fixed "
-            "in the file or the mapping."
-        )
-        # a table, not a grid: a long reason wraps instead of being cut off
-        st.table([{"Line": p.line, "Problem": p.reason} for p in problems])
+    if show_problems(problems):
         return
     _preview_and_import(journal, rows, measures)
 
