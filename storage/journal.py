@@ -140,6 +140,18 @@ def _parse_json(plain: bytes) -> dict[str, Any]:
     return value
 
 
+def _entry(plain: bytes, build: Callable[..., Any], record_id: str, revision: int) -> Entry:
+    """A decrypted envelope as an entry; `build(data, record_id)` makes its record."""
+    envelope = _parse_json(plain)
+    deleted = envelope.get("deleted_at")
+    return Entry(
+        build(envelope["data"], record_id),
+        revision,
+        datetime.fromisoformat(envelope["saved_at"]),
+        datetime.fromisoformat(deleted) if deleted else None,
+    )
+
+
 def _envelope(record: Any, deleted_at: datetime | None) -> bytes:
     data = {"v": 1, "data": to_plain(record), "saved_at": now().isoformat()}
     data["deleted_at"] = deleted_at.isoformat() if deleted_at else None
@@ -226,13 +238,13 @@ class Journal:
         gc.disable()  # json.loads of every record would trigger many full collections
         try:
             total = self._load_rows()
-        except vault.UNREADABLE as exc:
-            raise DamagedJournal(self.name, "its records are unreadable") from exc
-        finally:
             # The records live until the lock: out of the collector's sight, or the first
             # allocation after this walks them all (0.15 s at 10k), and every full
             # collection after it again
             gc.freeze()
+        except vault.UNREADABLE as exc:
+            raise DamagedJournal(self.name, "its records are unreadable") from exc
+        finally:
             if collecting:
                 gc.enable()
         self.report.set_hash_ok, self.report.header_ok = self._check_integrity(meta, total)
@@ -249,7 +261,7 @@ class Journal:
         seen: dict[str, int] = {}
         failed: dict[str, QuarantinedRow] = {}
         decrypt, decode = self._cipher.decrypt, decoders()
-        entries, by_kind, fromiso = self._entries, self._by_kind, datetime.fromisoformat
+        entries, by_kind = self._entries, self._by_kind
         shortest, nonce = crypto.NONCE_LEN + 16, crypto.NONCE_LEN
         inline = not self._search_text  # an index being kept needs `_remember`
         for record_id, revision, kind, fmt, blob in self._db.execute(
@@ -275,20 +287,9 @@ class Journal:
             build = decode.get(kind)
             if inline and well_typed and build is not None and len(blob) >= shortest:
                 try:
-                    envelope = _parse_json(
-                        decrypt(
-                            blob[:nonce],
-                            blob[nonce:],
-                            f"{kind}|{record_id}|{revision}|{fmt}".encode(),
-                        )
-                    )
-                    deleted = envelope.get("deleted_at")
-                    entry = Entry(
-                        build(envelope["data"], record_id),
-                        revision,
-                        fromiso(envelope["saved_at"]),
-                        fromiso(deleted) if deleted else None,
-                    )
+                    aad = record_aad(kind, record_id, revision, fmt)
+                    plain = decrypt(blob[:nonce], blob[nonce:], aad)
+                    entry = _entry(plain, build, record_id, revision)
                 except Exception:  # noqa: BLE001 - judged again, and reported, by _admit
                     entry = None
                 if entry is not None:
@@ -352,14 +353,7 @@ class Journal:
 
     @staticmethod
     def _entry_from(kind: str, record_id: str, revision: int, plain: bytes) -> Entry:
-        envelope = _parse_json(plain)
-        deleted = envelope.get("deleted_at")
-        return Entry(
-            record=from_plain(kind, record_id, envelope["data"]),
-            revision=revision,
-            saved_at=datetime.fromisoformat(envelope["saved_at"]),
-            deleted_at=datetime.fromisoformat(deleted) if deleted else None,
-        )
+        return _entry(plain, lambda data, rid: from_plain(kind, rid, data), record_id, revision)
 
     def _file_version(self) -> int:
         # fetchall: a cursor left open would hold a read snapshot and hide others' commits

@@ -243,17 +243,13 @@ def trends_interactions(page: Page) -> list[Timing]:
     scope = page.get_by_role("combobox", name="Show")
     scope.click()
     option = page.get_by_role("option").nth(1)
-    code = option.inner_text()
-    started = _now(page)
-    option.click()
-    timings.append(wait_settled(page, f"Trends: show {code}", started))
+    timings.append(click(page, option, f"Trends: show {option.inner_text()}"))
     timings.append(click(page, page.get_by_text("Show items"), "Trends: show items"))
     for tab in ("Calibration", "Outcomes", "Growth", "Alliance"):
         timings.append(click(page, page.get_by_role("tab", name=tab), f"Trends: {tab} tab"))
     scope.click()
-    started = _now(page)
-    page.get_by_role("option", name="All clients").click()
-    timings.append(wait_settled(page, "Trends: all clients", started))
+    every = page.get_by_role("option", name="All clients")
+    timings.append(click(page, every, "Trends: all clients"))
     return timings
 
 
